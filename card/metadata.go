@@ -1,0 +1,420 @@
+package card
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Metadata is a card's Hub metadata: the YAML block, kept as a document tree
+// so that key order and unknown keys survive, with the original text kept
+// for a byte-exact round trip while nothing is changed.
+//
+// Scalars follow YAML 1.2: `language: no` is the string "no" (Norwegian), not
+// false.
+type Metadata struct {
+	// root is the mapping node of the block; nil for an empty block.
+	root *yaml.Node
+	// raw is the YAML text as read; valid while dirty is false.
+	raw string
+	// firstLine is the file line on which raw starts.
+	firstLine int
+	// dirty is set once the tree has been changed.
+	dirty bool
+}
+
+// NewMetadata returns empty metadata.
+func NewMetadata() *Metadata {
+	return &Metadata{firstLine: 1, dirty: true}
+}
+
+// YAMLError is a YAML block that does not parse, or is not a mapping.
+type YAMLError struct {
+	// Line is the 1-based line of the file where the problem is, or 0.
+	Line int
+	// Msg says what is wrong.
+	Msg string
+}
+
+// Error implements error.
+func (e *YAMLError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	}
+	return e.Msg
+}
+
+// ParseMetadata parses a YAML block. firstLine is the file line on which
+// text starts, so that errors and Line give file lines.
+func ParseMetadata(text string, firstLine int) (*Metadata, error) {
+	m := &Metadata{raw: text, firstLine: firstLine}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(strings.NewReader(text))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return m, nil
+		}
+		return m, yamlErrorFrom(err, firstLine)
+	}
+	if len(doc.Content) == 0 {
+		return m, nil
+	}
+	root := doc.Content[0]
+	switch {
+	case root.Kind == yaml.ScalarNode && root.Tag == "!!null":
+		return m, nil
+	case root.Kind != yaml.MappingNode:
+		return m, &YAMLError{Line: firstLine + root.Line - 1,
+			Msg: "the metadata block must be a mapping of keys to values (key: value), not a " + kindName(root)}
+	}
+	// Decode once to surface duplicate keys and bad anchors as errors now.
+	var probe map[string]any
+	if err := root.Decode(&probe); err != nil {
+		return m, yamlErrorFrom(err, firstLine)
+	}
+	m.root = root
+	return m, nil
+}
+
+// yamlErrorFrom turns a YAML library error into a YAMLError with file lines.
+func yamlErrorFrom(err error, firstLine int) *YAMLError {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	line := 0
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = strings.Join(te.Errors, "; ")
+	}
+	// Messages read "line N: ..." with N relative to the block.
+	var n int
+	if _, scanErr := fmt.Sscanf(msg, "line %d:", &n); scanErr == nil {
+		line = firstLine + n - 1
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	}
+	msg = relineMessage(msg, firstLine)
+	return &YAMLError{Line: line, Msg: msg}
+}
+
+// relineMessage rewrites "line N" mentions inside a message to file lines.
+func relineMessage(msg string, firstLine int) string {
+	const word = "line "
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, word)
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		b.WriteString(msg[:i+len(word)])
+		msg = msg[i+len(word):]
+		j := 0
+		for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
+			j++
+		}
+		if j == 0 {
+			continue
+		}
+		var n int
+		fmt.Sscanf(msg[:j], "%d", &n)
+		fmt.Fprintf(&b, "%d", firstLine+n-1)
+		msg = msg[j:]
+	}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "single value"
+	case yaml.AliasNode:
+		return "alias"
+	default:
+		return "document"
+	}
+}
+
+// Len returns the number of top-level keys.
+func (m *Metadata) Len() int {
+	if m == nil || m.root == nil {
+		return 0
+	}
+	return len(m.root.Content) / 2
+}
+
+// Keys returns the top-level keys in their order.
+func (m *Metadata) Keys() []string {
+	if m == nil || m.root == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(m.root.Content)/2)
+	for i := 0; i+1 < len(m.root.Content); i += 2 {
+		keys = append(keys, m.root.Content[i].Value)
+	}
+	return keys
+}
+
+// node returns the value node of a top-level key.
+func (m *Metadata) node(key string) (keyNode, valueNode *yaml.Node) {
+	if m == nil || m.root == nil {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.root.Content); i += 2 {
+		if m.root.Content[i].Value == key {
+			return m.root.Content[i], resolveAlias(m.root.Content[i+1])
+		}
+	}
+	return nil, nil
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// Has reports whether the key is present (even with a null value).
+func (m *Metadata) Has(key string) bool {
+	_, v := m.node(key)
+	return v != nil
+}
+
+// IsNull reports whether the key is absent or its value is null.
+func (m *Metadata) IsNull(key string) bool {
+	_, v := m.node(key)
+	return v == nil || (v.Kind == yaml.ScalarNode && v.Tag == "!!null")
+}
+
+// Line returns the file line of a top-level key, or 0 when it is absent.
+func (m *Metadata) Line(key string) int {
+	k, _ := m.node(key)
+	if k == nil {
+		return 0
+	}
+	return m.fileLine(k)
+}
+
+func (m *Metadata) fileLine(n *yaml.Node) int {
+	if n.Line == 0 {
+		return 0
+	}
+	return m.firstLine + n.Line - 1
+}
+
+// Value decodes the value of a key into plain Go values (string, int,
+// float64, bool, nil, []any, map[string]any).
+func (m *Metadata) Value(key string) (any, bool) {
+	_, v := m.node(key)
+	if v == nil {
+		return nil, false
+	}
+	var out any
+	if err := v.Decode(&out); err != nil {
+		return nil, false
+	}
+	return normalise(out), true
+}
+
+// String returns the value of a key when it is a scalar, as written.
+func (m *Metadata) String(key string) string {
+	_, v := m.node(key)
+	if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		return ""
+	}
+	return v.Value
+}
+
+// Strings returns the value of a key as a list of strings: a scalar gives a
+// list of one, a sequence of scalars gives its items, anything else nil.
+func (m *Metadata) Strings(key string) []string {
+	_, v := m.node(key)
+	if v == nil {
+		return nil
+	}
+	switch v.Kind {
+	case yaml.ScalarNode:
+		if v.Tag == "!!null" {
+			return nil
+		}
+		return []string{v.Value}
+	case yaml.SequenceNode:
+		out := make([]string, 0, len(v.Content))
+		for _, item := range v.Content {
+			item = resolveAlias(item)
+			if item.Kind == yaml.ScalarNode && item.Tag != "!!null" {
+				out = append(out, item.Value)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// Kind describes the YAML shape of a key's value: "string", "int", "float",
+// "bool", "null", "list", "mapping", or "" when absent.
+func (m *Metadata) Kind(key string) string {
+	_, v := m.node(key)
+	return nodeShape(v)
+}
+
+func nodeShape(v *yaml.Node) string {
+	if v == nil {
+		return ""
+	}
+	switch v.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.ScalarNode:
+		switch v.Tag {
+		case "!!null":
+			return "null"
+		case "!!bool":
+			return "bool"
+		case "!!int":
+			return "int"
+		case "!!float":
+			return "float"
+		default:
+			return "string"
+		}
+	}
+	return "unknown"
+}
+
+// ItemLines returns, for a list value, the file line of each item.
+func (m *Metadata) ItemLines(key string) []int {
+	_, v := m.node(key)
+	if v == nil || v.Kind != yaml.SequenceNode {
+		return nil
+	}
+	lines := make([]int, len(v.Content))
+	for i, item := range v.Content {
+		lines[i] = m.fileLine(item)
+	}
+	return lines
+}
+
+// Map decodes the whole block into a map.
+func (m *Metadata) Map() map[string]any {
+	out := map[string]any{}
+	for _, k := range m.Keys() {
+		v, _ := m.Value(k)
+		out[k] = v
+	}
+	return out
+}
+
+// Set sets a key to a value, keeping its place when the key exists and
+// appending it otherwise. A nil value removes the key.
+func (m *Metadata) Set(key string, value any) error {
+	if value == nil {
+		m.Delete(key)
+		return nil
+	}
+	var v yaml.Node
+	if err := v.Encode(value); err != nil {
+		return fmt.Errorf("metadata key %q: %w", key, err)
+	}
+	clearStyle(&v)
+	if m.root == nil {
+		m.root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	}
+	m.dirty = true
+	for i := 0; i+1 < len(m.root.Content); i += 2 {
+		if m.root.Content[i].Value == key {
+			m.root.Content[i+1] = &v
+			return nil
+		}
+	}
+	m.root.Content = append(m.root.Content,
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, &v)
+	return nil
+}
+
+// clearStyle makes encoded values use block style, the Hub's usual layout.
+func clearStyle(n *yaml.Node) {
+	n.Style &^= yaml.FlowStyle
+	for _, c := range n.Content {
+		clearStyle(c)
+	}
+}
+
+// Delete removes a key.
+func (m *Metadata) Delete(key string) {
+	if m == nil || m.root == nil {
+		return
+	}
+	for i := 0; i+1 < len(m.root.Content); i += 2 {
+		if m.root.Content[i].Value == key {
+			m.root.Content = append(m.root.Content[:i], m.root.Content[i+2:]...)
+			m.dirty = true
+			return
+		}
+	}
+}
+
+// Changed reports whether the metadata differs from the text it was read
+// from.
+func (m *Metadata) Changed() bool { return m == nil || m.dirty }
+
+// Raw returns the YAML text as read, and false once the metadata has been
+// changed.
+func (m *Metadata) Raw() (string, bool) {
+	if m == nil || m.dirty {
+		return "", false
+	}
+	return m.raw, true
+}
+
+// Encode returns the YAML text of the block: the original text when
+// nothing changed, a fresh encoding in key order otherwise. It has no
+// trailing line break.
+func (m *Metadata) Encode() (string, error) {
+	if raw, ok := m.Raw(); ok {
+		return raw, nil
+	}
+	if m.Len() == 0 {
+		return "", nil
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(m.root); err != nil {
+		return "", fmt.Errorf("encode metadata: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return "", fmt.Errorf("encode metadata: %w", err)
+	}
+	return strings.TrimRight(buf.String(), "\n"), nil
+}
+
+// normalise turns the YAML decoder's map[any]any, if any, into
+// map[string]any so that values compare and encode as JSON.
+func normalise(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			t[k] = normalise(x)
+		}
+		return t
+	case map[any]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[fmt.Sprint(k)] = normalise(x)
+		}
+		return out
+	case []any:
+		for i, x := range t {
+			t[i] = normalise(x)
+		}
+		return t
+	}
+	return v
+}
