@@ -53,7 +53,7 @@ var families = []Family{
 		Title: "Computer vision",
 		Tasks: []string{"image-classification", "object-detection", "image-segmentation",
 			"depth-estimation", "image-feature-extraction", "keypoint-detection", "mask-generation",
-			"video-classification", "zero-shot-object-detection", "image-to-3d", "unconditional-image-classification"},
+			"video-classification", "zero-shot-object-detection", "image-to-3d"},
 		Metrics:      []string{"accuracy", "top5_accuracy", "mAP", "mAP@0.5", "mean_iou", "abs_rel", "f1"},
 		SectionTitle: "Vision Specifics",
 		Fields: []FamilyField{

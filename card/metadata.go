@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -319,7 +321,7 @@ func (m *Metadata) Set(key string, value any) error {
 		return nil
 	}
 	var v yaml.Node
-	if err := v.Encode(value); err != nil {
+	if err := v.Encode(keepFloats(value)); err != nil {
 		return fmt.Errorf("metadata key %q: %w", key, err)
 	}
 	clearStyle(&v)
@@ -344,6 +346,54 @@ func clearStyle(n *yaml.Node) {
 	for _, c := range n.Content {
 		clearStyle(c)
 	}
+}
+
+// yamlFloat is a float that encodes with a decimal point even when whole:
+// the YAML encoder writes float64(90) as "90", which reads back as an
+// integer and so changes a metric's type.
+type yamlFloat float64
+
+// MarshalYAML implements yaml.Marshaler.
+func (f yamlFloat) MarshalYAML() (any, error) {
+	var text string
+	switch v := float64(f); {
+	case math.IsNaN(v):
+		text = ".nan"
+	case math.IsInf(v, 1):
+		text = ".inf"
+	case math.IsInf(v, -1):
+		text = "-.inf"
+	default:
+		text = strconv.FormatFloat(v, 'g', -1, 64)
+		if !strings.ContainsAny(text, ".eE") {
+			text += ".0"
+		}
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: text}, nil
+}
+
+// keepFloats returns v with every float in maps and lists wrapped so that
+// it encodes as a float. Other values are returned as they are.
+func keepFloats(v any) any {
+	switch t := v.(type) {
+	case float64:
+		return yamlFloat(t)
+	case float32:
+		return yamlFloat(t)
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = keepFloats(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = keepFloats(x)
+		}
+		return out
+	}
+	return v
 }
 
 // Delete removes a key.
@@ -417,4 +467,42 @@ func normalise(v any) any {
 		return t
 	}
 	return v
+}
+
+// Position returns the file line and column of the value at a path below
+// the top level: string elements are mapping keys, int elements are list
+// indexes. Where the path leaves the tree, the position of the deepest node
+// reached is returned; 0, 0 when not even the first key exists.
+func (m *Metadata) Position(path []any) (line, column int) {
+	if m == nil || m.root == nil || len(path) == 0 {
+		return 0, 0
+	}
+	n := m.root
+	for _, step := range path {
+		n = resolveAlias(n)
+		var next *yaml.Node
+		switch s := step.(type) {
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == s {
+						next = n.Content[i+1]
+						break
+					}
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
+				next = n.Content[s]
+			}
+		}
+		if next == nil {
+			break
+		}
+		n = next
+	}
+	if n == m.root {
+		return 0, 0
+	}
+	return m.fileLine(n), n.Column
 }

@@ -1,0 +1,58 @@
+# modelcard-generator build. `make help` lists the targets.
+
+GO        ?= go
+BIN       ?= bin
+FUZZTIME  ?= 30s
+# Each fuzz target as package:FuzzName.
+FUZZ_TARGETS := \
+	./card:FuzzSplitFrontMatter \
+	./card:FuzzParseCard \
+	./card:FuzzParseBody \
+	./card:FuzzParseSpec \
+	./card:FuzzModelIndex
+
+# The CUDA build needs cuda.h; vet it only where the toolkit is installed.
+HAVE_CUDA := $(shell test -f /usr/include/cuda.h -o -f /usr/local/cuda/include/cuda.h && echo yes)
+
+.PHONY: help build build-cpu test vet fmt-check fuzz fuzz-short run bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## the default (CUDA) build: bin/modelcard
+	$(GO) build -o $(BIN)/modelcard ./cmd/modelcard
+
+build-cpu: ## the CPU build, static, no cgo: bin/modelcard-cpu
+	CGO_ENABLED=0 $(GO) build -tags cpu -trimpath -o $(BIN)/modelcard-cpu ./cmd/modelcard
+
+fmt-check: ## fail when a Go file is not gofmt-formatted
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+
+vet: ## go vet of the CPU build, and of the CUDA build where the toolkit is installed
+	$(GO) vet -tags cpu ./...
+ifeq ($(HAVE_CUDA),yes)
+	$(GO) vet ./...
+else
+	@echo "vet: CUDA toolkit not installed, CUDA build not vetted (scripts/install-cuda-toolkit.sh installs it)"
+endif
+
+test: fmt-check vet ## the CPU build's tests with -race, vet of both builds, a short fuzz pass
+	$(GO) test -race -tags cpu -count=1 ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
+		$(GO) test -tags cpu -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
+
+run: build-cpu ## generate the example cards into out/ (no GPU, no network, nothing of yours needed)
+	$(BIN)/modelcard-cpu generate --out out --force examples/
+
+bench: ## parse and render benchmarks on the corpus
+	$(GO) test -tags cpu -run '^$$' -bench . -benchmem ./card
+
+clean: ## remove build outputs
+	rm -rf $(BIN) out

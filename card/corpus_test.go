@@ -1,0 +1,162 @@
+package card
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+)
+
+// TestCorpusParseAndRoundTrip parses every corpus card: none may panic or
+// fail as input; broken YAML blocks are reported with a line; every card
+// rendered unchanged is byte-for-byte the file; and the YAML data of the
+// rendered card equals the data of the file.
+func TestCorpusParseAndRoundTrip(t *testing.T) {
+	entries := corpusEntries(t)
+	var withBlock, brokenYAML, roundTrips int
+	for _, e := range entries {
+		src, err := os.ReadFile(e.Path)
+		if err != nil {
+			t.Fatalf("read %s: %v", e.Path, err)
+		}
+		c, err := Parse(src)
+		var ye *YAMLError
+		switch {
+		case errors.As(err, &ye):
+			brokenYAML++
+			if ye.Line <= 0 {
+				t.Errorf("%s: broken YAML reported without a line: %v", e.Path, err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", e.Path, err)
+			continue
+		}
+		if c.HasFrontMatter() != e.HasFrontMatter {
+			t.Errorf("%s: front matter found = %v, index says %v", e.Path, c.HasFrontMatter(), e.HasFrontMatter)
+		}
+		if c.HasFrontMatter() {
+			withBlock++
+		}
+		out, rerr := RenderHF(c)
+		if rerr != nil {
+			t.Errorf("%s: render unchanged: %v", e.Path, rerr)
+			continue
+		}
+		if !bytes.Equal(out, src) {
+			t.Errorf("%s: round trip changed the card (%d bytes in, %d out)", e.Path, len(src), len(out))
+			continue
+		}
+		if err == nil && c.HasFrontMatter() {
+			back, berr := Parse(out)
+			if berr != nil {
+				t.Errorf("%s: re-parse: %v", e.Path, berr)
+				continue
+			}
+			if !sameData(back.Meta.Map(), c.Meta.Map()) {
+				t.Errorf("%s: YAML data changed in the round trip", e.Path)
+			}
+			roundTrips++
+		}
+	}
+	t.Logf("%d cards, %d with a YAML block, %d with a broken one, %d round trips checked", len(entries), withBlock, brokenYAML, roundTrips)
+	if withBlock == 0 || roundTrips == 0 {
+		t.Fatal("no card with a YAML block was checked")
+	}
+}
+
+// TestRoundTripAfterMetadataEdit checks that changing one key rewrites only
+// the YAML block: the body stays byte-for-byte and other keys keep their
+// values and order.
+func TestRoundTripAfterMetadataEdit(t *testing.T) {
+	src := "---\nlicense: mit\nlanguage:\n- en\nextra_key: {a: 1}\n---\n\n# Title\n\nBody with --- inside.\n"
+	c, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Meta.Set("license", "apache-2.0"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := RenderHF(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := SplitFrontMatter(string(out))
+	if fm.Body != "\n# Title\n\nBody with --- inside.\n" {
+		t.Errorf("body changed: %q", fm.Body)
+	}
+	back, err := ParseMetadata(fm.YAML, fm.YAMLLine)
+	if err != nil {
+		t.Fatalf("re-parse %q: %v", fm.YAML, err)
+	}
+	want := map[string]any{"license": "apache-2.0", "language": []any{"en"}, "extra_key": map[string]any{"a": 1}}
+	if !jsonEqual(t, back.Map(), want) {
+		t.Errorf("metadata = %v, want %v", back.Map(), want)
+	}
+	if got := back.Keys(); len(got) != 3 || got[0] != "license" || got[2] != "extra_key" {
+		t.Errorf("key order = %v", got)
+	}
+}
+
+func TestParseRejectsNonText(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		code string
+		line int
+	}{
+		{"nul byte", []byte("---\nlicense: mit\n---\nab\x00cd"), "input.binary", 4},
+		{"latin-1", []byte("# Caf\xe9\n"), "input.encoding", 1},
+		{"truncated utf-8 on line 3", []byte("a\nb\n\xe2\x82"), "input.encoding", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.in)
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("err = %v, want an *InputError", err)
+			}
+			if ie.Code != tt.code || ie.Line != tt.line {
+				t.Errorf("code %s line %d, want %s line %d", ie.Code, ie.Line, tt.code, tt.line)
+			}
+		})
+	}
+}
+
+func TestParseKeepsBrokenYAMLCard(t *testing.T) {
+	src := "---\nlicense: mit\ntags: [a, b\n---\n# Title\n"
+	c, err := Parse([]byte(src))
+	var ye *YAMLError
+	if !errors.As(err, &ye) {
+		t.Fatalf("err = %v, want a *YAMLError", err)
+	}
+	if ye.Line < 2 || ye.Line > 4 {
+		t.Errorf("error line %d, want within the block (2-4)", ye.Line)
+	}
+	if c == nil || c.Body == nil || len(c.Body.Sections) != 1 || c.Body.Sections[0].Title != "Title" {
+		t.Fatalf("body not parsed: %+v", c)
+	}
+	out, err := RenderHF(c)
+	if err != nil || string(out) != src {
+		t.Errorf("round trip of a broken card = %q, %v", out, err)
+	}
+}
+
+func TestReadFileLimited(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/big.md"
+	if err := os.WriteFile(path, bytes.Repeat([]byte("a"), 2048), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFileLimited(path, 1024); err == nil {
+		t.Error("a 2 KiB file should be refused with a 1 KiB limit")
+	} else if ie := new(InputError); !errors.As(err, &ie) || ie.Code != "input.too-large" {
+		t.Errorf("err = %v, want input.too-large", err)
+	}
+	data, err := ReadFileLimited(path, 4096)
+	if err != nil || len(data) != 2048 {
+		t.Errorf("read = %d bytes, %v", len(data), err)
+	}
+	if _, err := ReadFileLimited(dir, 0); err == nil {
+		t.Error("a folder should be refused")
+	}
+}

@@ -1,0 +1,56 @@
+package card
+
+// Parse reads a Hugging Face model card (a README.md with an optional YAML
+// block). It returns an *InputError for input that is not UTF-8 text.
+//
+// A YAML block that does not parse gives a *YAMLError together with a
+// usable Card: its body is parsed, its metadata is empty, and rendering it
+// unchanged still reproduces the input byte for byte.
+func Parse(src []byte) (*Card, error) {
+	if err := CheckText(src); err != nil {
+		return nil, err
+	}
+	text := string(src)
+	fm := SplitFrontMatter(text)
+	c := &Card{source: &sourceLayout{
+		head:     fm.Head,
+		yamlText: fm.YAML,
+		yamlLine: fm.YAMLLine,
+		body:     fm.Body,
+	}}
+	var metaErr error
+	if fm.Found {
+		c.Meta, metaErr = ParseMetadata(fm.YAML, fm.YAMLLine)
+	} else {
+		c.Meta = &Metadata{firstLine: 1}
+	}
+	c.Body = ParseBody(fm.Body, fm.BodyLine)
+	if tag := c.Meta.String("pipeline_tag"); tag != "" {
+		c.Family, _ = FamilyForTask(tag)
+	}
+	if metaErr == nil {
+		c.Content.ModelID = modelIDFromMeta(c.Meta)
+	}
+	return c, metaErr
+}
+
+// modelIDFromMeta takes the model's id from the metadata: the model-index
+// name, else model_name.
+func modelIDFromMeta(m *Metadata) string {
+	if v, ok := m.Value("model-index"); ok {
+		if list, ok := v.([]any); ok && len(list) > 0 {
+			if entry, ok := list[0].(map[string]any); ok {
+				if name, ok := entry["name"].(string); ok {
+					return name
+				}
+			}
+		}
+	}
+	return m.String("model_name")
+}
+
+// HasFrontMatter reports whether the card was read from a file that had a
+// YAML block.
+func (c *Card) HasFrontMatter() bool {
+	return c.source != nil && c.source.head != ""
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+	"github.com/terragonlabs/modelcard-generator/internal/atomicfile"
+)
+
+// outputFormat is one output format of generate.
+type outputFormat struct {
+	name string
+	ext  string
+	// render writes a card in the format.
+	render func(*card.Card) ([]byte, error)
+}
+
+// outputFormats are the formats generate can write.
+var outputFormats = []outputFormat{
+	{name: "hf", ext: ".md", render: card.RenderHF},
+}
+
+func formatNames() []string {
+	names := make([]string, len(outputFormats))
+	for i, f := range outputFormats {
+		names[i] = f.name
+	}
+	return names
+}
+
+func lookupFormat(name string) (outputFormat, bool) {
+	for _, f := range outputFormats {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return outputFormat{}, false
+}
+
+func generateCommand(io stdio) *cli.Command {
+	return &cli.Command{
+		Name:      "generate",
+		Usage:     "write model cards from spec files",
+		ArgsUsage: "SPEC... (files, folders of .yaml/.yml/.json specs, or - for NDJSON on stdin)",
+		Description: strings.TrimSpace(`
+Reads model specs (YAML or JSON: the model's facts, uses, training and
+evaluation results) and writes one complete card per spec. Facts a spec does
+not give are marked "> **Needs information**" with guidance on what to write;
+nothing is invented.
+
+Each card goes to OUT/NAME.md, NAME being the spec's file name without its
+extension (for NDJSON input: the model id, or line-N). Files are written
+atomically; an existing file is left alone unless --force is given.
+
+Examples:
+   modelcard generate --out cards/ spec.yaml
+   modelcard generate --out cards/ specs/            # every spec in a folder
+   modelcard generate --out - spec.yaml              # the card on stdout
+   echo '{"model_name": "test", "metrics": {"accuracy": 0.95}}' | modelcard generate --out - -
+
+The spec format: run ` + "`modelcard init --family llm`" + ` for a commented example.`),
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "folder to write the cards into, or - for stdout (one card)"},
+			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Value: cli.NewStringSlice("hf"), Usage: "output format: " + strings.Join(formatNames(), ", ")},
+			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
+			&cli.Int64Flag{Name: "max-bytes", Value: 8 << 20, Usage: "largest spec file accepted, in bytes"},
+		},
+		Action: func(c *cli.Context) error { return runGenerate(c, io) },
+	}
+}
+
+// generated is one card ready to be written.
+type generated struct {
+	source string // where the spec came from, for messages
+	stem   string // output file name without extension
+	card   *card.Card
+}
+
+func runGenerate(c *cli.Context, io stdio) error {
+	if c.NArg() == 0 {
+		return usagef("generate needs at least one spec file, folder, or - for stdin")
+	}
+	var formats []outputFormat
+	for _, name := range c.StringSlice("format") {
+		for _, n := range strings.Split(name, ",") {
+			f, ok := lookupFormat(strings.TrimSpace(n))
+			if !ok {
+				return usagef("--format %q: the formats are %s", n, strings.Join(formatNames(), ", "))
+			}
+			formats = append(formats, f)
+		}
+	}
+	inputs, err := expandInputs(c.Args().Slice(), []string{".yaml", ".yml", ".json"})
+	if err != nil {
+		return usagef("%v", err)
+	}
+	outDir := c.String("out")
+	toStdout := outDir == "-"
+
+	var cards []generated
+	failed := 0
+	report := func(p card.Problem) { fmt.Fprintln(io.err, p.String()) }
+	for _, in := range inputs {
+		if err := c.Context.Err(); err != nil {
+			return err
+		}
+		if in == "-" {
+			n, bad, err := readSpecStream(io, &cards)
+			if err != nil {
+				return err
+			}
+			slog.Info("read specs from stdin", "cards", n, "failed", bad)
+			failed += bad
+			continue
+		}
+		data, err := card.ReadFileLimited(in, c.Int64("max-bytes"))
+		if err != nil {
+			report(card.Problem{File: in, Severity: card.SeverityError, Code: "input", Message: err.Error()})
+			failed++
+			continue
+		}
+		cd, err := card.ParseSpec(data, in)
+		if err != nil {
+			reportSpecError(io, in, err)
+			failed++
+			continue
+		}
+		stem := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
+		cards = append(cards, generated{source: in, stem: stem, card: cd})
+	}
+	if toStdout && len(cards)*len(formats) > 1 {
+		return usagef("--out - writes one card, but %d cards in %d formats were asked for; give a folder", len(cards), len(formats))
+	}
+
+	seen := map[string]string{}
+	written, markers := 0, 0
+	for _, g := range cards {
+		if g.card.Family == "" {
+			g.card.Family = card.FamilyGeneric
+			slog.Info("no task in spec: using the generic template", "spec", g.source)
+		}
+		for _, f := range formats {
+			data, err := f.render(g.card)
+			if err != nil {
+				fmt.Fprintf(io.err, "%s: error: render %s: %v\n", g.source, f.name, err)
+				failed++
+				continue
+			}
+			markers += len(card.FindNeedsInfo(string(data)))
+			if toStdout {
+				if _, err := io.out.Write(data); err != nil {
+					return fmt.Errorf("write stdout: %w", err)
+				}
+				written++
+				continue
+			}
+			path := filepath.Join(outDir, g.stem+f.ext)
+			if prev, dup := seen[path]; dup {
+				fmt.Fprintf(io.err, "%s: error: writes %s, as %s does; rename one of them\n", g.source, path, prev)
+				failed++
+				continue
+			}
+			seen[path] = g.source
+			if err := atomicfile.Write(path, data, 0o644, c.Bool("force")); err != nil {
+				if errors.Is(err, atomicfile.ErrExists) {
+					fmt.Fprintf(io.err, "%s: error: %s exists; use --force to overwrite it\n", g.source, path)
+				} else {
+					fmt.Fprintf(io.err, "%s: error: %v\n", g.source, err)
+				}
+				failed++
+				continue
+			}
+			written++
+		}
+	}
+	if !toStdout {
+		fmt.Fprintf(io.err, "generated %d card files in %s (%d facts marked as needing information)\n", written, outDir, markers)
+	}
+	if failed > 0 {
+		return failedError{summary: fmt.Sprintf("%d specs or cards failed; see the messages above", failed)}
+	}
+	return nil
+}
+
+// readSpecStream reads NDJSON specs from stdin, one per line.
+func readSpecStream(io stdio, cards *[]generated) (n, failed int, err error) {
+	r := bufio.NewReader(io.in)
+	err = card.ParseSpecStream(r, "<stdin>", func(line int, cd *card.Card, err error) error {
+		if err != nil {
+			reportSpecError(io, fmt.Sprintf("<stdin>:%d", line), err)
+			failed++
+			return nil
+		}
+		stem := slugify(cd.Content.ModelID)
+		if stem == "" {
+			stem = fmt.Sprintf("line-%d", line)
+		}
+		*cards = append(*cards, generated{source: fmt.Sprintf("<stdin>:%d", line), stem: stem, card: cd})
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, failed, fmt.Errorf("read specs from stdin: %w", err)
+	}
+	return n, failed, nil
+}
+
+// reportSpecError prints a spec's problems, one per line.
+func reportSpecError(io stdio, source string, err error) {
+	var se *card.SpecError
+	if errors.As(err, &se) && len(se.Problems) > 0 {
+		for _, p := range se.Problems {
+			if p.File == "" {
+				p.File = source
+			}
+			fmt.Fprintln(io.err, p.String())
+		}
+		return
+	}
+	fmt.Fprintf(io.err, "%s: error: %v\n", source, err)
+}
+
+// slugify turns a model id into a file name: "org/My Model" -> "org--my-model".
+func slugify(id string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.ReplaceAll(id, "/", "--")) {
+		switch {
+		case (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '.' || r == '_' || r == '-':
+			b.WriteRune(r)
+		case !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-.")
+}

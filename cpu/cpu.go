@@ -1,0 +1,212 @@
+// Package cpu is the pure-Go scoring backend: a sparse-dense product of CSR
+// feature rows with the model's weight matrix, with the softmax, top-k and
+// completeness epilogue fused into the same pass, parallel over rows. It
+// builds everywhere and is the reference the CUDA backend is checked
+// against.
+package cpu
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/terragonlabs/modelcard-generator/engine"
+)
+
+// Name is the backend's name in the registry.
+const Name = "cpu"
+
+// rowsPerChunk is how many rows one worker scores between checks of the
+// context; large enough to amortise scheduling, small enough to balance.
+const rowsPerChunk = 256
+
+// Backend scores on the host's cores.
+type Backend struct {
+	w       []float32
+	bias    []float32
+	cols    int
+	tasks   int
+	feats   int
+	workers int
+	scratch sync.Pool
+}
+
+// Option configures the backend.
+type Option func(*Backend)
+
+// WithWorkers sets the number of goroutines scoring in parallel (default:
+// GOMAXPROCS).
+func WithWorkers(n int) Option {
+	return func(b *Backend) {
+		if n > 0 {
+			b.workers = n
+		}
+	}
+}
+
+// New returns a CPU backend for the model.
+func New(m *engine.Model, opts ...Option) (*Backend, error) {
+	if err := m.Check(); err != nil {
+		return nil, fmt.Errorf("cpu backend: %w", err)
+	}
+	b := &Backend{
+		w:       m.Weights(),
+		bias:    m.Bias,
+		cols:    m.Columns(),
+		tasks:   len(m.Tasks),
+		feats:   m.Features(),
+		workers: runtime.GOMAXPROCS(0),
+	}
+	for _, o := range opts {
+		o(b)
+	}
+	cols := b.cols
+	b.scratch.New = func() any { s := make([]float32, cols); return &s }
+	return b, nil
+}
+
+// Factory adapts New to engine.BackendFactory.
+func Factory(m *engine.Model) (engine.Backend, error) { return New(m) }
+
+// Name implements engine.Backend.
+func (b *Backend) Name() string { return Name }
+
+// Close implements engine.Backend.
+func (b *Backend) Close() error { return nil }
+
+// Score implements engine.Backend.
+func (b *Backend) Score(ctx context.Context, batch *engine.CSR, out *engine.Scores) error {
+	rows := batch.Rows()
+	out.Resize(rows, b.cols-b.tasks)
+	if rows == 0 {
+		return nil
+	}
+	if err := batch.Validate(b.feats); err != nil {
+		return fmt.Errorf("cpu backend: %w", err)
+	}
+	chunks := (rows + rowsPerChunk - 1) / rowsPerChunk
+	workers := min(b.workers, chunks)
+	if workers <= 1 {
+		return b.scoreChunks(ctx, batch, out, 0, chunks, 1)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = b.scoreChunks(ctx, batch, out, w, chunks, workers)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scoreChunks scores chunks first, first+stride, ... of the batch.
+func (b *Backend) scoreChunks(ctx context.Context, batch *engine.CSR, out *engine.Scores, first, chunks, stride int) error {
+	accp := b.scratch.Get().(*[]float32)
+	defer b.scratch.Put(accp)
+	acc := *accp
+	rows := batch.Rows()
+	for c := first; c < chunks; c += stride {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min((c+1)*rowsPerChunk, rows)
+		for r := c * rowsPerChunk; r < hi; r++ {
+			b.scoreRow(batch, r, acc, out)
+		}
+	}
+	return nil
+}
+
+// scoreRow computes one row's logits as a sum of scaled weight rows, then
+// the epilogue.
+func (b *Backend) scoreRow(batch *engine.CSR, r int, acc []float32, out *engine.Scores) {
+	cols := b.cols
+	acc = acc[:cols]
+	copy(acc, b.bias)
+	lo, hi := batch.RowPtr[r], batch.RowPtr[r+1]
+	idx := batch.ColIdx[lo:hi]
+	vals := batch.Vals[lo:hi]
+	for k, f := range idx {
+		off := int(f) * cols
+		axpy(acc, b.w[off:off+cols], vals[k])
+	}
+	Epilogue(acc, b.tasks, out, r)
+}
+
+// axpy adds a*x to y, eight lanes at a time; len(x) must equal len(y).
+func axpy(y, x []float32, a float32) {
+	x = x[:len(y)]
+	i := 0
+	for ; i+8 <= len(y); i += 8 {
+		yy := y[i : i+8 : i+8]
+		xx := x[i : i+8 : i+8]
+		yy[0] += a * xx[0]
+		yy[1] += a * xx[1]
+		yy[2] += a * xx[2]
+		yy[3] += a * xx[3]
+		yy[4] += a * xx[4]
+		yy[5] += a * xx[5]
+		yy[6] += a * xx[6]
+		yy[7] += a * xx[7]
+	}
+	for ; i < len(y); i++ {
+		y[i] += a * x[i]
+	}
+}
+
+// Epilogue turns one row of logits into scores: softmax over the first
+// tasks columns with the TopK best kept, and the remaining columns clamped
+// to [0,1] as completeness. It is exported so that other backends' tests
+// can check against the same arithmetic.
+func Epilogue(logits []float32, tasks int, out *engine.Scores, r int) {
+	taskLogits := logits[:tasks]
+	// Top-k by logit: the softmax is monotonic, so the order is the same.
+	var top [engine.TopK]int32
+	var topv [engine.TopK]float32
+	for k := range top {
+		top[k] = -1
+		topv[k] = float32(math.Inf(-1))
+	}
+	maxv := float32(math.Inf(-1))
+	for j, v := range taskLogits {
+		if v > maxv {
+			maxv = v
+		}
+		if v > topv[engine.TopK-1] {
+			k := engine.TopK - 1
+			for k > 0 && v > topv[k-1] {
+				topv[k], top[k] = topv[k-1], top[k-1]
+				k--
+			}
+			topv[k], top[k] = v, int32(j)
+		}
+	}
+	var sum float64
+	for _, v := range taskLogits {
+		sum += math.Exp(float64(v - maxv))
+	}
+	base := r * engine.TopK
+	for k := range engine.TopK {
+		out.TopTask[base+k] = top[k]
+		if top[k] < 0 {
+			out.TopProb[base+k] = 0
+			continue
+		}
+		out.TopProb[base+k] = float32(math.Exp(float64(topv[k]-maxv)) / sum)
+	}
+	std := logits[tasks:]
+	dst := out.Completeness[r*len(std) : (r+1)*len(std)]
+	for j, v := range std {
+		dst[j] = min(max(v, 0), 1)
+	}
+}

@@ -1,0 +1,109 @@
+package cpu
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/terragonlabs/modelcard-generator/engine"
+	"github.com/terragonlabs/modelcard-generator/engine/enginetest"
+)
+
+func TestConformance(t *testing.T) {
+	enginetest.Run(t, Factory)
+}
+
+func TestConformanceOneWorker(t *testing.T) {
+	enginetest.Run(t, func(m *engine.Model) (engine.Backend, error) { return New(m, WithWorkers(1)) })
+}
+
+func TestEpilogueTopKAndClamp(t *testing.T) {
+	out := &engine.Scores{}
+	out.Resize(1, 2)
+	// Tasks 0..3 with task 2 best, then 0, then 3; standards -0.5 and 1.7.
+	Epilogue([]float32{1, -2, 3, 0.5, -0.5, 1.7}, 4, out, 0)
+	if got := out.TopTask[:3]; got[0] != 2 || got[1] != 0 || got[2] != 3 {
+		t.Errorf("top tasks = %v, want [2 0 3]", got)
+	}
+	if out.Completeness[0] != 0 || out.Completeness[1] != 1 {
+		t.Errorf("completeness = %v, want clamped [0 1]", out.Completeness)
+	}
+	if p := out.TopProb; !(p[0] > p[1] && p[1] > p[2] && p[0] < 1) {
+		t.Errorf("probabilities %v not descending in (0,1)", p)
+	}
+}
+
+func TestEpilogueFewerTasksThanK(t *testing.T) {
+	out := &engine.Scores{}
+	out.Resize(1, 0)
+	Epilogue([]float32{0.3, 0.1}, 2, out, 0)
+	if out.TopTask[2] != -1 || out.TopProb[2] != 0 {
+		t.Errorf("third slot = %d/%v, want -1/0 padding", out.TopTask[2], out.TopProb[2])
+	}
+	if sum := out.TopProb[0] + out.TopProb[1]; sum < 0.9999 || sum > 1.0001 {
+		t.Errorf("probabilities sum to %v", sum)
+	}
+}
+
+// scalarScore is the straightforward baseline the backend must beat: for
+// each row and each column, a dot product over the row's features reading
+// W column-wise, then the same epilogue, on one goroutine.
+func scalarScore(m *engine.Model, batch *engine.CSR, out *engine.Scores) {
+	w := m.Weights()
+	cols := m.Columns()
+	out.Resize(batch.Rows(), len(m.Standards))
+	acc := make([]float32, cols)
+	for r := range batch.Rows() {
+		row := batch.Row(r)
+		for c := range cols {
+			s := m.Bias[c]
+			for k, f := range row.Cols {
+				s += row.Vals[k] * w[int(f)*cols+c]
+			}
+			acc[c] = s
+		}
+		Epilogue(acc, len(m.Tasks), out, r)
+	}
+}
+
+func benchBatch() (*engine.Model, *engine.CSR) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	m := enginetest.RandomModel(rng, 1<<16, 48, 4)
+	// About 300 features per typical card.
+	return m, enginetest.RandomBatch(rng, 8192, 1<<16, 600)
+}
+
+func BenchmarkScoreCPU(b *testing.B) {
+	m, batch := benchBatch()
+	be, err := New(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out engine.Scores
+	b.ResetTimer()
+	for b.Loop() {
+		if err := be.Score(context.Background(), batch, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch.Rows())*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
+}
+
+func BenchmarkScoreScalarBaseline(b *testing.B) {
+	m, batch := benchBatch()
+	var out engine.Scores
+	b.ResetTimer()
+	for b.Loop() {
+		scalarScore(m, batch, &out)
+	}
+	b.ReportMetric(float64(batch.Rows())*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
+}
+
+func TestScalarBaselineAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m := enginetest.RandomModel(rng, 512, 10, 3)
+	batch := enginetest.RandomBatch(rng, 50, 512, 40)
+	var out engine.Scores
+	scalarScore(m, batch, &out)
+	enginetest.Check(t, m, batch, &out)
+}

@@ -1,0 +1,92 @@
+package engine
+
+import "fmt"
+
+// CSR is a batch of sparse feature rows in compressed sparse row form: row
+// r's features are ColIdx[RowPtr[r]:RowPtr[r+1]] with values
+// Vals[RowPtr[r]:RowPtr[r+1]]. It is what every Backend scores.
+type CSR struct {
+	// RowPtr has Rows()+1 entries; RowPtr[0] is 0.
+	RowPtr []int32
+	// ColIdx holds the feature index of each stored value.
+	ColIdx []int32
+	// Vals holds the stored values.
+	Vals []float32
+}
+
+// NewCSR returns an empty batch with room for rows rows and nnz values.
+func NewCSR(rows, nnz int) *CSR {
+	b := &CSR{
+		RowPtr: make([]int32, 1, rows+1),
+		ColIdx: make([]int32, 0, nnz),
+		Vals:   make([]float32, 0, nnz),
+	}
+	return b
+}
+
+// Rows returns the number of rows.
+func (b *CSR) Rows() int {
+	if len(b.RowPtr) == 0 {
+		return 0
+	}
+	return len(b.RowPtr) - 1
+}
+
+// NNZ returns the number of stored values.
+func (b *CSR) NNZ() int { return len(b.Vals) }
+
+// Reset empties the batch, keeping its memory.
+func (b *CSR) Reset() {
+	b.RowPtr = append(b.RowPtr[:0], 0)
+	b.ColIdx = b.ColIdx[:0]
+	b.Vals = b.Vals[:0]
+}
+
+// AppendRow adds one row.
+func (b *CSR) AppendRow(r Row) {
+	if len(b.RowPtr) == 0 {
+		b.RowPtr = append(b.RowPtr, 0)
+	}
+	b.ColIdx = append(b.ColIdx, r.Cols...)
+	b.Vals = append(b.Vals, r.Vals...)
+	b.RowPtr = append(b.RowPtr, int32(len(b.Vals)))
+}
+
+// Row returns row i as a view into the batch.
+func (b *CSR) Row(i int) Row {
+	lo, hi := b.RowPtr[i], b.RowPtr[i+1]
+	return Row{Cols: b.ColIdx[lo:hi], Vals: b.Vals[lo:hi]}
+}
+
+// Validate checks the batch's structure against a feature count: row
+// pointers start at 0 and never decrease, and every column is in range.
+func (b *CSR) Validate(features int) error {
+	if len(b.RowPtr) == 0 || b.RowPtr[0] != 0 {
+		return fmt.Errorf("csr: row pointers must start with 0")
+	}
+	if len(b.ColIdx) != len(b.Vals) {
+		return fmt.Errorf("csr: %d column indexes but %d values", len(b.ColIdx), len(b.Vals))
+	}
+	for i := 1; i < len(b.RowPtr); i++ {
+		if b.RowPtr[i] < b.RowPtr[i-1] {
+			return fmt.Errorf("csr: row pointer %d decreases", i)
+		}
+	}
+	if int(b.RowPtr[len(b.RowPtr)-1]) != len(b.Vals) {
+		return fmt.Errorf("csr: last row pointer %d, but %d values", b.RowPtr[len(b.RowPtr)-1], len(b.Vals))
+	}
+	for i, c := range b.ColIdx {
+		if c < 0 || int(c) >= features {
+			return fmt.Errorf("csr: value %d has column %d, outside 0..%d", i, c, features-1)
+		}
+	}
+	return nil
+}
+
+// Row is one sparse feature row.
+type Row struct {
+	// Cols are feature indexes, each at most once.
+	Cols []int32
+	// Vals are the values, one per column.
+	Vals []float32
+}
