@@ -73,13 +73,52 @@ func ParseMetadata(text string, firstLine int) (*Metadata, error) {
 		return m, &YAMLError{Line: firstLine + root.Line - 1,
 			Msg: "the metadata block must be a mapping of keys to values (key: value), not a " + kindName(root)}
 	}
-	// Decode once to surface duplicate keys and bad anchors as errors now.
-	var probe map[string]any
-	if err := root.Decode(&probe); err != nil {
-		return m, yamlErrorFrom(err, firstLine)
+	if err := checkDuplicateKeys(root, firstLine, 0); err != nil {
+		return m, err
 	}
 	m.root = root
 	return m, nil
+}
+
+// maxYAMLDepth bounds the nesting checked for duplicate keys, and so the
+// recursion.
+const maxYAMLDepth = 200
+
+// checkDuplicateKeys reports the first mapping that defines a key twice, as
+// the YAML decoder would when decoding it, without decoding the tree.
+func checkDuplicateKeys(n *yaml.Node, firstLine, depth int) error {
+	if depth > maxYAMLDepth {
+		return &YAMLError{Line: firstLine + n.Line - 1, Msg: fmt.Sprintf("nesting deeper than %d levels", maxYAMLDepth)}
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		if len(n.Content) > 2 {
+			seen := make(map[string]int, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+					continue
+				}
+				if prev, dup := seen[k.Value]; dup {
+					return &YAMLError{Line: firstLine + k.Line - 1,
+						Msg: fmt.Sprintf("key %q is already defined on line %d; keep one of the two", k.Value, firstLine+prev-1)}
+				}
+				seen[k.Value] = k.Line
+			}
+		}
+		for i := 1; i < len(n.Content); i += 2 {
+			if err := checkDuplicateKeys(n.Content[i], firstLine, depth+1); err != nil {
+				return err
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if err := checkDuplicateKeys(c, firstLine, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // yamlErrorFrom turns a YAML library error into a YAMLError with file lines.
@@ -467,6 +506,48 @@ func normalise(v any) any {
 		return t
 	}
 	return v
+}
+
+// ScalarAt returns the scalar at a path below the top level (string
+// elements are keys, int elements list indexes), or "" when there is none.
+func (m *Metadata) ScalarAt(path []any) string {
+	n := m.nodeAt(path)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return ""
+	}
+	return n.Value
+}
+
+// nodeAt returns the node at a path, or nil when the path leaves the tree.
+func (m *Metadata) nodeAt(path []any) *yaml.Node {
+	if m == nil || m.root == nil {
+		return nil
+	}
+	n := m.root
+	for _, step := range path {
+		n = resolveAlias(n)
+		var next *yaml.Node
+		switch s := step.(type) {
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == s {
+						next = n.Content[i+1]
+						break
+					}
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
+				next = n.Content[s]
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	return resolveAlias(n)
 }
 
 // Position returns the file line and column of the value at a path below

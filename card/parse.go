@@ -37,14 +37,8 @@ func Parse(src []byte) (*Card, error) {
 // modelIDFromMeta takes the model's id from the metadata: the model-index
 // name, else model_name.
 func modelIDFromMeta(m *Metadata) string {
-	if v, ok := m.Value("model-index"); ok {
-		if list, ok := v.([]any); ok && len(list) > 0 {
-			if entry, ok := list[0].(map[string]any); ok {
-				if name, ok := entry["name"].(string); ok {
-					return name
-				}
-			}
-		}
+	if name := m.ScalarAt([]any{"model-index", 0, "name"}); name != "" {
+		return name
 	}
 	return m.String("model_name")
 }

@@ -128,6 +128,24 @@ func BenchmarkRenderHF(b *testing.B) {
 	}
 }
 
+// BenchmarkRenderHFMinimal renders the minimal spec's card: a name and
+// one incomplete result, so nearly every section carries a marker.
+func BenchmarkRenderHFMinimal(b *testing.B) {
+	c := &Card{Content: Content{ModelID: "test", EvalResults: []EvalResult{{MetricType: "accuracy", MetricValue: 0.95}}}}
+	out, err := RenderHF(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(out)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := RenderHF(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkAppendHF renders the same card into a reused buffer, as a bulk
 // caller does.
 func BenchmarkAppendHF(b *testing.B) {

@@ -56,7 +56,7 @@ func AppendHF(dst []byte, c *Card) ([]byte, error) {
 	if err != nil {
 		return dst[:start], err
 	}
-	w := hfWriter{buf: dst, fam: &fam, guide: guidanceTables[fam.ID]}
+	w := hfWriter{buf: dst, fam: &fam, markers: hfMarkerSets[fam.ID]}
 	w.body(c)
 	return w.buf, nil
 }
@@ -65,9 +65,12 @@ func AppendHF(dst []byte, c *Card) ([]byte, error) {
 // while the metadata is unchanged, else a fresh block; then the body.
 func appendSourceHF(dst []byte, c *Card) ([]byte, error) {
 	src := c.source
-	if !c.Meta.Changed() {
+	switch {
+	case !c.Meta.Changed():
 		dst = append(dst, src.head...)
-	} else {
+	case c.Meta.Len() == 0 && src.head == "":
+		// No metadata, and the file had no block: none is added.
+	default:
 		text, err := c.Meta.Encode()
 		if err != nil {
 			return dst, fmt.Errorf("render Hugging Face card: %w", err)
@@ -843,7 +846,7 @@ func hfAppendFloat(dst []byte, f float64, bits int, yamlForm bool) []byte {
 type hfWriter struct {
 	buf   []byte
 	fam   *Family
-	guide map[string]string
+	markers *hfMarkerSet
 }
 
 // heading writes a heading line followed by a blank line.
@@ -958,9 +961,36 @@ func hfBuildOutline(outline []hfSection) []hfSection {
 
 // marker writes a needs-information marker and a blank line.
 func (w *hfWriter) marker(id string) {
-	w.buf = append(w.buf, NeedsInfo(id, w.guide[id])...)
+	line, ok := w.markers.byID[id]
+	if !ok {
+		line = NeedsInfo(id, Guidance(w.fam.ID, id))
+	}
+	w.buf = append(w.buf, line...)
 	w.buf = append(w.buf, '\n')
 }
+
+// hfMarkerSet holds a family's marker lines, made once with NeedsInfo and
+// the family's guidance.
+type hfMarkerSet struct {
+	byID   map[string]string // by marker id
+	fields []string          // for the family's fields, in order
+}
+
+// hfMarkerSets holds the marker lines of every family. Read-only.
+var hfMarkerSets = func() map[FamilyID]*hfMarkerSet {
+	out := make(map[FamilyID]*hfMarkerSet, len(families))
+	for _, f := range families {
+		set := &hfMarkerSet{byID: make(map[string]string, len(guidanceTables[f.ID]))}
+		for id, g := range guidanceTables[f.ID] {
+			set.byID[id] = NeedsInfo(id, g)
+		}
+		for _, fld := range f.Fields {
+			set.fields = append(set.fields, set.byID[specificsPrefix+fld.Key])
+		}
+		out[f.ID] = set
+	}
+	return out
+}()
 
 // markerText writes a marker with guidance made for this one case.
 func (w *hfWriter) markerText(id, guidance string) {
@@ -1109,7 +1139,8 @@ func (w *hfWriter) specifics(c *Card) {
 		w.heading(3, f.Title)
 		v := ct.Specifics[f.Key]
 		if hfIsBlank(v) {
-			w.marker(specificsPrefix + f.Key)
+			w.buf = append(w.buf, w.markers.fields[i]...)
+			w.buf = append(w.buf, '\n')
 			continue
 		}
 		w.buf = hfAppendMarkdownBlock(w.buf, v)

@@ -1133,6 +1133,10 @@ func TestRenderHFSourceRoundTrip(t *testing.T) {
 			return c.Meta.Set("license", "mit")
 		}},
 		{name: "new body", file: "---\nlicense: mit\n---\nold body\n", body: &Body{Text: "# New body\n"}},
+		{name: "no metadata at all", file: "# Body only\n", change: func(c *Card) error {
+			c.Meta = nil
+			return nil
+		}},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1157,7 +1161,7 @@ func TestRenderHFSourceRoundTrip(t *testing.T) {
 			if tt.body != nil {
 				body = tt.body.Text
 			}
-			if tt.change == nil {
+			if tt.change == nil || c.Meta == nil {
 				if want := fm.Head + body; string(out) != want {
 					t.Errorf("not byte-exact:\n got %q\nwant %q", out, want)
 				}

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+)
+
+// runCLI runs the CLI in-process and returns its exit code and output.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), append([]string{"modelcard"}, args...),
+		stdio{in: strings.NewReader(stdin), out: &out, err: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+func TestGenerateExamples(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI(t, "", "generate", "--out", dir, "../../examples")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	entries, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(card.Families()) {
+		t.Fatalf("%d cards written, want one per family (%d)", len(entries), len(card.Families()))
+	}
+	for _, path := range entries {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, problems := card.Validate(path, data)
+		if card.HasErrors(problems) {
+			t.Errorf("%s is not valid: %v", path, problems)
+		}
+		if !bytes.HasPrefix(data, []byte("---\n")) {
+			t.Errorf("%s lacks a metadata block", path)
+		}
+		// The generic example's results name no Hub task or dataset on
+		// purpose: they stay out of model-index and are flagged instead.
+		if filepath.Base(path) == "generic.md" {
+			if bytes.Contains(data, []byte("model-index:")) || !strings.Contains(string(data), "`evaluation.results`") {
+				t.Errorf("%s: incomplete results should be flagged, not put in model-index", path)
+			}
+		} else if !bytes.Contains(data, []byte("model-index:")) {
+			t.Errorf("%s lacks a model-index", path)
+		}
+	}
+	// A second run must not overwrite.
+	before, _ := os.ReadFile(entries[0])
+	if err := os.WriteFile(entries[0], []byte("edited by hand"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "", "generate", "--out", dir, "../../examples")
+	if code != exitFailed || !strings.Contains(stderr, "--force") {
+		t.Errorf("second run: exit %d, stderr %q; want 1 and a hint about --force", code, stderr)
+	}
+	if got, _ := os.ReadFile(entries[0]); string(got) != "edited by hand" {
+		t.Error("an existing file was overwritten without --force")
+	}
+	code, _, stderr = runCLI(t, "", "generate", "--force", "--out", dir, "../../examples")
+	if code != 0 {
+		t.Fatalf("--force run: exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(entries[0]); !bytes.Equal(got, before) {
+		t.Error("--force did not rewrite the card")
+	}
+}
+
+func TestGenerateGuideMinimalBodyOnStdin(t *testing.T) {
+	code, stdout, stderr := runCLI(t, `{"model_name": "test", "metrics": {"accuracy": 0.95}}`+"\n", "generate", "--out", "-", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "# Model Card for test") {
+		t.Errorf("card does not name the model:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "| accuracy | 0.95 |") {
+		t.Errorf("card does not report accuracy 0.95:\n%s", stdout)
+	}
+}
+
+func TestGenerateBadSpecReportsLine(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(spec, []byte("model_id: org/m\ntags: 5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "", "generate", "--out", filepath.Join(dir, "out"), spec)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d", code, exitFailed)
+	}
+	if !strings.Contains(stderr, "bad.yaml:2:") || !strings.Contains(stderr, "tags") {
+		t.Errorf("stderr should point at bad.yaml line 2 and tags: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "bad.md")); err == nil {
+		t.Error("a card was written for an invalid spec")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.md")
+	bad := filepath.Join(dir, "bad.md")
+	broken := filepath.Join(dir, "broken.md")
+	write := func(path, text string) {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(good, "---\nlicense: mit\nlanguage:\n- en\npipeline_tag: text-classification\n---\n# Model\n\nText.\n")
+	write(bad, "---\nlicense: Apache 2.0\nlanguage:\n- english\npipeline_tag: text-clasification\n---\n# Model\n")
+	write(broken, "---\nlicense: mit\ntags: [a, b\n---\n# Model\n")
+
+	code, stdout, _ := runCLI(t, "", "validate", good)
+	if code != 0 {
+		t.Errorf("good card: exit %d: %s", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "", "validate", bad)
+	if code != exitFailed {
+		t.Errorf("bad card: exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		"bad.md:2:10: error: license:", `did you mean "apache-2.0"`,
+		"bad.md:4:3: error: language:",
+		"bad.md:5:15: error: pipeline_tag:", `did you mean "text-classification"`,
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// Flags after the files, and JSON output.
+	code, stdout, _ = runCLI(t, "", "validate", dir, "--json")
+	if code != exitFailed {
+		t.Errorf("folder: exit %d, want 1", code)
+	}
+	var report validateReport
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, stdout)
+	}
+	if report.Files != 3 || report.Invalid != 2 || report.Valid {
+		t.Errorf("report: %d files, %d invalid, valid=%v; want 3, 2, false", report.Files, report.Invalid, report.Valid)
+	}
+	codes := map[string]map[string]int{}
+	for _, c := range report.Cards {
+		codes[filepath.Base(c.File)] = map[string]int{}
+		for _, p := range c.Problems {
+			codes[filepath.Base(c.File)][p.Code] = p.Line
+		}
+	}
+	if codes["broken.md"]["yaml.syntax"] < 2 {
+		t.Errorf("broken YAML not reported with its line: %v", codes["broken.md"])
+	}
+	for _, want := range []string{"license.unknown", "language.invalid", "pipeline_tag.unknown"} {
+		if _, ok := codes["bad.md"][want]; !ok {
+			t.Errorf("bad.md lacks problem %s: %v", want, codes["bad.md"])
+		}
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command argument", []string{"generate"}, "at least one spec"},
+		{"unknown flag", []string{"validate", "--nope", "x.md"}, "nope"},
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"unknown family", []string{"init", "--family", "llmz"}, "families"},
+		{"missing family", []string{"init"}, "--family"},
+		{"unknown format", []string{"generate", "--format", "pdf", "x.yaml"}, "formats"},
+		{"missing input", []string{"validate", "no-such-file.md"}, "no-such-file.md"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, "", tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d (stderr %q)", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestInitSkeletonParses(t *testing.T) {
+	for _, f := range card.FamilyIDs() {
+		t.Run(string(f), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", "init", "--family", string(f))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if _, err := card.ParseSpec([]byte(stdout), "skeleton.yaml"); err != nil {
+				t.Errorf("skeleton does not parse: %v", err)
+			}
+		})
+	}
+	code, stdout, _ := runCLI(t, "", "init", "--list")
+	if code != 0 || !strings.Contains(stdout, "text-generation") {
+		t.Errorf("--list: exit %d, output %q", code, stdout)
+	}
+}
+
+func TestIntersperse(t *testing.T) {
+	app := newApp(stdio{})
+	tests := []struct {
+		in   []string
+		want []string
+	}{
+		{[]string{"validate", "a.md", "--json"}, []string{"validate", "--json", "--", "a.md"}},
+		{[]string{"generate", "a.yaml", "--out", "d", "b.yaml"}, []string{"generate", "--out", "d", "--", "a.yaml", "b.yaml"}},
+		{[]string{"generate", "--out=d", "-"}, []string{"generate", "--out=d", "--", "-"}},
+		{[]string{"validate", "--", "--weird.md"}, []string{"validate", "--", "--weird.md"}},
+		{[]string{"nope", "x", "--y"}, []string{"nope", "x", "--y"}},
+	}
+	for _, tt := range tests {
+		got := intersperse(app, tt.in)
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("intersperse(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSlugify(t *testing.T) {
+	tests := map[string]string{
+		"org/My Model":  "org--my-model",
+		"plain":         "plain",
+		"a  b//c":       "a-b----c",
+		"../escape":     "escape",
+		"Ünïcode name!": "n-code-name",
+	}
+	for in, want := range tests {
+		if got := slugify(in); got != want {
+			t.Errorf("slugify(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
