@@ -9,7 +9,8 @@ FUZZ_TARGETS := \
 	./card:FuzzParseCard \
 	./card:FuzzParseBody \
 	./card:FuzzParseSpec \
-	./card:FuzzModelIndex
+	./card:FuzzModelIndex \
+	./card:FuzzHFMarkdownBlock
 
 # The CUDA build needs cuda.h; vet it only where the toolkit is installed.
 HAVE_CUDA := $(shell test -f /usr/include/cuda.h -o -f /usr/local/cuda/include/cuda.h && echo yes)

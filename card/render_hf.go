@@ -115,7 +115,7 @@ func hfCardName(ct *Content) string {
 // hfEstimateHFSize guesses the rendered size, to grow the buffer once.
 func hfEstimateHFSize(c *Card) int {
 	ct := &c.Content
-	n := 6144 + len(ct.Summary) + len(ct.Description) + len(ct.DirectUse) +
+	n := 8192 + len(ct.Summary) + len(ct.Description) + len(ct.DirectUse) +
 		len(ct.DownstreamUse) + len(ct.OutOfScopeUse) + len(ct.BiasRisksLimitations) +
 		len(ct.Recommendations) + len(ct.GetStarted) + len(ct.TrainingData) +
 		len(ct.Preprocessing) + len(ct.SpeedsSizesTimes) + len(ct.TestingData) +
@@ -766,12 +766,13 @@ func hfAppendInt(dst []byte, v any) ([]byte, bool) {
 	return dst, false
 }
 
-// hfAppendFloat writes a float the way Python's repr does, so that a value
-// reads the same in the card as in the spec it came from: 0.95 stays 0.95,
-// 95.0 stays 95.0, tiny and huge values use an exponent. The mantissa always
-// has a decimal point (1.0e-05) so that YAML 1.1 readers see a float too.
-// Non-finite values are written as YAML's .nan and .inf when yamlForm is
-// set, as NaN and inf otherwise.
+// hfAppendFloat writes a float the way Python's repr does (the form the
+// Hub's own tools print), so that a value reads the same in the card as in
+// the spec it came from: 0.95 stays 0.95, 95.0 stays 95.0, tiny and huge
+// values use an exponent (1e-05). With yamlForm the mantissa always has a
+// decimal point (1.0e-05) so that YAML 1.1 readers see a float too, and
+// non-finite values are written as YAML's .nan and .inf; otherwise as NaN
+// and inf.
 func hfAppendFloat(dst []byte, f float64, bits int, yamlForm bool) []byte {
 	switch {
 	case math.IsNaN(f):
@@ -807,7 +808,7 @@ func hfAppendFloat(dst []byte, f float64, bits int, yamlForm bool) []byte {
 	}
 	if f != 0 && (exp < -4 || exp >= 16) {
 		dst = append(dst, mant...)
-		if len(mant) == 1 {
+		if len(mant) == 1 && yamlForm {
 			dst = append(dst, '.', '0')
 		}
 		return append(dst, e[mark:]...)
@@ -844,8 +845,8 @@ func hfAppendFloat(dst []byte, f float64, bits int, yamlForm bool) []byte {
 
 // hfWriter writes the Markdown body of a card built from a spec.
 type hfWriter struct {
-	buf   []byte
-	fam   *Family
+	buf     []byte
+	fam     *Family
 	markers *hfMarkerSet
 }
 
