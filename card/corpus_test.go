@@ -27,6 +27,10 @@ func TestCorpusParseAndRoundTrip(t *testing.T) {
 			if ye.Line <= 0 {
 				t.Errorf("%s: broken YAML reported without a line: %v", e.Path, err)
 			}
+			_, problems := Validate(e.Path, src)
+			if len(problems) == 0 || problems[0].Code != "yaml.syntax" || problems[0].Line != ye.Line || !HasErrors(problems) {
+				t.Errorf("%s: broken YAML not reported by Validate as yaml.syntax on line %d: %v", e.Path, ye.Line, problems)
+			}
 		case err != nil:
 			t.Errorf("%s: %v", e.Path, err)
 			continue

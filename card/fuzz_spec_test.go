@@ -1,7 +1,6 @@
 package card
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"testing"
@@ -68,7 +67,8 @@ func FuzzParseSpec(f *testing.F) {
 		if !errors.As(err, &se) || len(se.Problems) == 0 {
 			t.Fatalf("error %T %v is not a SpecError with problems", err, err)
 		}
-		lines := bytes.Count(data, []byte("\n")) + 1
+		// YAML ends lines at "\n", "\r\n" or a lone "\r".
+		lines := countLines(string(data)) + 1
 		for _, p := range se.Problems {
 			if p.Message == "" || p.Code == "" || p.Severity != SeverityError || p.File != "fuzz.yaml" {
 				t.Fatalf("malformed problem %+v", p)

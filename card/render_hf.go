@@ -1723,8 +1723,23 @@ func (st *hfMdState) write(dst []byte, line string, blank bool) []byte {
 		}
 	}
 	if st.htmlEnd != "" {
-		if hfHtmlBlockEnds(line, st.htmlEnd) {
+		end := st.htmlEnd
+		if hfHtmlBlockEnds(line, end) {
 			st.htmlEnd = ""
+		}
+		if end == ">" && !blank {
+			// Readers disagree on whether "<!" and a lower-case letter
+			// opens a block: keep headings inside it text either way.
+			// Neither change shows inside a declaration.
+			p := hfSkipSpaces(line, 0)
+			if !st.prevBlank && hfIsSetextUnderline(line[p:]) {
+				dst = append(dst, '\n')
+			}
+			if hfIsATXHeading(line[p:]) {
+				dst = append(dst, line[:p]...)
+				dst = append(dst, '\\')
+				return append(dst, line[p:]...)
+			}
 		}
 		return append(dst, line...)
 	}
@@ -1765,6 +1780,15 @@ func (st *hfMdState) write(dst []byte, line string, blank bool) []byte {
 		}
 		if col < 0 && !quoted {
 			col = pos + w
+			if hfIsBlank(line[pos+w:]) {
+				// An item that starts with a blank line has its content
+				// one column after the marker itself.
+				marker := w
+				if line[pos+w-1] == ' ' || line[pos+w-1] == '\t' {
+					marker--
+				}
+				col = pos + marker + 1
+			}
 		}
 		pos = hfSkipSpaces(line, pos+w)
 		for pos < len(line) && line[pos] == '>' {
