@@ -51,3 +51,24 @@ func (r EvalResult) Complete() bool {
 	return r.TaskType != "" && r.DatasetType != "" && r.DatasetName != "" &&
 		r.MetricType != "" && r.MetricValue != nil
 }
+
+// MissingKeys returns the spec keys of the required values the result
+// lacks, in the Hub's order; nil when it is complete.
+func (r EvalResult) MissingKeys() []string {
+	var missing []string
+	for _, f := range [...]struct {
+		key string
+		ok  bool
+	}{
+		{"task_type", r.TaskType != ""},
+		{"dataset_type", r.DatasetType != ""},
+		{"dataset_name", r.DatasetName != ""},
+		{"metric_type", r.MetricType != ""},
+		{"metric_value", r.MetricValue != nil},
+	} {
+		if !f.ok {
+			missing = append(missing, f.key)
+		}
+	}
+	return missing
+}

@@ -520,8 +520,19 @@ func (m *Metadata) ScalarAt(path []any) string {
 
 // nodeAt returns the node at a path, or nil when the path leaves the tree.
 func (m *Metadata) nodeAt(path []any) *yaml.Node {
-	if m == nil || m.root == nil {
+	n, found := m.walkPath(path)
+	if !found {
 		return nil
+	}
+	return n
+}
+
+// walkPath follows a path from the top level (string elements are mapping
+// keys, int elements list indexes) and returns the deepest node reached,
+// and whether the whole path was found. It returns nil for empty metadata.
+func (m *Metadata) walkPath(path []any) (*yaml.Node, bool) {
+	if m == nil || m.root == nil {
+		return nil, false
 	}
 	n := m.root
 	for _, step := range path {
@@ -543,11 +554,11 @@ func (m *Metadata) nodeAt(path []any) *yaml.Node {
 			}
 		}
 		if next == nil {
-			return nil
+			return n, false
 		}
 		n = next
 	}
-	return resolveAlias(n)
+	return resolveAlias(n), true
 }
 
 // Position returns the file line and column of the value at a path below
@@ -555,34 +566,8 @@ func (m *Metadata) nodeAt(path []any) *yaml.Node {
 // indexes. Where the path leaves the tree, the position of the deepest node
 // reached is returned; 0, 0 when not even the first key exists.
 func (m *Metadata) Position(path []any) (line, column int) {
-	if m == nil || m.root == nil || len(path) == 0 {
-		return 0, 0
-	}
-	n := m.root
-	for _, step := range path {
-		n = resolveAlias(n)
-		var next *yaml.Node
-		switch s := step.(type) {
-		case string:
-			if n.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == s {
-						next = n.Content[i+1]
-						break
-					}
-				}
-			}
-		case int:
-			if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
-				next = n.Content[s]
-			}
-		}
-		if next == nil {
-			break
-		}
-		n = next
-	}
-	if n == m.root {
+	n, _ := m.walkPath(path)
+	if n == nil || n == m.root || len(path) == 0 {
 		return 0, 0
 	}
 	return m.fileLine(n), n.Column

@@ -257,21 +257,7 @@ func EvalResultsToModelIndex(modelName string, results []EvalResult) ([]ModelInd
 
 // evalResultProblems lists what keeps a result out of a model-index, or "".
 func evalResultProblems(r EvalResult) string {
-	var missing []string
-	for _, f := range []struct {
-		name string
-		ok   bool
-	}{
-		{"task_type", r.TaskType != ""},
-		{"dataset_type", r.DatasetType != ""},
-		{"dataset_name", r.DatasetName != ""},
-		{"metric_type", r.MetricType != ""},
-		{"metric_value", r.MetricValue != nil},
-	} {
-		if !f.ok {
-			missing = append(missing, f.name)
-		}
-	}
+	missing := r.MissingKeys()
 	var msgs []string
 	if len(missing) > 0 {
 		msgs = append(msgs, "missing "+strings.Join(missing, ", ")+
@@ -766,33 +752,11 @@ func miContains(list []string, s string) bool {
 func miClosestKey(k string, known []string) string {
 	best, bestD := "", 3
 	for _, c := range known {
-		if d := miEditDistance(strings.ToLower(k), strings.ToLower(c)); d < bestD {
+		if d := editDistance(strings.ToLower(k), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-// miEditDistance is the Levenshtein distance of two short strings.
-func miEditDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 func miLastKey(p []any) string {

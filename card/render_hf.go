@@ -1247,23 +1247,8 @@ func (w *hfWriter) results(c *Card) {
 // incompleteGuidance says which keys an eval result lacks and how to add
 // them.
 func (w *hfWriter) incompleteGuidance(i int, r *EvalResult) string {
-	var missing [5]string
-	n := 0
-	for _, k := range [...]struct {
-		key string
-		ok  bool
-	}{
-		{"task_type", r.TaskType != ""},
-		{"dataset_type", r.DatasetType != ""},
-		{"dataset_name", r.DatasetName != ""},
-		{"metric_type", r.MetricType != ""},
-		{"metric_value", r.MetricValue != nil},
-	} {
-		if !k.ok {
-			missing[n] = k.key
-			n++
-		}
-	}
+	missing := r.MissingKeys()
+	n := len(missing)
 	b := make([]byte, 0, 512)
 	b = append(b, "Result "...)
 	b = strconv.AppendInt(b, int64(i+1), 10)

@@ -428,7 +428,7 @@ func specSuggest(word string, allowed []string) string {
 	w := norm(word)
 	best, bestD := "", -1
 	for _, a := range allowed {
-		d := specEditDistance(w, norm(a))
+		d := editDistance(w, norm(a))
 		if bestD < 0 || d < bestD {
 			best, bestD = a, d
 		}
@@ -447,24 +447,3 @@ func specSuggest(word string, allowed []string) string {
 	return best
 }
 
-// specEditDistance is the Levenshtein distance between two strings, in runes.
-func specEditDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
