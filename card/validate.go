@@ -69,7 +69,7 @@ func checkMetadataKeys(m *Metadata, add func(Problem)) {
 		if !shapeAccepts(spec, m) {
 			line, col := at(spec.Key)
 			got := m.Kind(spec.Key)
-			if got == "list" {
+			if got == "list" && spec.Accepts(got) {
 				got = "list holding more than plain values"
 			}
 			add(Problem{Line: line, Column: col, Field: spec.Key, Severity: SeverityError, Code: "metadata.type",
@@ -152,9 +152,12 @@ func checkLanguages(m *Metadata, add func(Problem)) {
 				Message: fmt.Sprintf("%q is a language tag, the Hub expects a plain ISO 639 code", code),
 				Fix:     fmt.Sprintf("use %q and put regional detail in the card's text", strings.ToLower(base))})
 		default:
+			fix := "use ISO 639-1 codes such as en, fr, zh (or 639-3 such as yue), one list item per language"
+			if iso := LanguageCodeForName(code); iso != "" {
+				fix = fmt.Sprintf("write %q, the ISO 639-1 code of %s", iso, code)
+			}
 			add(Problem{Line: line, Column: col, Field: "language", Severity: SeverityError, Code: "language.invalid",
-				Message: fmt.Sprintf("%q is not an ISO 639 language code", code),
-				Fix:     "use ISO 639-1 codes such as en, fr, zh (or 639-3 such as yue), one list item per language"})
+				Message: fmt.Sprintf("%q is not an ISO 639 language code", code), Fix: fix})
 		}
 	}
 }
