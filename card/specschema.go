@@ -446,4 +446,3 @@ func specSuggest(word string, allowed []string) string {
 	}
 	return best
 }
-
