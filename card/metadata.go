@@ -27,6 +27,10 @@ type Metadata struct {
 	firstLine int
 	// dirty is set once the tree has been changed.
 	dirty bool
+	// modelIndexIssues memoises CheckModelIndex of the model-index while
+	// the tree is unchanged; modelIndexChecked says it is set.
+	modelIndexIssues  []ModelIndexIssue
+	modelIndexChecked bool
 }
 
 // NewMetadata returns empty metadata.
@@ -254,11 +258,81 @@ func (m *Metadata) Value(key string) (any, bool) {
 	if v == nil {
 		return nil, false
 	}
+	if fast, ok := nodeToAny(v, 0); ok {
+		return fast, true
+	}
 	var out any
 	if err := v.Decode(&out); err != nil {
 		return nil, false
 	}
 	return normalise(out), true
+}
+
+// nodeToAny converts a tree of plain mappings, lists and simple scalars
+// to Go values without the decoder's reflection, giving the values the
+// decoder gives. It returns false for anything else (aliases, merge keys,
+// non-string keys, tags it does not handle, numbers in other bases), and the
+// caller falls back to the decoder.
+func nodeToAny(n *yaml.Node, depth int) (any, bool) {
+	if depth > maxYAMLDepth {
+		return nil, false
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!str":
+			return n.Value, true
+		case "!!null":
+			return nil, true
+		case "!!bool":
+			switch n.Value {
+			case "true", "True", "TRUE":
+				return true, true
+			case "false", "False", "FALSE":
+				return false, true
+			}
+		case "!!int":
+			digits := strings.TrimPrefix(n.Value, "-")
+			if i, err := strconv.ParseInt(n.Value, 10, 64); err == nil && digits != "" && digits[0] != '+' && (len(digits) == 1 || digits[0] != '0') {
+				if i == int64(int(i)) {
+					return int(i), true
+				}
+				return i, true
+			}
+		case "!!float":
+			if strings.IndexFunc(n.Value, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' && r != 'e' && r != 'E' && r != '+' }) < 0 {
+				if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
+					return f, true
+				}
+			}
+		}
+		return nil, false
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			v, ok := nodeToAny(c, depth+1)
+			if !ok {
+				return nil, false
+			}
+			out[i] = v
+		}
+		return out, true
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Tag != "!!str" {
+				return nil, false
+			}
+			v, ok := nodeToAny(n.Content[i+1], depth+1)
+			if !ok {
+				return nil, false
+			}
+			out[k.Value] = v
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // String returns the value of a key when it is a scalar, as written.
@@ -368,6 +442,7 @@ func (m *Metadata) Set(key string, value any) error {
 		m.root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	}
 	m.dirty = true
+	m.modelIndexChecked = false
 	for i := 0; i+1 < len(m.root.Content); i += 2 {
 		if m.root.Content[i].Value == key {
 			m.root.Content[i+1] = &v
@@ -444,6 +519,7 @@ func (m *Metadata) Delete(key string) {
 		if m.root.Content[i].Value == key {
 			m.root.Content = append(m.root.Content[:i], m.root.Content[i+2:]...)
 			m.dirty = true
+			m.modelIndexChecked = false
 			return
 		}
 	}
@@ -571,4 +647,56 @@ func (m *Metadata) Position(path []any) (line, column int) {
 		return 0, 0
 	}
 	return m.fileLine(n), n.Column
+}
+
+// WalkScalars calls fn for every scalar below a top-level key, with the
+// mapping keys on the way to it (list indexes are not part of the path).
+// It does not decode the tree, so it is cheap on large values.
+func (m *Metadata) WalkScalars(key string, fn func(keys []string, value string)) {
+	_, v := m.node(key)
+	if v == nil {
+		return
+	}
+	var path [16]string
+	walkScalars(v, path[:0], fn, 0)
+}
+
+func walkScalars(n *yaml.Node, path []string, fn func([]string, string), depth int) {
+	if n == nil || depth > maxYAMLDepth {
+		return
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag != "!!null" {
+			fn(path, n.Value)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			walkScalars(c, path, fn, depth+1)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			walkScalars(n.Content[i+1], append(path, n.Content[i].Value), fn, depth+1)
+		}
+	case yaml.AliasNode:
+		walkScalars(n.Alias, path, fn, depth+1)
+	}
+}
+
+// ModelIndexIssues returns CheckModelIndex of the metadata's model-index,
+// or nil when there is none. It is computed once and kept while the
+// metadata is unchanged, as both validation and scoring ask for it. The
+// caller must not modify the result.
+func (m *Metadata) ModelIndexIssues() []ModelIndexIssue {
+	if m == nil {
+		return nil
+	}
+	if !m.modelIndexChecked {
+		m.modelIndexIssues = nil
+		if v, ok := m.Value("model-index"); ok && v != nil {
+			m.modelIndexIssues = CheckModelIndex(v)
+		}
+		m.modelIndexChecked = true
+	}
+	return m.modelIndexIssues
 }

@@ -18,6 +18,12 @@ const yamlFix = "the metadata block is YAML between two --- lines: check indenta
 // order. The card is valid when no problem has SeverityError.
 func Validate(file string, src []byte) (*Card, []Problem) {
 	c, err := Parse(src)
+	return c, ValidateParsed(file, c, err)
+}
+
+// ValidateParsed checks a card already parsed by Parse, given Parse's
+// results, so that callers that need the card too parse it once.
+func ValidateParsed(file string, c *Card, err error) []Problem {
 	var problems []Problem
 	add := func(p Problem) {
 		p.File = file
@@ -28,13 +34,13 @@ func Validate(file string, src []byte) (*Card, []Problem) {
 	switch {
 	case errors.As(err, &inErr):
 		add(Problem{Line: inErr.Line, Severity: SeverityError, Code: inErr.Code, Message: inErr.Msg})
-		return nil, problems
+		return problems
 	case errors.As(err, &yErr):
 		add(Problem{Line: yErr.Line, Severity: SeverityError, Code: "yaml.syntax",
 			Message: "metadata block does not parse: " + yErr.Msg, Fix: yamlFix})
 	case err != nil:
 		add(Problem{Severity: SeverityError, Code: "card.unreadable", Message: err.Error()})
-		return c, problems
+		return problems
 	default:
 		if c.HasFrontMatter() {
 			checkMetadataKeys(c.Meta, add)
@@ -46,7 +52,7 @@ func Validate(file string, src []byte) (*Card, []Problem) {
 	}
 	checkBody(c, add)
 	slices.SortStableFunc(problems, func(a, b Problem) int { return a.Line - b.Line })
-	return c, problems
+	return problems
 }
 
 // HasErrors reports whether any problem is an error.
@@ -177,11 +183,7 @@ func checkPipelineTag(m *Metadata, add func(Problem)) {
 }
 
 func checkModelIndex(m *Metadata, add func(Problem)) {
-	v, ok := m.Value("model-index")
-	if !ok || v == nil {
-		return
-	}
-	for _, issue := range CheckModelIndex(v) {
+	for _, issue := range m.ModelIndexIssues() {
 		line, col := m.Position(append([]any{"model-index"}, issue.Path...))
 		sev := SeverityError
 		if issue.Warning {

@@ -114,6 +114,7 @@ Exit codes: 0 success, 1 invalid input or failed work, 2 wrong command line.`),
 		Commands: []*cli.Command{
 			generateCommand(io),
 			validateCommand(io),
+			auditCommand(io),
 			initCommand(io),
 		},
 		HideHelpCommand: true,

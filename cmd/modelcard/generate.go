@@ -55,6 +55,12 @@ evaluation results) and writes one complete card per spec. Facts a spec does
 not give are marked "> **Needs information**" with guidance on what to write;
 nothing is invented.
 
+A spec that names no task (no family, no pipeline_tag) gets the template of
+the task the engine predicts from its text. --report writes, for every
+card, the chosen family and why, the predicted tasks, and its completeness
+against each standard (hf-hub, mct, mitchell-2019, eu-ai-act-annex-iv) with
+the items it lacks.
+
 Each card goes to OUT/NAME.md, NAME being the spec's file name without its
 extension (for NDJSON input: the model id, or line-N). Files are written
 atomically; an existing file is left alone unless --force is given.
@@ -71,6 +77,8 @@ The spec format: run ` + "`modelcard init --family llm`" + ` for a commented exa
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Value: cli.NewStringSlice("hf"), Usage: "output format: " + strings.Join(formatNames(), ", ")},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
 			&cli.Int64Flag{Name: "max-bytes", Value: 8 << 20, Usage: "largest spec file accepted, in bytes"},
+			&cli.StringFlag{Name: "report", Usage: "write each card's template choice and per-standard scores and gaps to `FILE` (JSON Lines, - for stdout)"},
+			backendFlag(),
 		},
 		Action: func(c *cli.Context) error { return runGenerate(c, io) },
 	}
@@ -139,12 +147,21 @@ func runGenerate(c *cli.Context, io stdio) error {
 		return usagef("--out - writes one card, but %d cards in %d formats were asked for; give a folder", len(cards), len(formats))
 	}
 
+	eng, err := openEngine(c)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	reports, err := chooseFamilies(c.Context, eng, cards)
+	if err != nil {
+		return err
+	}
+
 	seen := map[string]string{}
 	written, markers := 0, 0
-	for _, g := range cards {
-		if g.card.Family == "" {
-			g.card.Family = card.FamilyGeneric
-			slog.Info("no task in spec: using the generic template", "spec", g.source)
+	for i, g := range cards {
+		if path := c.String("report"); path != "" {
+			reports[i].Output = filepath.Join(outDir, g.stem+formats[0].ext)
 		}
 		for _, f := range formats {
 			data, err := f.render(g.card)
@@ -182,6 +199,12 @@ func runGenerate(c *cli.Context, io stdio) error {
 	}
 	if !toStdout {
 		fmt.Fprintf(io.err, "generated %d card files in %s (%d facts marked as needing information)\n", written, outDir, markers)
+		printMeanScores(io, eng, reports)
+	}
+	if path := c.String("report"); path != "" {
+		if err := writeGenerateReport(io, path, reports); err != nil {
+			return err
+		}
 	}
 	if failed > 0 {
 		return failedError{summary: fmt.Sprintf("%d specs or cards failed; see the messages above", failed)}

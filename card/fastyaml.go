@@ -1,0 +1,1350 @@
+package card
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// This file holds a fast parser for the plain subset of YAML that model card
+// metadata blocks use. It builds the very tree the YAML library builds (the
+// same kinds, tags, styles, values, lines and columns) and declines anything
+// it is not sure about, so that the caller falls back to the library: a
+// decline is never an error, and an answer is never a different tree.
+//
+// Accepted: block mappings and sequences (including "- key: value" compact
+// mappings and "- - x" nested sequences, and sequences at the parent key's
+// indentation); plain, single-quoted and double-quoted scalars, on one line
+// or, as values, folded over more indented lines; literal and folded block
+// scalars (| and >, with chomping and indentation indicators); one-line flow
+// sequences and flow mappings of one-line scalars; empty values; blank
+// lines; CRLF line ends.
+//
+// Declined: comments, anchors, aliases, tags, explicit keys ("? "), keys
+// that are not one-line scalars, flow collections that span lines, trailing
+// commas in flow collections, document markers and directives, tabs, a byte
+// order mark, characters the library rejects or treats as line breaks,
+// indentation the library would read differently or reject, and whatever
+// else the library would report as an error. Where the library's rules are
+// loose (a quoted scalar's continuation lines may sit at any indentation)
+// the fast parser asks for more (deeper than the enclosing collection) and
+// declines the rest.
+
+const (
+	// fastYAMLMaxDepth bounds the nesting the fast parser follows.
+	fastYAMLMaxDepth = 100
+	// fastYAMLMaxKey bounds the bytes from a key's start to its ':'; the
+	// library allows 1024 characters, and a character is at least a byte.
+	fastYAMLMaxKey = 1000
+	// fastYAMLFirstSlab is the number of nodes allocated at once at first;
+	// later slabs double up to fastYAMLMaxSlab.
+	fastYAMLFirstSlab = 32
+	fastYAMLMaxSlab   = 1024
+)
+
+// Node tags, as the YAML library writes them.
+const (
+	fyNullTag      = "!!null"
+	fyBoolTag      = "!!bool"
+	fyStrTag       = "!!str"
+	fyIntTag       = "!!int"
+	fyFloatTag     = "!!float"
+	fyTimestampTag = "!!timestamp"
+	fySeqTag       = "!!seq"
+	fyMapTag       = "!!map"
+	fyMergeTag     = "!!merge"
+)
+
+// fastYAML is the state of one fast parse.
+type fastYAML struct {
+	src string
+	// pos is the current byte offset in src.
+	pos int
+	// line is the 0-based line of pos; lineStart the offset where it starts.
+	line      int
+	lineStart int
+	// colLine, colPos and colVal cache the character column of colPos on
+	// the line starting at colLine.
+	colLine, colPos, colVal int
+	depth                   int
+	// nodes and ptrs are slabs that nodes and content slices are cut from.
+	nodes    []yaml.Node
+	slabSize int
+	ptrs     []*yaml.Node
+	// stack holds the children of the collections being built.
+	stack []*yaml.Node
+	// buf is scratch space for quoted scalars with escapes.
+	buf []byte
+}
+
+// fastParseYAML parses a metadata block into the document node the YAML
+// library's decoder would give for it, for the subset of YAML described
+// above. It returns false, and no node, for anything outside that subset,
+// including every text on which the library reports an error and every text
+// whose root is not a block mapping; the caller then uses the library.
+func fastParseYAML(text string) (*yaml.Node, bool) {
+	if !fastYAMLTextOK(text) {
+		return nil, false
+	}
+	p := fastYAML{src: text, colLine: -1, slabSize: fastYAMLFirstSlab}
+	return p.document()
+}
+
+// fastYAMLTextOK reports whether text holds only characters the fast parser
+// handles: printable characters the library accepts, line feeds, and
+// carriage returns that are followed by a line feed. Tabs, the byte order
+// mark, and the characters the library treats as line breaks (U+0085,
+// U+2028, U+2029) are left to the library.
+func fastYAMLTextOK(text string) bool {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 0x20 && c != 0x7f, c == '\n':
+				i++
+			case c == '\r' && i+1 < len(text) && text[i+1] == '\n':
+				i += 2
+			default:
+				return false
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return false
+		case r < 0xa0, r == 0x2028, r == 0x2029, r == 0xfeff, r == 0xfffe, r == 0xffff:
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// document parses the whole text, which must be one block mapping.
+func (p *fastYAML) document() (*yaml.Node, bool) {
+	indent, eof, ok := p.nextContent()
+	if !ok || eof {
+		return nil, false
+	}
+	root, ok := p.blockNode(indent, -1)
+	if !ok || root.Kind != yaml.MappingNode {
+		return nil, false
+	}
+	if _, eof, ok := p.nextContent(); !ok || !eof {
+		return nil, false
+	}
+	doc := p.node(yaml.DocumentNode, "", "", 0, root.Line, root.Column)
+	doc.Content = []*yaml.Node{root}
+	return doc, true
+}
+
+// node returns a new node cut from the current slab.
+func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, line, column int) *yaml.Node {
+	if len(p.nodes) == 0 {
+		p.nodes = make([]yaml.Node, p.slabSize)
+		if p.slabSize < fastYAMLMaxSlab {
+			p.slabSize *= 2
+		}
+	}
+	n := &p.nodes[0]
+	p.nodes = p.nodes[1:]
+	n.Kind = kind
+	n.Tag = tag
+	n.Value = value
+	n.Style = style
+	n.Line = line
+	n.Column = column
+	return n
+}
+
+// collect returns the children pushed since base as an exactly sized
+// slice (appending to it never overwrites a neighbour) and pops them.
+func (p *fastYAML) collect(base int) []*yaml.Node {
+	k := len(p.stack) - base
+	if k == 0 {
+		return nil
+	}
+	if len(p.ptrs) < k {
+		p.ptrs = make([]*yaml.Node, max(k, 4*fastYAMLMaxSlab))
+	}
+	out := p.ptrs[:k:k]
+	p.ptrs = p.ptrs[k:]
+	copy(out, p.stack[base:])
+	p.stack = p.stack[:base]
+	return out
+}
+
+// column returns the 0-based character column of offset at, which lies on
+// the current line.
+func (p *fastYAML) column(at int) int {
+	if p.colLine != p.lineStart || at < p.colPos {
+		p.colLine, p.colPos, p.colVal = p.lineStart, p.lineStart, 0
+	}
+	p.colVal += utf8.RuneCountInString(p.src[p.colPos:at])
+	p.colPos = at
+	return p.colVal
+}
+
+// newLine moves to the start of the line that begins at offset at.
+func (p *fastYAML) newLine(at int) {
+	p.pos = at
+	p.lineStart = at
+	p.line++
+}
+
+// nextContent moves past blank lines to the first character of the next
+// line with content and returns that line's indentation, or eof at the end
+// of the text. It is a no-op when already there. It fails on comments and
+// on document markers.
+func (p *fastYAML) nextContent() (indent int, eof, ok bool) {
+	s := p.src
+	for {
+		i := p.pos
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i == len(s) {
+			p.pos = i
+			return 0, true, true
+		}
+		switch s[i] {
+		case '\n':
+			p.newLine(i + 1)
+			continue
+		case '\r':
+			p.newLine(i + 2)
+			continue
+		case '#':
+			return 0, false, false
+		}
+		p.pos = i
+		indent = i - p.lineStart
+		if indent == 0 && (strings.HasPrefix(s[i:], "---") || strings.HasPrefix(s[i:], "...")) {
+			return 0, false, false
+		}
+		return indent, false, true
+	}
+}
+
+// finishLine expects only spaces up to the end of the line and moves to
+// the start of the next line.
+func (p *fastYAML) finishLine() bool {
+	s := p.src
+	i := p.pos
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i == len(s) {
+		p.pos = i
+		return true
+	}
+	switch s[i] {
+	case '\n':
+		p.newLine(i + 1)
+		return true
+	case '\r':
+		p.newLine(i + 2)
+		return true
+	}
+	return false
+}
+
+// blankzAt reports whether offset i is a space, a line break or the end of
+// the text.
+func (p *fastYAML) blankzAt(i int) bool {
+	return i >= len(p.src) || p.src[i] == ' ' || p.src[i] == '\n' || p.src[i] == '\r'
+}
+
+// atLineEnd reports whether offset i is a line break or the end of the text.
+func (p *fastYAML) atLineEnd(i int) bool {
+	return i >= len(p.src) || p.src[i] == '\n' || p.src[i] == '\r'
+}
+
+// skipSpaces moves pos past spaces.
+func (p *fastYAML) skipSpaces() {
+	for p.pos < len(p.src) && p.src[p.pos] == ' ' {
+		p.pos++
+	}
+}
+
+// plainStart reports whether a plain scalar may start at offset i, by the
+// library's rule, in block or flow context.
+func (p *fastYAML) plainStart(i int, flow bool) bool {
+	switch p.src[i] {
+	case ' ', '\n', '\r', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	case '-':
+		return !p.blankzAt(i + 1)
+	case '?', ':':
+		return !flow && !p.blankzAt(i+1)
+	}
+	return true
+}
+
+// blockNode parses the node that starts at pos, at column col: the first
+// content of a line or the content after "- ". The columns of such
+// positions are byte counts, as only spaces and "- " precede them. parent
+// is the column of the enclosing block collection (the library's current
+// indentation), -1 at the top. pos is then at the start of a later line.
+func (p *fastYAML) blockNode(col, parent int) (*yaml.Node, bool) {
+	if p.depth >= fastYAMLMaxDepth {
+		return nil, false
+	}
+	p.depth++
+	n, ok := p.blockNodeAt(col, parent)
+	p.depth--
+	return n, ok
+}
+
+func (p *fastYAML) blockNodeAt(col, parent int) (*yaml.Node, bool) {
+	switch p.src[p.pos] {
+	case '-':
+		if p.blankzAt(p.pos + 1) {
+			return p.blockSequence(col, false)
+		}
+	case '[', '{':
+		n, ok := p.flowNode()
+		if !ok || !p.finishLine() {
+			return nil, false
+		}
+		return n, true
+	case '|', '>':
+		return p.blockText(parent)
+	}
+	n, isKey, ok := p.blockScalar(parent)
+	if !ok {
+		return nil, false
+	}
+	if isKey {
+		return p.blockMapping(col, n)
+	}
+	if !p.finishLine() {
+		return nil, false
+	}
+	return n, true
+}
+
+// blockScalar scans a plain or quoted scalar in block context, and tells
+// whether a ':' value indicator follows it on its line, making it a key.
+// A scalar that is not a key may go on over lines indented deeper than
+// parent. pos is then just after the ':', or just after the scalar.
+func (p *fastYAML) blockScalar(parent int) (n *yaml.Node, isKey, ok bool) {
+	s := p.src
+	start := p.pos
+	line, column := p.line+1, p.column(start)+1
+	var value, tag string
+	var style yaml.Style
+	switch c := s[start]; {
+	case c == '\'' || c == '"':
+		v, end, ok := p.quoted(start, parent+1)
+		if !ok {
+			return nil, false, false
+		}
+		value, tag, style = v, fyStrTag, yaml.DoubleQuotedStyle
+		if c == '\'' {
+			style = yaml.SingleQuotedStyle
+		}
+		i := end
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		p.pos = end
+		if i < len(s) && s[i] == ':' && p.blankzAt(i+1) {
+			if p.line+1 != line || i-start > fastYAMLMaxKey {
+				return nil, false, false
+			}
+			isKey = true
+			p.pos = i + 1
+		}
+	case p.plainStart(start, false):
+		end, colon, ok := p.scanPlainBlock(start)
+		if !ok {
+			return nil, false, false
+		}
+		if colon >= 0 {
+			if colon-start > fastYAMLMaxKey {
+				return nil, false, false
+			}
+			isKey = true
+			value = s[start:end]
+			p.pos = colon + 1
+		} else if value, ok = p.plainLines(start, end, parent+1); !ok {
+			return nil, false, false
+		}
+		tag = fastResolvePlain(value)
+	default:
+		return nil, false, false
+	}
+	return p.node(yaml.ScalarNode, tag, value, style, line, column), isKey, true
+}
+
+// plainLines finishes a plain scalar in block context whose first line
+// holds s[start:end]: following lines indented at least minIndent go on
+// with it, joined as the library joins them (one line break becomes a
+// space, n+1 line breaks become n). pos is then just after the scalar's
+// text, on its last line.
+func (p *fastYAML) plainLines(start, end, minIndent int) (string, bool) {
+	s := p.src
+	value := s[start:end]
+	var b []byte
+	for {
+		i := end
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		// At a line break: look past blank lines for the next content.
+		breaks, j, lineStart := 0, i, 0
+		for {
+			if s[j] == '\r' {
+				j++
+			}
+			j++
+			breaks++
+			lineStart = j
+			for j < len(s) && s[j] == ' ' {
+				j++
+			}
+			if j < len(s) && (s[j] == '\n' || s[j] == '\r') {
+				continue
+			}
+			break
+		}
+		if j == len(s) || j-lineStart < minIndent {
+			break
+		}
+		if s[j] == '#' || (j == lineStart && (strings.HasPrefix(s[j:], "---") || strings.HasPrefix(s[j:], "..."))) {
+			return "", false
+		}
+		e, colon, ok := p.scanPlainBlock(j)
+		if !ok || colon >= 0 {
+			return "", false
+		}
+		if b == nil {
+			b = append(p.buf[:0], value...)
+		}
+		if breaks == 1 {
+			b = append(b, ' ')
+		}
+		for k := 1; k < breaks; k++ {
+			b = append(b, '\n')
+		}
+		b = append(b, s[j:e]...)
+		p.line += breaks
+		p.lineStart = lineStart
+		end = e
+	}
+	p.pos = end
+	if b == nil {
+		return value, true
+	}
+	p.buf = b
+	return string(b), true
+}
+
+// blockText parses a literal (|) or folded (>) block scalar whose
+// indicator is at pos, by the library's rules for indentation, folding and
+// chomping. parent is the column of the enclosing block collection. pos is
+// then at the first line after the scalar, past its indentation.
+func (p *fastYAML) blockText(parent int) (*yaml.Node, bool) {
+	s := p.src
+	start := p.pos
+	line, column := p.line+1, p.column(start)+1
+	literal := s[start] == '|'
+	i := start + 1
+	chomping, increment := 0, 0
+	chomp := func() {
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			chomping = 1
+			if s[i] == '-' {
+				chomping = -1
+			}
+			i++
+		}
+	}
+	digit := func() bool {
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			if s[i] == '0' {
+				return false
+			}
+			increment = int(s[i] - '0')
+			i++
+		}
+		return true
+	}
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		chomp()
+		if !digit() {
+			return nil, false
+		}
+	} else {
+		if !digit() {
+			return nil, false
+		}
+		if increment > 0 {
+			chomp()
+		}
+	}
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if !p.atLineEnd(i) {
+		return nil, false
+	}
+	if i < len(s) {
+		if s[i] == '\r' {
+			i++
+		}
+		p.newLine(i + 1)
+		i++
+	}
+	indent := 0
+	if increment > 0 {
+		indent = increment
+		if parent >= 0 {
+			indent = parent + increment
+		}
+	}
+	b := p.buf[:0]
+	i, trailing := p.blockTextBreaks(i, &indent, 0, parent)
+	leadingBreak, leadingBlank := false, false
+	for i < len(s) && i-p.lineStart == indent {
+		trailingBlank := s[i] == ' '
+		if !literal && !leadingBlank && !trailingBlank && leadingBreak {
+			if trailing == 0 {
+				b = append(b, ' ')
+			}
+		} else if leadingBreak {
+			b = append(b, '\n')
+		}
+		for ; trailing > 0; trailing-- {
+			b = append(b, '\n')
+		}
+		leadingBlank = trailingBlank
+		e := i
+		for e < len(s) && s[e] != '\n' && s[e] != '\r' {
+			e++
+		}
+		b = append(b, s[i:e]...)
+		leadingBreak = e < len(s)
+		i = e
+		if leadingBreak {
+			if s[i] == '\r' {
+				i++
+			}
+			i++
+			p.newLine(i)
+		}
+		i, trailing = p.blockTextBreaks(i, &indent, 0, parent)
+	}
+	if chomping != -1 && leadingBreak {
+		b = append(b, '\n')
+	}
+	if chomping == 1 {
+		for ; trailing > 0; trailing-- {
+			b = append(b, '\n')
+		}
+	}
+	p.pos = i
+	p.buf = b
+	style := yaml.LiteralStyle
+	if !literal {
+		style = yaml.FoldedStyle
+	}
+	return p.node(yaml.ScalarNode, fyStrTag, string(b), style, line, column), true
+}
+
+// blockTextBreaks moves from the start of a line past indentation (up to
+// indent, when known) and blank lines, counting the line breaks on top of
+// breaks, and settles indent when it is not known yet, as the library does.
+func (p *fastYAML) blockTextBreaks(i int, indent *int, breaks, parent int) (int, int) {
+	s := p.src
+	maxIndent := 0
+	for {
+		for (*indent == 0 || i-p.lineStart < *indent) && i < len(s) && s[i] == ' ' {
+			i++
+		}
+		maxIndent = max(maxIndent, i-p.lineStart)
+		if i >= len(s) || (s[i] != '\n' && s[i] != '\r') {
+			break
+		}
+		if s[i] == '\r' {
+			i++
+		}
+		i++
+		p.newLine(i)
+		breaks++
+	}
+	if *indent == 0 {
+		*indent = max(maxIndent, parent+1, 1)
+	}
+	return i, breaks
+}
+
+// scanPlainBlock scans a plain scalar that starts at start, in block
+// context, up to the end of its line. It returns the end of the scalar's
+// text and the offset of the ':' that ends it, or -1 when the line ends
+// first. It fails on a comment.
+func (p *fastYAML) scanPlainBlock(start int) (end, colon int, ok bool) {
+	s := p.src
+	i := start
+	for {
+		chunk := i
+		for i < len(s) && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' {
+			if s[i] == ':' && p.blankzAt(i+1) {
+				if i > chunk {
+					end = i
+				}
+				return end, i, true
+			}
+			i++
+		}
+		end = i
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if p.atLineEnd(i) {
+			return end, -1, true
+		}
+		if s[i] == '#' {
+			return 0, 0, false
+		}
+	}
+}
+
+// blockMapping parses a block mapping at column col whose first key has
+// been scanned; pos is just after that key's ':'.
+func (p *fastYAML) blockMapping(col int, first *yaml.Node) (*yaml.Node, bool) {
+	s := p.src
+	m := p.node(yaml.MappingNode, fyMapTag, "", 0, first.Line, first.Column)
+	base := len(p.stack)
+	key := first
+	for {
+		p.stack = append(p.stack, key)
+		var value *yaml.Node
+		i := p.pos
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if p.atLineEnd(i) {
+			// An empty value sits just after the ':'.
+			line, column := p.line+1, p.column(p.pos)+1
+			p.pos = i
+			p.finishLine()
+			indent, eof, ok := p.nextContent()
+			if !ok {
+				return nil, false
+			}
+			switch {
+			case !eof && indent > col:
+				value, ok = p.blockNode(indent, col)
+			case !eof && indent == col && s[p.pos] == '-' && p.blankzAt(p.pos+1):
+				value, ok = p.blockSequence(col, true)
+			default:
+				value = p.node(yaml.ScalarNode, fyNullTag, "", 0, line, column)
+			}
+			if !ok {
+				return nil, false
+			}
+		} else {
+			p.pos = i
+			var ok bool
+			if value, ok = p.inlineValue(col); !ok {
+				return nil, false
+			}
+		}
+		p.stack = append(p.stack, value)
+		indent, eof, ok := p.nextContent()
+		if !ok || (!eof && indent > col) {
+			return nil, false
+		}
+		if eof || indent < col {
+			break
+		}
+		var isKey bool
+		key, isKey, ok = p.blockScalar(col)
+		if !ok || !isKey {
+			return nil, false
+		}
+	}
+	m.Content = p.collect(base)
+	return m, true
+}
+
+// inlineValue parses a value that starts after "key: ": a scalar or a
+// flow collection; parent is the mapping's column. pos is then at the start
+// of a later line.
+func (p *fastYAML) inlineValue(parent int) (*yaml.Node, bool) {
+	switch p.src[p.pos] {
+	case '[', '{':
+		n, ok := p.flowNode()
+		if !ok || !p.finishLine() {
+			return nil, false
+		}
+		return n, true
+	case '|', '>':
+		return p.blockText(parent)
+	}
+	n, isKey, ok := p.blockScalar(parent)
+	if !ok || isKey || !p.finishLine() {
+		return nil, false
+	}
+	return n, true
+}
+
+// blockSequence parses a block sequence whose first "-" is at pos, at
+// column col. An indentless sequence (at its parent key's indentation)
+// ends at the next line at col that is not an entry.
+func (p *fastYAML) blockSequence(col int, indentless bool) (*yaml.Node, bool) {
+	s := p.src
+	seq := p.node(yaml.SequenceNode, fySeqTag, "", 0, p.line+1, col+1)
+	base := len(p.stack)
+	for {
+		dashLine := p.line + 1
+		i := p.pos + 1
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		var item *yaml.Node
+		var ok bool
+		if p.atLineEnd(i) {
+			p.pos = i
+			p.finishLine()
+			indent, eof, ok := p.nextContent()
+			if !ok {
+				return nil, false
+			}
+			if !eof && indent > col {
+				if item, ok = p.blockNode(indent, col); !ok {
+					return nil, false
+				}
+			} else {
+				// An empty entry sits just after its "-".
+				item = p.node(yaml.ScalarNode, fyNullTag, "", 0, dashLine, col+2)
+			}
+		} else {
+			p.pos = i
+			if item, ok = p.blockNode(i-p.lineStart, col); !ok {
+				return nil, false
+			}
+		}
+		p.stack = append(p.stack, item)
+		indent, eof, ok := p.nextContent()
+		if !ok || (!eof && indent > col) {
+			return nil, false
+		}
+		if eof || indent < col {
+			break
+		}
+		if s[p.pos] != '-' || !p.blankzAt(p.pos+1) {
+			if indentless {
+				break
+			}
+			return nil, false
+		}
+	}
+	seq.Content = p.collect(base)
+	return seq, true
+}
+
+// flowNode parses a node in flow context that starts at pos and ends on
+// the same line; pos is then just after it.
+func (p *fastYAML) flowNode() (*yaml.Node, bool) {
+	if p.pos >= len(p.src) || p.depth >= fastYAMLMaxDepth {
+		return nil, false
+	}
+	p.depth++
+	n, ok := p.flowNodeAt()
+	p.depth--
+	return n, ok
+}
+
+func (p *fastYAML) flowNodeAt() (*yaml.Node, bool) {
+	s := p.src
+	start := p.pos
+	switch c := s[start]; {
+	case c == '[':
+		return p.flowSequence()
+	case c == '{':
+		return p.flowMapping()
+	case c == '\'' || c == '"':
+		v, end, ok := p.quoted(start, -1)
+		if !ok {
+			return nil, false
+		}
+		style := yaml.DoubleQuotedStyle
+		if c == '\'' {
+			style = yaml.SingleQuotedStyle
+		}
+		p.pos = end
+		return p.node(yaml.ScalarNode, fyStrTag, v, style, p.line+1, p.column(start)+1), true
+	case p.plainStart(start, true):
+		end, ok := p.scanPlainFlow(start)
+		if !ok {
+			return nil, false
+		}
+		v := s[start:end]
+		p.pos = end
+		return p.node(yaml.ScalarNode, fastResolvePlain(v), v, 0, p.line+1, p.column(start)+1), true
+	}
+	return nil, false
+}
+
+// scanPlainFlow scans a plain scalar in flow context that starts at start
+// and returns the end of its text. It stops before ',', '[', ']', '{', '}'
+// and a ':' followed by a space or line end, and fails where the scalar
+// would go on to the next line or meets a comment or a '?'.
+func (p *fastYAML) scanPlainFlow(start int) (end int, ok bool) {
+	s := p.src
+	i := start
+	for {
+		chunk := i
+	scan:
+		for i < len(s) {
+			switch s[i] {
+			case ' ', '\n', '\r', ',', '[', ']', '{', '}':
+				break scan
+			case '?':
+				return 0, false
+			case ':':
+				if p.blankzAt(i + 1) {
+					break scan
+				}
+				switch s[i+1] {
+				case ',', '[', ']', '{', '}':
+					return 0, false
+				}
+			}
+			i++
+		}
+		if i > chunk {
+			end = i
+		}
+		if i < len(s) && s[i] != ' ' {
+			if s[i] == '\n' || s[i] == '\r' {
+				return 0, false
+			}
+			return end, true
+		}
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if p.atLineEnd(i) || s[i] == '#' {
+			return 0, false
+		}
+	}
+}
+
+// flowSequence parses a flow sequence "[...]" on one line.
+func (p *fastYAML) flowSequence() (*yaml.Node, bool) {
+	s := p.src
+	seq := p.node(yaml.SequenceNode, fySeqTag, "", yaml.FlowStyle, p.line+1, p.column(p.pos)+1)
+	base := len(p.stack)
+	p.pos++
+	p.skipSpaces()
+	if p.pos < len(s) && s[p.pos] == ']' {
+		p.pos++
+		return seq, true
+	}
+	for {
+		item, ok := p.flowNode()
+		if !ok {
+			return nil, false
+		}
+		p.stack = append(p.stack, item)
+		p.skipSpaces()
+		if p.pos >= len(s) {
+			return nil, false
+		}
+		switch s[p.pos] {
+		case ',':
+			p.pos++
+			p.skipSpaces()
+			if p.pos < len(s) && s[p.pos] == ']' {
+				return nil, false
+			}
+			continue
+		case ']':
+			p.pos++
+		default:
+			return nil, false
+		}
+		break
+	}
+	seq.Content = p.collect(base)
+	return seq, true
+}
+
+// flowMapping parses a flow mapping "{...}" of "key: value" pairs on one
+// line.
+func (p *fastYAML) flowMapping() (*yaml.Node, bool) {
+	s := p.src
+	m := p.node(yaml.MappingNode, fyMapTag, "", yaml.FlowStyle, p.line+1, p.column(p.pos)+1)
+	base := len(p.stack)
+	p.pos++
+	p.skipSpaces()
+	if p.pos < len(s) && s[p.pos] == '}' {
+		p.pos++
+		return m, true
+	}
+	for {
+		start := p.pos
+		if start >= len(s) {
+			return nil, false
+		}
+		var key *yaml.Node
+		switch c := s[start]; {
+		case c == '\'' || c == '"':
+			k, ok := p.flowNode()
+			if !ok {
+				return nil, false
+			}
+			key = k
+			p.skipSpaces()
+			if p.pos >= len(s) || s[p.pos] != ':' {
+				return nil, false
+			}
+		case p.plainStart(start, true):
+			k, ok := p.flowNode()
+			if !ok {
+				return nil, false
+			}
+			key = k
+			p.skipSpaces()
+			if p.pos >= len(s) || s[p.pos] != ':' || !p.blankzAt(p.pos+1) {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+		if p.pos-start > fastYAMLMaxKey {
+			return nil, false
+		}
+		p.pos++
+		p.skipSpaces()
+		if p.pos >= len(s) || s[p.pos] == ',' || s[p.pos] == '}' {
+			return nil, false
+		}
+		value, ok := p.flowNode()
+		if !ok {
+			return nil, false
+		}
+		p.stack = append(p.stack, key, value)
+		p.skipSpaces()
+		if p.pos >= len(s) {
+			return nil, false
+		}
+		switch s[p.pos] {
+		case ',':
+			p.pos++
+			p.skipSpaces()
+			if p.pos < len(s) && s[p.pos] == '}' {
+				return nil, false
+			}
+			continue
+		case '}':
+			p.pos++
+		default:
+			return nil, false
+		}
+		break
+	}
+	m.Content = p.collect(base)
+	return m, true
+}
+
+// quoted scans a single- or double-quoted scalar that starts at start. It
+// returns the value and the offset just after the closing quote. With
+// minIndent < 0 the scalar must close on its line; otherwise it may go on
+// over lines whose content is indented at least minIndent (and at least 1),
+// and pos, line and lineStart then follow it to its last line.
+func (p *fastYAML) quoted(start, minIndent int) (value string, end int, ok bool) {
+	s := p.src
+	if s[start] == '\'' {
+		for i := start + 1; i < len(s); i++ {
+			switch s[i] {
+			case '\'':
+				if i+1 < len(s) && s[i+1] == '\'' {
+					return p.quotedSlow(start, i, minIndent)
+				}
+				return s[start+1 : i], i + 1, true
+			case '\n', '\r':
+				return p.quotedSlow(start, p.spacesBefore(start+1, i), minIndent)
+			}
+		}
+		return "", 0, false
+	}
+	for i := start + 1; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			return s[start+1 : i], i + 1, true
+		case '\\':
+			return p.quotedSlow(start, i, minIndent)
+		case '\n', '\r':
+			return p.quotedSlow(start, p.spacesBefore(start+1, i), minIndent)
+		}
+	}
+	return "", 0, false
+}
+
+// spacesBefore returns the start of the run of spaces that ends at offset
+// i, not going back before from.
+func (p *fastYAML) spacesBefore(from, i int) int {
+	for i > from && p.src[i-1] == ' ' {
+		i--
+	}
+	return i
+}
+
+// quotedSlow finishes a quoted scalar that starts at start, from offset
+// from, decoding escapes and folding line breaks as the library does:
+// spaces before a line break and indentation after it are dropped, one
+// line break becomes a space and n+1 become n, and in double quotes an
+// escaped line break joins the lines.
+func (p *fastYAML) quotedSlow(start, from, minIndent int) (value string, end int, ok bool) {
+	s := p.src
+	q := s[start]
+	if minIndent >= 0 {
+		minIndent = max(minIndent, 1)
+	}
+	b := append(p.buf[:0], s[start+1:from]...)
+	i := from
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\n' || c == '\r':
+			j := i
+			for j < len(s) && s[j] == ' ' {
+				j++
+			}
+			if j < len(s) && s[j] != '\n' && s[j] != '\r' {
+				// Spaces within a line are kept.
+				b = append(b, s[i:j]...)
+				i = j
+				continue
+			}
+			breaks, k, ok := p.quotedBreaks(j, minIndent)
+			if !ok {
+				return "", 0, false
+			}
+			if breaks == 1 {
+				b = append(b, ' ')
+			}
+			for ; breaks > 1; breaks-- {
+				b = append(b, '\n')
+			}
+			i = k
+		case c == q && q == '\'':
+			if i+1 < len(s) && s[i+1] == '\'' {
+				b = append(b, '\'')
+				i += 2
+				continue
+			}
+			p.buf = b
+			return string(b), i + 1, true
+		case c == q:
+			p.buf = b
+			return string(b), i + 1, true
+		case c == '\\' && q == '"':
+			if i+1 >= len(s) {
+				return "", 0, false
+			}
+			var codeLen int
+			switch s[i+1] {
+			case '\n', '\r':
+				// An escaped line break: the lines join without a space,
+				// and further line breaks are kept.
+				breaks, k, ok := p.quotedBreaks(i+1, minIndent)
+				if !ok {
+					return "", 0, false
+				}
+				for ; breaks > 1; breaks-- {
+					b = append(b, '\n')
+				}
+				i = k
+				continue
+			case '0':
+				b = append(b, 0)
+			case 'a':
+				b = append(b, '\a')
+			case 'b':
+				b = append(b, '\b')
+			case 't':
+				b = append(b, '\t')
+			case 'n':
+				b = append(b, '\n')
+			case 'v':
+				b = append(b, '\v')
+			case 'f':
+				b = append(b, '\f')
+			case 'r':
+				b = append(b, '\r')
+			case 'e':
+				b = append(b, 0x1b)
+			case ' ':
+				b = append(b, ' ')
+			case '"':
+				b = append(b, '"')
+			case '\'':
+				b = append(b, '\'')
+			case '\\':
+				b = append(b, '\\')
+			case 'N':
+				b = append(b, "\u0085"...)
+			case '_':
+				b = append(b, "\u00a0"...)
+			case 'L':
+				b = append(b, "\u2028"...)
+			case 'P':
+				b = append(b, "\u2029"...)
+			case 'x':
+				codeLen = 2
+			case 'u':
+				codeLen = 4
+			case 'U':
+				codeLen = 8
+			default:
+				return "", 0, false
+			}
+			i += 2
+			if codeLen > 0 {
+				if i+codeLen > len(s) {
+					return "", 0, false
+				}
+				v, err := strconv.ParseUint(s[i:i+codeLen], 16, 32)
+				if err != nil || (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff {
+					return "", 0, false
+				}
+				b = utf8.AppendRune(b, rune(v))
+				i += codeLen
+			}
+		default:
+			b = append(b, c)
+			i++
+		}
+	}
+	return "", 0, false
+}
+
+// quotedBreaks moves inside a quoted scalar from the line break at offset
+// i past blank lines and the next line's indentation, counting the line
+// breaks. It fails when minIndent < 0 (one line only), at the end of the
+// text, and when the next line with content is indented less than
+// minIndent.
+func (p *fastYAML) quotedBreaks(i, minIndent int) (breaks, next int, ok bool) {
+	if minIndent < 0 {
+		return 0, 0, false
+	}
+	s := p.src
+	for i < len(s) && (s[i] == '\n' || s[i] == '\r') {
+		if s[i] == '\r' {
+			i++
+		}
+		i++
+		p.newLine(i)
+		breaks++
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+	}
+	if i == len(s) || i-p.lineStart < minIndent {
+		return 0, 0, false
+	}
+	return breaks, i, true
+}
+
+// fastResolvePlain returns the tag the YAML library gives a plain scalar
+// with this text: null, bool, int, float, timestamp, merge or str. It
+// follows the library's rules step by step, YAML 1.1 words such as "yes"
+// and "on" staying strings.
+func fastResolvePlain(v string) string {
+	if v == "" {
+		return fyNullTag
+	}
+	switch c := v[0]; {
+	case c == '+' || c == '-' || (c >= '0' && c <= '9'):
+		if tag := fastSpecialPlain(v); tag != "" {
+			return tag
+		}
+		return fastResolveNumber(v)
+	case c == '.':
+		if tag := fastSpecialPlain(v); tag != "" {
+			return tag
+		}
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			return fyFloatTag
+		}
+		return fyStrTag
+	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0:
+		if tag := fastSpecialPlain(v); tag != "" {
+			return tag
+		}
+	}
+	return fyStrTag
+}
+
+// fastSpecialPlain returns the tag of the plain words the library looks
+// up by name, or "".
+func fastSpecialPlain(v string) string {
+	switch v {
+	case "true", "True", "TRUE", "false", "False", "FALSE":
+		return fyBoolTag
+	case "~", "null", "Null", "NULL":
+		return fyNullTag
+	case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
+		"+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
+		return fyFloatTag
+	case "<<":
+		return fyMergeTag
+	}
+	return ""
+}
+
+// fastResolveNumber resolves a plain scalar that starts with a digit or a
+// sign: timestamp, int, float or str, in the library's order.
+func fastResolveNumber(in string) string {
+	if fastIsTimestamp(in) {
+		return fyTimestampTag
+	}
+	plain := in
+	if strings.IndexByte(in, '_') >= 0 {
+		plain = strings.ReplaceAll(in, "_", "")
+	}
+	// Common shapes first, where the answer is known without trying the
+	// parsers that fail (and allocate) on them.
+	if fastIsSmallDecimal(plain) {
+		return fyIntTag
+	}
+	if fastYAMLFloatShape(plain) && strings.ContainsAny(plain, ".eE") {
+		// Neither integer parser takes a '.' or an exponent here: the
+		// shape leaves no room for a base prefix.
+		if _, err := strconv.ParseFloat(plain, 64); err == nil {
+			return fyFloatTag
+		}
+	}
+	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
+		return fyIntTag
+	}
+	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
+		return fyIntTag
+	}
+	if fastYAMLFloatShape(plain) {
+		if _, err := strconv.ParseFloat(plain, 64); err == nil {
+			return fyFloatTag
+		}
+	}
+	switch {
+	case strings.HasPrefix(plain, "0b"):
+		if _, err := strconv.ParseInt(plain[2:], 2, 64); err == nil {
+			return fyIntTag
+		}
+		if _, err := strconv.ParseUint(plain[2:], 2, 64); err == nil {
+			return fyIntTag
+		}
+	case strings.HasPrefix(plain, "-0b"):
+		if _, err := strconv.ParseInt("-"+plain[3:], 2, 64); err == nil {
+			return fyIntTag
+		}
+	}
+	switch {
+	case strings.HasPrefix(plain, "0o"):
+		if _, err := strconv.ParseInt(plain[2:], 8, 64); err == nil {
+			return fyIntTag
+		}
+		if _, err := strconv.ParseUint(plain[2:], 8, 64); err == nil {
+			return fyIntTag
+		}
+	case strings.HasPrefix(plain, "-0o"):
+		if _, err := strconv.ParseInt("-"+plain[3:], 8, 64); err == nil {
+			return fyIntTag
+		}
+	}
+	return fyStrTag
+}
+
+// fastIsSmallDecimal reports whether s is an optional sign and 1 to 18
+// decimal digits without a leading zero (or a lone 0): an int64 in every
+// reading of the library's integer parser.
+func fastIsSmallDecimal(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if s == "" || len(s) > 18 || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// fastYAMLFloatShape matches the library's float pattern
+// ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$.
+func fastYAMLFloatShape(s string) bool {
+	i := 0
+	digits := func() int {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - j
+	}
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	} else {
+		if digits() == 0 {
+			return false
+		}
+		if i < len(s) && s[i] == '.' {
+			i++
+			digits()
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// fastIsTimestamp reports whether the library reads a plain scalar as a
+// timestamp: four digits, a '-', then one of the layouts it accepts.
+func fastIsTimestamp(s string) bool {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i != 4 || i == len(s) || s[i] != '-' {
+		return false
+	}
+	for _, layout := range [...]string{
+		"2006-1-2T15:4:5.999999999Z07:00",
+		"2006-1-2t15:4:5.999999999Z07:00",
+		"2006-1-2 15:4:5.999999999",
+		"2006-1-2",
+	} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,594 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// auditShared returns the project's shared material, failing loudly when
+// it is missing.
+func auditShared(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "shared")
+	if env := os.Getenv("MODELCARD_SHARED"); env != "" {
+		dir = env
+	}
+	if _, err := os.Stat(filepath.Join(dir, "corpus", "index.tsv")); err != nil {
+		t.Fatalf("shared material not found at %s (set MODELCARD_SHARED to the folder holding corpus/): %v", dir, err)
+	}
+	return dir
+}
+
+// corpusSample returns n corpus card paths spread over the index.
+func corpusSample(t testing.TB, n int) []string {
+	t.Helper()
+	dir := filepath.Join(auditShared(t), "corpus")
+	data, err := os.ReadFile(filepath.Join(dir, "index.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")[1:]
+	if len(lines) < n {
+		t.Fatalf("corpus index lists %d cards, want at least %d", len(lines), n)
+	}
+	var out []string
+	for i := range n {
+		file, _, _ := strings.Cut(lines[i*len(lines)/n], "\t")
+		out = append(out, filepath.Join(dir, file))
+	}
+	return out
+}
+
+// hostileCards are the hostile inputs of the audit fixture; nil content
+// means the test builds the file itself.
+var hostileCards = []struct {
+	name     string
+	content  []byte
+	readable bool // scored (possibly with a metadata error)
+	errSet   bool // "error" is not null
+}{
+	{"binary.md", []byte("\x00\x01\x02PNG\x00\x00binary\x00"), false, true},
+	{"latin1.md", []byte("---\nlicense: mit\n---\n# Mod\xe8le\n\nCaf\xe9 \xff\xfe\n"), false, true},
+	{"broken-yaml.md", []byte("---\nlicense: <script>alert(3)</script>\ntags: [a, b\n---\n# Model\n\nSome text.\n"), true, true},
+	{"big.md", nil, false, true},
+	// With the folder "<script>alert(1)<" this is "<script>alert(1)</script>.md".
+	// Its metadata does not parse, so the report lists it with its error.
+	{"<script>alert(1)</script>.md", []byte("---\nlicense: mit\ntags: [<script>alert(2)</script>\n---\n# <script>alert(4)</script>\n\n<script>alert(5)</script>\n"), true, true},
+	{"empty.md", []byte{}, true, false},
+}
+
+// auditFixture writes ~50 corpus cards and the hostile cards into a
+// folder and returns it with the paths the audit should report, in order.
+func auditFixture(t *testing.T, corpus int) (dir string, want []string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "cards")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i, src := range corpusSample(t, corpus) {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("card-%03d.md", i)
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	for _, h := range hostileCards {
+		data := h.content
+		if h.name == "big.md" {
+			data = bytes.Repeat([]byte("# Big\n\nlorem ipsum dolor sit amet\n"), 2<<20/32)
+		}
+		path := filepath.Join(dir, h.name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		top, _, _ := strings.Cut(h.name, "/")
+		names = append(names, top)
+	}
+	// Not cards: skipped by the folder walk.
+	for _, p := range []string{"notes.txt", ".hidden/x.md", "image.png"} {
+		path := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte("# not audited\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Entries of a folder are walked in name order; the script folder
+	// holds one file.
+	slices.Sort(names)
+	for _, n := range names {
+		if strings.HasPrefix(n, "<script>") {
+			n = "<script>alert(1)</script>.md"
+		}
+		want = append(want, filepath.Join(dir, n))
+	}
+	return dir, want
+}
+
+// readJSONL parses JSON Lines into generic objects.
+func readJSONL(t *testing.T, data []byte) []map[string]json.RawMessage {
+	t.Helper()
+	var out []map[string]json.RawMessage
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %d is not JSON: %v\n%s", len(out)+1, err, sc.Bytes())
+		}
+		out = append(out, m)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func pathOf(t *testing.T, m map[string]json.RawMessage) string {
+	t.Helper()
+	var p string
+	if err := json.Unmarshal(m["path"], &p); err != nil {
+		t.Fatalf("path %s: %v", m["path"], err)
+	}
+	return p
+}
+
+var requiredKeys = []string{"path", "bytes", "declared_task", "predicted_tasks", "family", "mismatch",
+	"scores", "missing", "sections", "problems", "error"}
+
+func TestAuditFolderWithHostileCards(t *testing.T) {
+	dir, want := auditFixture(t, 50)
+	missing := filepath.Join(filepath.Dir(dir), "no-such-card.md")
+	want = append(want, missing)
+	out := filepath.Join(t.TempDir(), "out", "results.jsonl")
+	report := filepath.Join(t.TempDir(), "audit.html")
+
+	code, stdout, stderr := runCLI(t, "", "audit", "--json", out, "--report", report, "--max-bytes", "1048576", dir, missing)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 (unreadable cards do not fail the audit): %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(out + ".partial"); err == nil {
+		t.Error("the .partial file is left after a complete run")
+	}
+	lines := readJSONL(t, data)
+	if len(lines) != len(want) {
+		t.Fatalf("%d results for %d inputs", len(lines), len(want))
+	}
+	hostile := map[string]int{}
+	for i, h := range hostileCards {
+		hostile[filepath.Join(dir, h.name)] = i
+	}
+	for i, m := range lines {
+		for _, k := range requiredKeys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("result %d lacks key %q", i, k)
+			}
+		}
+		path := pathOf(t, m)
+		if path != want[i] {
+			t.Errorf("result %d is for %s, want %s (input order)", i, path, want[i])
+		}
+		errSet := string(m["error"]) != "null"
+		scored := string(m["scores"]) != "null"
+		if h, ok := hostile[path]; ok {
+			tc := hostileCards[h]
+			if errSet != tc.errSet || scored != tc.readable {
+				t.Errorf("%s: error set %v, scored %v; want %v, %v (error %s)", tc.name, errSet, scored, tc.errSet, tc.readable, m["error"])
+			}
+		}
+		if path == missing && (!errSet || scored) {
+			t.Errorf("missing file: error %s, scores %s; want an error and no scores", m["error"], m["scores"])
+		}
+	}
+	// The summary table.
+	for _, want := range []string{"Cards audited", fmt.Sprint(len(want)), "Standard", "Most often missing", "Families chosen"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	for i, l := range strings.Split(stdout, "\n") {
+		if n := len([]rune(l)); n > 100 {
+			t.Errorf("summary line %d is %d columns wide: %q", i+1, n, l)
+		}
+	}
+	checkReport(t, report, lines)
+}
+
+// checkReport checks the HTML report: well-formed, no script from card
+// content, one histogram per standard, the hostile path escaped.
+func checkReport(t *testing.T, path string, lines []map[string]json.RawMessage) {
+	t.Helper()
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var standards map[string]float64
+	for _, m := range lines {
+		if string(m["scores"]) != "null" {
+			if err := json.Unmarshal(m["scores"], &standards); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	if len(standards) == 0 {
+		t.Fatal("no card was scored")
+	}
+	void := map[string]bool{"meta": true, "br": true, "link": true, "img": true, "hr": true, "input": true, "col": true, "wbr": true}
+	var stack []string
+	histograms := 0
+	z := html.NewTokenizer(bytes.NewReader(page))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			if z.Err() != io.EOF {
+				t.Fatalf("report does not tokenize: %v", z.Err())
+			}
+			break
+		}
+		tok := z.Token()
+		switch tt {
+		case html.StartTagToken:
+			switch tok.Data {
+			case "script", "iframe", "object", "embed", "link", "img":
+				t.Errorf("report holds a <%s> element", tok.Data)
+			}
+			for _, a := range tok.Attr {
+				if strings.HasPrefix(a.Key, "on") || a.Key == "src" || (a.Key == "href" && !strings.HasPrefix(a.Val, "#")) {
+					t.Errorf("report has attribute %s=%q", a.Key, a.Val)
+				}
+				if tok.Data == "figure" && a.Key == "class" && a.Val == "histogram" {
+					histograms++
+				}
+			}
+			if !void[tok.Data] {
+				stack = append(stack, tok.Data)
+			}
+		case html.EndTagToken:
+			if len(stack) == 0 || stack[len(stack)-1] != tok.Data {
+				t.Fatalf("report: </%s> closes %v", tok.Data, stack)
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if len(stack) != 0 {
+		t.Errorf("report leaves elements open: %v", stack)
+	}
+	if histograms != len(standards) {
+		t.Errorf("%d histograms, want one per standard (%d)", histograms, len(standards))
+	}
+	text := string(page)
+	if strings.Contains(strings.ToLower(text), "<script") {
+		t.Error("the report holds a <script from card content")
+	}
+	if !strings.Contains(text, "&lt;script&gt;alert(1)&lt;/script&gt;.md") {
+		t.Error("the hostile path is not listed, escaped")
+	}
+	for _, remote := range []string{"@import", "url(", "<link"} {
+		if strings.Contains(text, remote) {
+			t.Errorf("report refers to a remote asset: %q", remote)
+		}
+	}
+}
+
+func TestAuditShardsPartitionTheRun(t *testing.T) {
+	dir, want := auditFixture(t, 20)
+	tmp := t.TempDir()
+	full := filepath.Join(tmp, "full.jsonl")
+	if code, _, stderr := runCLI(t, "", "audit", "--quiet", "--json", full, "--max-bytes", "1048576", dir); code != 0 {
+		t.Fatalf("full run: exit %d: %s", code, stderr)
+	}
+	fullData, _ := os.ReadFile(full)
+	fullLines := strings.SplitAfter(string(fullData), "\n")
+	fullLines = fullLines[:len(fullLines)-1]
+	if len(fullLines) != len(want) {
+		t.Fatalf("full run: %d lines for %d inputs", len(fullLines), len(want))
+	}
+	seen := map[string]int{}
+	for i := range 3 {
+		out := filepath.Join(tmp, fmt.Sprintf("shard-%d.jsonl", i))
+		code, _, stderr := runCLI(t, "", "audit", "--quiet", "--shard", fmt.Sprintf("%d/3", i), "--json", out, "--max-bytes", "1048576", dir)
+		if code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, stderr)
+		}
+		data, _ := os.ReadFile(out)
+		lines := strings.SplitAfter(string(data), "\n")
+		lines = lines[:len(lines)-1]
+		var expect []string
+		for k, l := range fullLines {
+			if k%3 == i {
+				expect = append(expect, l)
+			}
+		}
+		if !slices.Equal(lines, expect) {
+			t.Errorf("shard %d/3: %d lines, want the %d lines k of the full run with k mod 3 = %d", i, len(lines), len(expect), i)
+		}
+		for _, l := range lines {
+			seen[l]++
+		}
+	}
+	for _, l := range fullLines {
+		if seen[l] != 1 {
+			t.Errorf("a full-run line appears %d times over the shards: %.80s", seen[l], l)
+		}
+	}
+	if len(seen) != len(fullLines) {
+		t.Errorf("the shards hold %d distinct lines, the full run %d", len(seen), len(fullLines))
+	}
+}
+
+func TestAuditResumeAfterCrash(t *testing.T) {
+	dir, want := auditFixture(t, 30)
+	tmp := t.TempDir()
+	ref := filepath.Join(tmp, "ref.jsonl")
+	code, refSummary, stderr := runCLI(t, "", "audit", "--json", ref, "--max-bytes", "1048576", dir)
+	if code != 0 {
+		t.Fatalf("reference run: exit %d: %s", code, stderr)
+	}
+	refData, _ := os.ReadFile(ref)
+
+	tests := []struct {
+		name string
+		keep int // complete lines left by the crash
+		cut  bool
+	}{
+		{"half and half a line", len(want) / 2, true},
+		{"nothing written", 0, false},
+		{"empty file with half a line", 0, true},
+		{"everything but the newline", len(want) - 1, true},
+		{"complete", len(want), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "res.jsonl")
+			off := 0
+			for range tt.keep {
+				off += bytes.IndexByte(refData[off:], '\n') + 1
+			}
+			partial := slices.Clone(refData[:off])
+			if tt.cut {
+				next := bytes.IndexByte(refData[off:], '\n')
+				cut := max(next/2, 1)
+				if tt.name == "everything but the newline" {
+					cut = next
+				}
+				partial = append(partial, refData[off:off+cut]...)
+			}
+			if err := os.WriteFile(out+".partial", partial, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// Without --resume the partial file is refused.
+			code, _, stderr := runCLI(t, "", "audit", "--json", out, dir)
+			if code != exitUsage || !strings.Contains(stderr, "--resume") {
+				t.Fatalf("without --resume: exit %d, stderr %q; want 2 and a hint about --resume", code, stderr)
+			}
+			code, stdout, stderr := runCLI(t, "", "audit", "--resume", "--json", out, "--max-bytes", "1048576", dir)
+			if code != 0 {
+				t.Fatalf("resume: exit %d: %s", code, stderr)
+			}
+			got, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, refData) {
+				t.Errorf("resumed output (%d bytes) differs from an uninterrupted run (%d bytes)", len(got), len(refData))
+			}
+			if _, err := os.Stat(out + ".partial"); err == nil {
+				t.Error(".partial left after the resumed run completed")
+			}
+			// The summary covers the cards of both runs.
+			if stdout != refSummary {
+				t.Errorf("summary after resume differs from the uninterrupted run's:\n%s\nwant:\n%s", stdout, refSummary)
+			}
+		})
+	}
+
+	t.Run("changed inputs are refused", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "res.jsonl")
+		off := 0
+		for range 5 {
+			off += bytes.IndexByte(refData[off:], '\n') + 1
+		}
+		if err := os.WriteFile(out+".partial", refData[:off], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runCLI(t, "", "audit", "--resume", "--shard", "1/2", "--json", out, dir)
+		if code != exitFailed || !strings.Contains(stderr, "inputs changed") {
+			t.Errorf("exit %d, stderr %q; want 1 and a message that the inputs changed", code, stderr)
+		}
+		if data, _ := os.ReadFile(out + ".partial"); !bytes.Equal(data, refData[:off]) {
+			t.Error("a refused resume changed the .partial file")
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Error("a refused resume wrote the final file")
+		}
+	})
+}
+
+func TestAuditFailUnder(t *testing.T) {
+	dir, _ := auditFixture(t, 20)
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	if code, _, stderr := runCLI(t, "", "audit", "--quiet", "--json", out, "--max-bytes", "1048576", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(out)
+	sums := map[string]float64{}
+	n := 0
+	for _, m := range readJSONL(t, data) {
+		var scores map[string]float64
+		if err := json.Unmarshal(m["scores"], &scores); err != nil {
+			t.Fatal(err)
+		}
+		if scores == nil {
+			continue
+		}
+		n++
+		for s, v := range scores {
+			sums[s] += v
+		}
+	}
+	if n == 0 {
+		t.Fatal("no card scored")
+	}
+	mean := sums["hf-hub"] / float64(n)
+	lowest := 1.0
+	for _, s := range sums {
+		lowest = min(lowest, s/float64(n))
+	}
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"just above the mean", []string{"--fail-under", fmt.Sprintf("%.6f", mean+0.001), "--standard", "hf-hub"}, exitFailed},
+		{"just below the mean", []string{"--fail-under", fmt.Sprintf("%.6f", mean-0.001), "--standard", "hf-hub"}, exitOK},
+		{"all standards, above the lowest mean", []string{"--fail-under", fmt.Sprintf("%.6f", lowest+0.001)}, exitFailed},
+		{"all standards, below the lowest mean", []string{"--fail-under", fmt.Sprintf("%.6f", lowest-0.001)}, exitOK},
+		{"comma list", []string{"--fail-under", fmt.Sprintf("%.6f", lowest+0.001), "--standard", "hf-hub,mct,mitchell-2019,eu-ai-act-annex-iv"}, exitFailed},
+		{"unknown standard", []string{"--fail-under", "0.5", "--standard", "iso-42001"}, exitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"audit", "--quiet", "--max-bytes", "1048576"}, tt.args...)
+			code, _, stderr := runCLI(t, "", append(args, dir)...)
+			if code != tt.want {
+				t.Errorf("exit %d, want %d (mean hf-hub %.4f): %s", code, tt.want, mean, stderr)
+			}
+			if tt.want == exitFailed && !strings.Contains(stderr, "below --fail-under") {
+				t.Errorf("stderr does not say which mean is below: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestAuditNDJSONStdin(t *testing.T) {
+	input := strings.Join([]string{
+		`{"path": "org/model-a", "text": "---\nlicense: mit\npipeline_tag: text-classification\n---\n# A\n\n## Uses\n\nClassify reviews.\n"}`,
+		`{"id": "org/model-b", "card": "# B\n\nA translation model.\n"}`,
+		``,
+		`{"text": "# C\n"}`,
+		`this is not JSON`,
+		`{"path": "no-text"}`,
+		`{"id": 42, "text": "# D\n"}`,
+	}, "\n")
+	code, stdout, stderr := runCLI(t, input, "audit", "--json", "-", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := readJSONL(t, []byte(stdout))
+	want := []struct {
+		path   string
+		errSet bool
+	}{
+		{"org/model-a", false}, {"org/model-b", false}, {"stdin:4", false},
+		{"stdin:5", true}, {"no-text", true}, {"42", false},
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("%d results, want %d:\n%s", len(lines), len(want), stdout)
+	}
+	for i, w := range want {
+		if got := pathOf(t, lines[i]); got != w.path {
+			t.Errorf("result %d: path %q, want %q", i, got, w.path)
+		}
+		if errSet := string(lines[i]["error"]) != "null"; errSet != w.errSet {
+			t.Errorf("result %d (%s): error %s, want set %v", i, w.path, lines[i]["error"], w.errSet)
+		}
+	}
+	if !strings.Contains(stderr, "Cards audited") {
+		t.Errorf("with --json - the summary goes to stderr: %q", stderr)
+	}
+}
+
+func TestAuditUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	card := filepath.Join(dir, "a.md")
+	if err := os.WriteFile(card, []byte("# A\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no input", []string{"audit"}, "at least one"},
+		{"shard i = n", []string{"audit", "--shard", "3/3", card}, "0 <= i < n"},
+		{"shard negative", []string{"audit", "--shard", "-1/3", card}, "0 <= i < n"},
+		{"shard zero n", []string{"audit", "--shard", "0/0", card}, "0 <= i < n"},
+		{"shard not i/n", []string{"audit", "--shard", "two", card}, "i/n"},
+		{"fail-under over 1", []string{"audit", "--fail-under", "60", card}, "0 to 1"},
+		{"standard without fail-under", []string{"audit", "--standard", "hf-hub", card}, "--fail-under"},
+		{"resume without json", []string{"audit", "--resume", card}, "--json FILE"},
+		{"resume with json stdout", []string{"audit", "--resume", "--json", "-", card}, "--json FILE"},
+		{"stdin twice", []string{"audit", "-", "-"}, "only once"},
+		{"max-bytes zero", []string{"audit", "--max-bytes", "0", card}, "--max-bytes"},
+		{"json is a folder", []string{"audit", "--json", dir, card}, "folder"},
+		{"report is the json", []string{"audit", "--json", "x.jsonl", "--report", "x.jsonl", card}, "same file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, "", tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d (stderr %q)", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadLineLimit(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	tests := []struct {
+		name    string
+		in      string
+		lines   []string
+		tooLong []bool
+	}{
+		{"plain", "a\nb\n", []string{"a", "b", ""}, []bool{false, false, false}},
+		{"no final newline", "a\nb", []string{"a", "b"}, []bool{false, false}},
+		{"crlf", "a\r\nb\r\n", []string{"a", "b", ""}, []bool{false, false, false}},
+		{"over the limit", "a\n" + long + "\nc\n", []string{"a", "", "c", ""}, []bool{false, true, false, false}},
+		{"at the limit", strings.Repeat("y", 100) + "\n", []string{strings.Repeat("y", 100), ""}, []bool{false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A small buffer exercises lines longer than it.
+			br := bufio.NewReaderSize(strings.NewReader(tt.in), 16)
+			var lines []string
+			var tooLong []bool
+			for {
+				line, tl, err := readLine(br, 101)
+				lines = append(lines, string(line))
+				tooLong = append(tooLong, tl)
+				if err != nil {
+					break
+				}
+			}
+			if !slices.Equal(lines, tt.lines) || !slices.Equal(tooLong, tt.tooLong) {
+				t.Errorf("got %q %v, want %q %v", lines, tooLong, tt.lines, tt.tooLong)
+			}
+		})
+	}
+}

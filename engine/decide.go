@@ -1,0 +1,88 @@
+package engine
+
+import (
+	"github.com/terragonlabs/modelcard-generator/card"
+)
+
+// TaskPrediction is one predicted task of a card.
+type TaskPrediction struct {
+	// Task is the Hub pipeline tag.
+	Task string `json:"task"`
+	// Family is the template family of the task.
+	Family card.FamilyID `json:"family"`
+	// Probability is the model's probability for the task.
+	Probability float64 `json:"probability"`
+}
+
+// Decision is what the engine concludes about one card.
+type Decision struct {
+	// DeclaredTask is the task the card declares (pipeline_tag, else the
+	// first model-index task) when it is a Hub task, or "".
+	DeclaredTask string
+	// Predicted are the best predicted tasks, most probable first.
+	Predicted []TaskPrediction
+	// Family is the template family chosen: the declared task's family
+	// when the card declares a valid task, else the predicted one's.
+	Family card.FamilyID
+	// Mismatch is true when the declared and predicted tasks belong to
+	// different families.
+	Mismatch bool
+	// Scores maps each standard's id to the card's completeness in [0,1].
+	Scores map[string]float64
+	// Missing maps each standard's id to the ids of the rubric items the
+	// card lacks.
+	Missing map[string][]string
+}
+
+// DeclaredTask returns the task a card declares: its pipeline_tag when that
+// is a Hub task, else the type of its first model-index result when that
+// is one, else "".
+func DeclaredTask(c *card.Card) string {
+	if c == nil || c.Meta == nil {
+		return ""
+	}
+	if tag := c.Meta.String("pipeline_tag"); tag != "" && card.IsHubTask(tag) {
+		return tag
+	}
+	if t := c.Meta.ScalarAt([]any{"model-index", 0, "results", 0, "task", "type"}); t != "" && card.IsHubTask(t) {
+		return t
+	}
+	return ""
+}
+
+// decide turns a card's scores into a decision.
+func (e *Engine) decide(c *card.Card, bits *RubricBits, s *Scores, row int) Decision {
+	d := Decision{
+		DeclaredTask: DeclaredTask(c),
+		Scores:       make(map[string]float64, len(e.standards)),
+		Missing:      make(map[string][]string, len(e.standards)),
+	}
+	for k := range TopK {
+		j := s.TopTask[row*TopK+k]
+		if j < 0 {
+			break
+		}
+		task := e.model.Tasks[j]
+		fam, _ := card.FamilyForTask(task)
+		d.Predicted = append(d.Predicted, TaskPrediction{Task: task, Family: fam, Probability: float64(s.TopProb[row*TopK+k])})
+	}
+	predicted := card.FamilyGeneric
+	if len(d.Predicted) > 0 {
+		predicted = d.Predicted[0].Family
+	}
+	d.Family = predicted
+	if d.DeclaredTask != "" {
+		d.Family, _ = card.FamilyForTask(d.DeclaredTask)
+		d.Mismatch = len(d.Predicted) > 0 && d.Family != predicted
+	}
+	for i := range e.standards {
+		st := &e.standards[i]
+		d.Scores[st.ID] = float64(s.Completeness[row*s.Standards+i])
+		missing := st.Missing(bits)
+		if missing == nil {
+			missing = []string{}
+		}
+		d.Missing[st.ID] = missing
+	}
+	return d
+}

@@ -1,0 +1,153 @@
+// Package engine is the scoring engine of modelcard-generator: it turns
+// cards into sparse feature rows (rubric facts and hashed text), packs them
+// into CSR batches, scores them on a Backend (one sparse-dense product with
+// a fused softmax/top-k/completeness epilogue), and decides each card's
+// template family, predicted tasks and per-standard gaps. It also trains
+// the template-selection model and runs the streaming audit pipeline.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+)
+
+// Config configures an Engine.
+type Config struct {
+	// TaskModel is the template-selection model; nil means the embedded
+	// default.
+	TaskModel *TaskModel
+	// Standards are the standards to score; nil means all built-in ones.
+	Standards []Standard
+	// Registry holds the backends; Backend names the one to open
+	// ("auto", "cpu", "cuda").
+	Registry *Registry
+	// Backend is the backend name; "" means "auto".
+	Backend string
+	// BatchSize is the number of cards per scoring batch (default 512).
+	BatchSize int
+	// Workers is the number of parallel parse/featurize workers (default
+	// GOMAXPROCS).
+	Workers int
+}
+
+// Engine scores cards. It is safe for concurrent use.
+type Engine struct {
+	space       FeatureSpace
+	model       *Model
+	standards   []Standard
+	backend     Backend
+	batchSize   int
+	workers     int
+	featurizers sync.Pool
+}
+
+// New builds an engine: loads the models, builds the scoring matrix and
+// opens the backend.
+func New(cfg Config) (*Engine, error) {
+	tm := cfg.TaskModel
+	if tm == nil {
+		var err error
+		if tm, err = DefaultTaskModel(); err != nil {
+			return nil, fmt.Errorf("load the default task model: %w", err)
+		}
+	}
+	standards := cfg.Standards
+	if standards == nil {
+		var err error
+		if standards, err = LoadStandards(); err != nil {
+			return nil, fmt.Errorf("load standards: %w", err)
+		}
+	}
+	model, err := BuildModel(tm, standards)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Registry == nil {
+		return nil, fmt.Errorf("engine: no backend registry")
+	}
+	be, err := cfg.Registry.Open(cfg.Backend, model)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		space:     tm.Space,
+		model:     model,
+		standards: standards,
+		backend:   be,
+		batchSize: cfg.BatchSize,
+		workers:   cfg.Workers,
+	}
+	if e.batchSize <= 0 {
+		e.batchSize = 512
+	}
+	if e.workers <= 0 {
+		e.workers = runtime.GOMAXPROCS(0)
+	}
+	space := e.space
+	e.featurizers.New = func() any {
+		f, err := NewFeaturizer(space)
+		if err != nil {
+			panic(err) // the space was checked when the model was loaded
+		}
+		return f
+	}
+	return e, nil
+}
+
+// BuildModel combines a task model and the standards into one scoring
+// matrix: the task columns as trained, then one column per standard whose
+// rubric rows hold the items' normalised weights.
+func BuildModel(tm *TaskModel, standards []Standard) (*Model, error) {
+	if err := tm.Space.Check(); err != nil {
+		return nil, err
+	}
+	features := tm.Space.Dim()
+	if len(tm.W) != features*len(tm.Tasks) || len(tm.Bias) != len(tm.Tasks) {
+		return nil, fmt.Errorf("task model: %d weights and %d biases for %d features × %d tasks",
+			len(tm.W), len(tm.Bias), features, len(tm.Tasks))
+	}
+	names := make([]string, len(standards))
+	for i, s := range standards {
+		names[i] = s.ID
+	}
+	m := NewModel(features, tm.Tasks, names)
+	w := m.Weights()
+	cols := m.Columns()
+	tasks := len(tm.Tasks)
+	for f := range features {
+		copy(w[f*cols:f*cols+tasks], tm.W[f*tasks:(f+1)*tasks])
+	}
+	copy(m.Bias, tm.Bias)
+	for j := range standards {
+		col := standards[j].Column(features)
+		for f, v := range col {
+			if v != 0 {
+				w[f*cols+tasks+j] = v
+			}
+		}
+	}
+	return m, m.Check()
+}
+
+// Close releases the backend.
+func (e *Engine) Close() error { return e.backend.Close() }
+
+// BackendName returns the name of the backend in use.
+func (e *Engine) BackendName() string { return e.backend.Name() }
+
+// Standards returns the standards the engine scores.
+func (e *Engine) Standards() []Standard { return e.standards }
+
+// Tasks returns the tasks the engine predicts.
+func (e *Engine) Tasks() []string { return e.model.Tasks }
+
+// Decide featurizes, scores and decides a slice of parsed cards, in order,
+// on the calling goroutine (the backend may use more).
+func (e *Engine) Decide(ctx context.Context, cards []*card.Card) ([]Decision, error) {
+	decisions, _, err := e.decideWithBits(ctx, cards)
+	return decisions, err
+}

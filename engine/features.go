@@ -1,0 +1,275 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+)
+
+// DefaultHashBits is the default size of the hashed text feature space:
+// 2^16 buckets.
+const DefaultHashBits = 16
+
+// maxTextBytes bounds how much of a card's body is hashed into text
+// features. The median card is about 3 KB; the longest are hundreds of KB
+// of tables and logs that add cost, not signal.
+const maxTextBytes = 32 << 10
+
+// FeatureSpace is the layout of a feature row: the rubric features first,
+// then 2^HashBits hashed text buckets.
+type FeatureSpace struct {
+	// HashBits is the log2 of the number of hashed text buckets.
+	HashBits int
+}
+
+// DefaultFeatureSpace returns the default layout.
+func DefaultFeatureSpace() FeatureSpace { return FeatureSpace{HashBits: DefaultHashBits} }
+
+// Dim returns the number of features.
+func (s FeatureSpace) Dim() int { return NumRubric() + 1<<s.HashBits }
+
+// HashOffset returns the index of the first hashed feature.
+func (s FeatureSpace) HashOffset() int { return NumRubric() }
+
+// Check verifies the layout.
+func (s FeatureSpace) Check() error {
+	if s.HashBits < 8 || s.HashBits > 24 {
+		return fmt.Errorf("feature space: hash bits %d outside 8..24", s.HashBits)
+	}
+	return nil
+}
+
+// Featurizer turns cards into feature rows. It keeps scratch buffers, so
+// it makes no allocation per token; it is not safe for concurrent use:
+// give each goroutine its own.
+type Featurizer struct {
+	space   FeatureSpace
+	mask    uint32
+	offset  int32
+	acc     []float32 // per bucket signed counts; zero outside touched
+	touched []int32
+	cols    []int32
+	vals    []float32
+}
+
+// NewFeaturizer returns a featurizer for a layout.
+func NewFeaturizer(space FeatureSpace) (*Featurizer, error) {
+	if err := space.Check(); err != nil {
+		return nil, err
+	}
+	n := 1 << space.HashBits
+	return &Featurizer{
+		space:   space,
+		mask:    uint32(n - 1),
+		offset:  int32(space.HashOffset()),
+		acc:     make([]float32, n),
+		touched: make([]int32, 0, 1024),
+		cols:    make([]int32, 0, 1024),
+		vals:    make([]float32, 0, 1024),
+	}, nil
+}
+
+// Space returns the featurizer's layout.
+func (f *Featurizer) Space() FeatureSpace { return f.space }
+
+// Featurize computes a card's rubric bits and its feature row: one 1.0 per
+// rubric feature the card has, then the hashed text features (word
+// unigrams and bigrams of the body and of the descriptive metadata, signed
+// hashing, log term frequency, L2-normalised). The row's columns are
+// distinct but not sorted. The row's slices are reused by the next call:
+// copy them (CSR.AppendRow does) before featurizing another card.
+//
+// The fields that declare a task are left out of the text features —
+// pipeline_tag, tags, the task of model-index results, and HTML comments
+// (TF Hub writes its task as <!-- task: ... -->) — so that the predicted
+// task does not repeat the declared one.
+func (f *Featurizer) Featurize(c *card.Card, bits *RubricBits) Row {
+	rubricOf(c, bits)
+	f.cols, f.vals = f.cols[:0], f.vals[:0]
+	for i := range NumRubric() {
+		if bits.Has(i) {
+			f.cols = append(f.cols, int32(i))
+			f.vals = append(f.vals, 1)
+		}
+	}
+	f.hashMetadata(c.Meta)
+	if c.Body != nil {
+		text := c.Body.Text
+		if len(text) > maxTextBytes {
+			text = text[:maxTextBytes]
+		}
+		f.hashText(text, seedBody)
+	}
+	f.flush()
+	return Row{Cols: f.cols, Vals: f.vals}
+}
+
+// Seeds keep tokens of different origins apart in the hash space.
+const (
+	seedBody     uint32 = 0x811c9dc5 // FNV-1a offset basis
+	seedMetadata uint32 = 0x2c1b3c6d
+)
+
+// hashMetadata hashes the metadata that describes the model without
+// declaring its task: library, datasets, base model, licence, languages,
+// and the datasets and metrics of model-index results. Each key hashes with
+// its own seed, so "datasets: squad" and the word "squad" in the body are
+// different features.
+func (f *Featurizer) hashMetadata(m *card.Metadata) {
+	for _, key := range [...]string{"library_name", "datasets", "base_model", "license", "language", "metrics"} {
+		if !m.Has(key) {
+			continue
+		}
+		seed := seedOf(key)
+		for _, v := range m.Strings(key) {
+			f.hashText(v, seed)
+		}
+	}
+	if m.Has("model-index") {
+		datasetSeed, metricSeed := seedOf("model-index dataset"), seedOf("model-index metric")
+		m.WalkScalars("model-index", func(keys []string, value string) {
+			if len(keys) < 2 {
+				return
+			}
+			switch parent, leaf := keys[len(keys)-2], keys[len(keys)-1]; {
+			case parent == "dataset" && (leaf == "type" || leaf == "name"):
+				f.hashText(value, datasetSeed)
+			case parent == "metrics" && leaf == "type":
+				f.hashText(value, metricSeed)
+			}
+		})
+	}
+}
+
+// seedOf derives a hash seed from a name.
+func seedOf(name string) uint32 {
+	h := seedMetadata
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint32(name[i])) * 16777619
+	}
+	return h
+}
+
+// hashText adds the unigrams and bigrams of text to the bucket counts.
+// Words are runs of ASCII letters and digits (lower-cased) and of non-ASCII
+// bytes; HTML comments are skipped.
+func (f *Featurizer) hashText(text string, seed uint32) {
+	var prev uint32
+	havePrev := false
+	h := seed
+	inWord := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c == '<' && i+3 < len(text) && text[i+1] == '!' && text[i+2] == '-' && text[i+3] == '-' {
+			end := strings.Index(text[i+4:], "-->")
+			if inWord {
+				f.emit(h, prev, havePrev)
+				prev, havePrev, inWord = h, true, false
+			}
+			if end < 0 {
+				return
+			}
+			i += 4 + end + 2
+			continue
+		}
+		lc := wordByte[c]
+		if lc != 0 {
+			if !inWord {
+				h, inWord = seed, true
+			}
+			h = (h ^ uint32(lc)) * 16777619
+			continue
+		}
+		if inWord {
+			f.emit(h, prev, havePrev)
+			prev, havePrev, inWord = h, true, false
+		}
+	}
+	if inWord {
+		f.emit(h, prev, havePrev)
+	}
+}
+
+// wordByte maps a byte to its lower-case form when it belongs to a word,
+// and to 0 otherwise.
+var wordByte = func() (t [256]byte) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c >= 0x80:
+			t[c] = byte(c)
+		case c >= 'A' && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// emit counts a unigram and, when there is a previous word, the bigram.
+func (f *Featurizer) emit(word, prev uint32, havePrev bool) {
+	f.add(finalize(word))
+	if havePrev {
+		f.add(finalize(prev*0x9e3779b1 ^ word ^ 0x5bd1e995))
+	}
+}
+
+// finalize mixes a hash's bits so that both the bucket (low bits) and the
+// sign (top bit) depend on every input byte.
+func finalize(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h
+}
+
+// add counts one token in its bucket with its sign.
+func (f *Featurizer) add(h uint32) {
+	b := int32(h & f.mask)
+	if f.acc[b] == 0 {
+		f.touched = append(f.touched, b)
+	}
+	if h&0x80000000 != 0 {
+		f.acc[b]--
+	} else {
+		f.acc[b]++
+	}
+	// A count that cancels back to zero stays in touched; flush skips it.
+}
+
+// flush turns the bucket counts into log term frequencies, L2-normalises
+// them into the row, and clears the buckets it used.
+func (f *Featurizer) flush() {
+	start := len(f.vals)
+	var norm float64
+	for _, b := range f.touched {
+		c := f.acc[b]
+		if c == 0 {
+			continue
+		}
+		f.acc[b] = 0
+		v := float32(1 + math.Log(float64(abs32(c))))
+		if c < 0 {
+			v = -v
+		}
+		f.cols = append(f.cols, f.offset+b)
+		f.vals = append(f.vals, v)
+		norm += float64(v) * float64(v)
+	}
+	f.touched = f.touched[:0]
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for i := start; i < len(f.vals); i++ {
+			f.vals[i] *= inv
+		}
+	}
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,196 @@
+package engine
+
+import (
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+)
+
+func mustParse(t testing.TB, src string) *card.Card {
+	t.Helper()
+	c, err := card.Parse([]byte(src))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return c
+}
+
+func newTestFeaturizer(t testing.TB) *Featurizer {
+	t.Helper()
+	f, err := NewFeaturizer(DefaultFeatureSpace())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// rowMap copies a row into a map from column to value.
+func rowMap(r Row) map[int32]float32 {
+	m := make(map[int32]float32, len(r.Cols))
+	for i, c := range r.Cols {
+		m[c] = r.Vals[i]
+	}
+	return m
+}
+
+func TestFeaturizeRowShape(t *testing.T) {
+	f := newTestFeaturizer(t)
+	c := mustParse(t, "---\nlicense: mit\nlanguage: en\nlibrary_name: transformers\n---\n# Model\n\n## Uses\n\nClassify the sentiment of product reviews in English, positive or negative, with a score.\n\n```python\nprint(1)\n```\n")
+	var bits RubricBits
+	row := f.Featurize(c, &bits)
+	seen := map[int32]bool{}
+	var norm float64
+	hashed := 0
+	for i, col := range row.Cols {
+		if seen[col] {
+			t.Fatalf("column %d appears twice", col)
+		}
+		seen[col] = true
+		if col < 0 || int(col) >= f.Space().Dim() {
+			t.Fatalf("column %d outside the space", col)
+		}
+		if int(col) < NumRubric() {
+			if row.Vals[i] != 1 || !bits.Has(int(col)) {
+				t.Errorf("rubric column %d = %v, bit %v", col, row.Vals[i], bits.Has(int(col)))
+			}
+			continue
+		}
+		hashed++
+		norm += float64(row.Vals[i]) * float64(row.Vals[i])
+	}
+	if hashed < 10 {
+		t.Errorf("only %d hashed features", hashed)
+	}
+	if math.Abs(norm-1) > 1e-5 {
+		t.Errorf("hashed part has norm² %v, want 1", norm)
+	}
+	for _, id := range []string{"meta.license.present", "meta.license.valid", "meta.language.valid", "section.uses.present", "section.uses.filled", "content.code_example"} {
+		i, ok := RubricIndex(id)
+		if !ok {
+			t.Fatalf("no rubric feature %s", id)
+		}
+		if !bits.Has(i) {
+			t.Errorf("%s not set", id)
+		}
+	}
+	for _, id := range []string{"section.uses.long", "meta.pipeline_tag.present", "content.bibtex", "section.training.present"} {
+		i, _ := RubricIndex(id)
+		if bits.Has(i) {
+			t.Errorf("%s set for a card without it", id)
+		}
+	}
+}
+
+// TestFeaturizeIgnoresDeclaredTask checks that the fields declaring a task
+// do not move the text features: cards that differ only in them have the
+// same hashed features.
+func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
+	body := "# Model\n\nA model that reads reviews.\n"
+	variants := []string{
+		"---\nlicense: mit\n---\n" + body,
+		"---\nlicense: mit\npipeline_tag: text-classification\ntags:\n- sentiment\n- text-classification\n---\n" + body,
+		"---\nlicense: mit\npipeline_tag: image-classification\n---\n<!-- task: image-classification -->\n" + body,
+		"---\nlicense: mit\nmodel-index:\n- name: m\n  results:\n  - task:\n      type: summarization\n      name: Summarization\n    dataset: {name: D, type: d}\n    metrics:\n    - {type: acc, value: 1}\n---\n" + body,
+	}
+	f := newTestFeaturizer(t)
+	hashedOf := func(src string, withDataset bool) map[int32]float32 {
+		var bits RubricBits
+		m := rowMap(f.Featurize(mustParse(t, src), &bits))
+		for c := range m {
+			if int(c) < NumRubric() {
+				delete(m, c)
+			}
+		}
+		return m
+	}
+	base := hashedOf(variants[0], false)
+	for i, v := range variants[1:3] {
+		got := hashedOf(v, false)
+		if len(got) != len(base) {
+			t.Errorf("variant %d: %d hashed features, base %d", i+1, len(got), len(base))
+			continue
+		}
+		for c, val := range base {
+			if got[c] != val {
+				t.Errorf("variant %d: feature %d = %v, base %v", i+1, c, got[c], val)
+			}
+		}
+	}
+	// The model-index variant adds its dataset and metric, but not its
+	// task: the words "summarization" must not appear as features.
+	withTask := hashedOf(variants[3], true)
+	onlyTask := hashedOf("---\nlicense: mit\n---\n"+body+"\nsummarization\n", false)
+	for c := range onlyTask {
+		if _, inBase := base[c]; inBase {
+			continue
+		}
+		if _, leaked := withTask[c]; leaked {
+			t.Errorf("feature %d of the word summarization appears through model-index's task", c)
+		}
+	}
+}
+
+func TestFeaturizeDeterministicAndReusable(t *testing.T) {
+	f := newTestFeaturizer(t)
+	a := mustParse(t, "# A\n\nAlpha beta gamma delta.\n")
+	b := mustParse(t, "# B\n\nCompletely different words here, many of them, repeated repeated repeated.\n")
+	var bits RubricBits
+	first := rowMap(f.Featurize(a, &bits))
+	f.Featurize(b, &bits)
+	again := rowMap(f.Featurize(a, &bits))
+	if len(first) != len(again) {
+		t.Fatalf("%d features, then %d", len(first), len(again))
+	}
+	for c, v := range first {
+		if again[c] != v {
+			t.Errorf("feature %d: %v then %v (state leaked between cards)", c, v, again[c])
+		}
+	}
+}
+
+// TestFeaturizeAllocationsDoNotGrowWithText checks that no allocation is
+// made per token: a card a hundred times longer allocates no more.
+func TestFeaturizeAllocationsDoNotGrowWithText(t *testing.T) {
+	f := newTestFeaturizer(t)
+	short := mustParse(t, "# M\n\n"+strings.Repeat("word ", 50))
+	long := mustParse(t, "# M\n\n"+strings.Repeat("other words that differ ", 1200))
+	var bits RubricBits
+	f.Featurize(long, &bits) // grow the buffers once
+	aShort := testing.AllocsPerRun(20, func() { f.Featurize(short, &bits) })
+	aLong := testing.AllocsPerRun(20, func() { f.Featurize(long, &bits) })
+	if aLong > aShort+2 {
+		t.Errorf("long card: %v allocations, short card: %v", aLong, aShort)
+	}
+}
+
+func BenchmarkFeaturizeCorpus(b *testing.B) {
+	var cards []*card.Card
+	var total int64
+	for _, e := range corpusEntries(b) {
+		src, err := os.ReadFile(e.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := card.Parse(src)
+		if c == nil {
+			continue
+		}
+		_ = err
+		cards = append(cards, c)
+		total += int64(len(src))
+	}
+	f := newTestFeaturizer(b)
+	var bits RubricBits
+	b.SetBytes(total)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, c := range cards {
+			f.Featurize(c, &bits)
+		}
+	}
+	b.ReportMetric(float64(len(cards))*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
+}

@@ -1,0 +1,287 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+)
+
+// loopBackend is a plain-loop backend for the engine's own tests (the cpu
+// package imports engine, so it cannot be used here).
+type loopBackend struct{ m *Model }
+
+func (b loopBackend) Name() string { return "loop" }
+func (b loopBackend) Close() error { return nil }
+func (b loopBackend) Score(ctx context.Context, batch *CSR, out *Scores) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	cols, tasks := b.m.Columns(), len(b.m.Tasks)
+	w := b.m.Weights()
+	out.Resize(batch.Rows(), cols-tasks)
+	for r := range batch.Rows() {
+		acc := make([]float64, cols)
+		for c := range acc {
+			acc[c] = float64(b.m.Bias[c])
+		}
+		row := batch.Row(r)
+		for k, f := range row.Cols {
+			for c := range cols {
+				acc[c] += float64(row.Vals[k]) * float64(w[int(f)*cols+c])
+			}
+		}
+		maxv, sum := math.Inf(-1), 0.0
+		for _, v := range acc[:tasks] {
+			maxv = math.Max(maxv, v)
+		}
+		for _, v := range acc[:tasks] {
+			sum += math.Exp(v - maxv)
+		}
+		used := make([]bool, tasks)
+		for k := range TopK {
+			best := -1
+			for j := range tasks {
+				if !used[j] && (best < 0 || acc[j] > acc[best]) {
+					best = j
+				}
+			}
+			out.TopTask[r*TopK+k], out.TopProb[r*TopK+k] = int32(best), 0
+			if best >= 0 {
+				used[best] = true
+				out.TopProb[r*TopK+k] = float32(math.Exp(acc[best]-maxv) / sum)
+			}
+		}
+		for j := tasks; j < cols; j++ {
+			out.Completeness[r*(cols-tasks)+j-tasks] = float32(math.Min(math.Max(acc[j], 0), 1))
+		}
+	}
+	return nil
+}
+
+// biasedTaskModel returns a task model that ignores the features and
+// always predicts its tasks in the order given, most probable first.
+func biasedTaskModel(tasks ...string) *TaskModel {
+	space := FeatureSpace{HashBits: 10}
+	tm := &TaskModel{
+		Space: space,
+		Tasks: tasks,
+		W:     make([]float32, space.Dim()*len(tasks)),
+		Bias:  make([]float32, len(tasks)),
+	}
+	for i := range tasks {
+		tm.Bias[i] = float32(len(tasks) - i)
+	}
+	return tm
+}
+
+func testEngine(t testing.TB, tm *TaskModel, batch, workers int) *Engine {
+	t.Helper()
+	reg := NewRegistry()
+	reg.Add("loop", func(m *Model) (Backend, error) { return loopBackend{m}, nil })
+	e, err := New(Config{TaskModel: tm, Registry: reg, Backend: "loop", BatchSize: batch, Workers: workers})
+	if err != nil {
+		t.Fatalf("engine: %v", err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func TestDecideDeclaredAndPredicted(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("image-classification", "text-generation", "translation"), 8, 1)
+	tests := []struct {
+		name     string
+		src      string
+		declared string
+		family   card.FamilyID
+		mismatch bool
+	}{
+		{"declared llm, predicted vision", "---\npipeline_tag: text-generation\n---\n# M\n", "text-generation", card.FamilyLLM, true},
+		{"declared agrees", "---\npipeline_tag: image-classification\n---\n# M\n", "image-classification", card.FamilyVision, false},
+		{"nothing declared", "# M\n\ntext\n", "", card.FamilyVision, false},
+		{"unknown tag is not a declaration", "---\npipeline_tag: not-a-task\n---\n# M\n", "", card.FamilyVision, false},
+		{"model-index task declares", "---\nmodel-index:\n- name: m\n  results:\n  - task: {type: translation}\n    dataset: {name: D, type: d}\n    metrics: [{type: bleu, value: 30}]\n---\n# M\n", "translation", card.FamilySeq2Seq, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := card.Parse([]byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, err := e.Decide(context.Background(), []*card.Card{c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := ds[0]
+			if d.DeclaredTask != tt.declared || d.Family != tt.family || d.Mismatch != tt.mismatch {
+				t.Errorf("declared %q family %s mismatch %v; want %q %s %v", d.DeclaredTask, d.Family, d.Mismatch, tt.declared, tt.family, tt.mismatch)
+			}
+			if len(d.Predicted) != 3 || d.Predicted[0].Task != "image-classification" || d.Predicted[0].Family != card.FamilyVision {
+				t.Errorf("predicted %+v", d.Predicted)
+			}
+			sum := 0.0
+			for _, p := range d.Predicted {
+				sum += p.Probability
+			}
+			if math.Abs(sum-1) > 1e-5 {
+				t.Errorf("probabilities sum to %v over all three tasks", sum)
+			}
+		})
+	}
+}
+
+// TestScoresMatchStandards checks the backend's completeness column against
+// the standards' own computation from the rubric bits, on corpus cards.
+func TestScoresMatchStandards(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("text-generation", "image-classification"), 64, 2)
+	f, err := NewFeaturizer(e.space)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for i, entry := range corpusEntries(t) {
+		if i%40 != 0 {
+			continue
+		}
+		src, err := os.ReadFile(entry.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := card.Parse(src)
+		if c == nil {
+			continue
+		}
+		ds, err := e.Decide(context.Background(), []*card.Card{c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bits RubricBits
+		f.Featurize(c, &bits)
+		for _, st := range e.Standards() {
+			want := st.Completeness(&bits)
+			if got := ds[0].Scores[st.ID]; math.Abs(got-want) > 1e-5 {
+				t.Errorf("%s: %s score %v, standard says %v", entry.Path, st.ID, got, want)
+			}
+			if len(ds[0].Missing[st.ID]) != len(st.Missing(&bits)) {
+				t.Errorf("%s: %s missing %v", entry.Path, st.ID, ds[0].Missing[st.ID])
+			}
+		}
+		checked++
+	}
+	if checked < 50 {
+		t.Fatalf("only %d cards checked", checked)
+	}
+}
+
+// auditInputs makes n inputs: every seventh unreadable, every eleventh
+// binary, the rest small cards naming their index.
+func auditInputs(n int) []AuditInput {
+	out := make([]AuditInput, n)
+	for i := range out {
+		path := fmt.Sprintf("card-%05d.md", i)
+		switch {
+		case i%7 == 3:
+			out[i] = AuditInput{Path: path, Err: errors.New("permission denied")}
+		case i%11 == 5:
+			out[i] = AuditInput{Path: path, Data: []byte("\x00\x01binary")}
+		default:
+			out[i] = AuditInput{Path: path, Data: []byte(fmt.Sprintf("---\nlicense: mit\n---\n# Model %d\n\n## Uses\n\nUse it for task number %d, nothing else.\n", i, i))}
+		}
+	}
+	return out
+}
+
+func feed(inputs []AuditInput) <-chan AuditInput {
+	ch := make(chan AuditInput)
+	go func() {
+		defer close(ch)
+		for _, in := range inputs {
+			ch <- in
+		}
+	}()
+	return ch
+}
+
+func TestAuditOrderAndErrors(t *testing.T) {
+	for _, tc := range []struct{ batch, workers int }{{1, 1}, {7, 3}, {64, 2}, {1000, 4}} {
+		t.Run(fmt.Sprintf("batch%d-workers%d", tc.batch, tc.workers), func(t *testing.T) {
+			e := testEngine(t, biasedTaskModel("text-generation", "image-classification"), tc.batch, tc.workers)
+			inputs := auditInputs(523)
+			var got []*AuditResult
+			err := e.Audit(context.Background(), feed(inputs), func(r *AuditResult) error {
+				got = append(got, r)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(inputs) {
+				t.Fatalf("%d results for %d inputs", len(got), len(inputs))
+			}
+			for i, r := range got {
+				if r.Path != inputs[i].Path {
+					t.Fatalf("result %d is for %s, want %s (order lost)", i, r.Path, inputs[i].Path)
+				}
+				unreadable := inputs[i].Err != nil || (len(inputs[i].Data) > 0 && inputs[i].Data[0] == 0)
+				if unreadable != (r.Error != nil) {
+					t.Errorf("%s: error %v, want unreadable=%v", r.Path, r.Error, unreadable)
+				}
+				if unreadable {
+					if len(r.Problems) == 0 || r.Scores != nil {
+						t.Errorf("%s: unreadable card should have a problem and no scores", r.Path)
+					}
+					continue
+				}
+				if r.Family == "" || len(r.PredictedTasks) == 0 || len(r.Scores) != len(e.Standards()) {
+					t.Errorf("%s: incomplete result %+v", r.Path, r)
+				}
+			}
+		})
+	}
+}
+
+func TestAuditStopsOnEmitErrorAndCancel(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("text-generation", "image-classification"), 16, 2)
+	before := runtime.NumGoroutine()
+	stop := errors.New("disk full")
+	n := 0
+	err := e.Audit(context.Background(), feed(auditInputs(5000)), func(*AuditResult) error {
+		n++
+		if n == 100 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 100 {
+		t.Errorf("err %v after %d results, want the emit error after 100", err, n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	endless := make(chan AuditInput)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case endless <- AuditInput{Path: fmt.Sprint(i), Data: []byte("# x\n")}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	if err := e.Audit(ctx, endless, func(*AuditResult) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("endless input: err %v, want context.Canceled", err)
+	}
+	// Every goroutine the audits started ends.
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before+1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if g := runtime.NumGoroutine(); g > before+1 {
+		t.Errorf("%d goroutines left, %d before", g, before)
+	}
+}

@@ -1,0 +1,395 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+)
+
+// Example is one training example: a card's feature row and its task.
+type Example struct {
+	// Row is the card's feature row; the example owns its slices.
+	Row Row
+	// Task indexes TrainOptions.Tasks.
+	Task int
+	// Group is the card's owner or organisation, the unit of the
+	// train/validation split.
+	Group string
+}
+
+// TrainOptions configures Train. Start from DefaultTrainOptions; Train
+// uses every field as given.
+type TrainOptions struct {
+	// Space is the feature layout of the examples' rows.
+	Space FeatureSpace
+	// Tasks names the task ids Example.Task indexes. Only the tasks that
+	// occur in the examples become columns of the model.
+	Tasks []string
+	// Seed drives the shuffling of examples; the same seed and the same
+	// examples give bit-identical weights.
+	Seed uint64
+	// Epochs is the number of passes over the examples.
+	Epochs int
+	// BatchSize is the number of examples per minibatch.
+	BatchSize int
+	// LearningRate is AdaGrad's base step size.
+	LearningRate float64
+	// L2 is the weight of the L2 penalty λ/2·‖w‖² on the weights (not on
+	// the biases). It is applied lazily: to the feature rows a minibatch
+	// touches, so that a frequent feature is regularised as often as it
+	// is seen.
+	L2 float64
+	// ClassWeightPower weighs each example by (n / (K·n_c))^power, n_c
+	// being its task's count and K the number of tasks: 0 gives no
+	// weighting, 1 fully balanced classes, 0.5 the square root between.
+	ClassWeightPower float64
+	// GroupWeightPower weighs each example by (its group's size)^-power,
+	// so that a collection of near-identical cards from one owner does not
+	// outweigh many owners' single cards: 0 gives no weighting.
+	GroupWeightPower float64
+	// Optimizer is "adagrad" or "adam".
+	Optimizer string
+	// Logger receives progress, one record per epoch; nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// DefaultTrainOptions returns the options the default model was trained
+// with, for a feature layout.
+func DefaultTrainOptions(space FeatureSpace) TrainOptions {
+	return TrainOptions{
+		Space:            space,
+		Tasks:            card.HubTasks(),
+		Seed:             1,
+		Epochs:           30,
+		BatchSize:        16,
+		LearningRate:     0.5,
+		L2:               1e-4,
+		ClassWeightPower: 0.5,
+	}
+}
+
+// check validates the options.
+func (o *TrainOptions) check() error {
+	if err := o.Space.Check(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	switch {
+	case len(o.Tasks) == 0:
+		return fmt.Errorf("train: no task names given (TrainOptions.Tasks)")
+	case o.Epochs < 1:
+		return fmt.Errorf("train: %d epochs; give at least 1", o.Epochs)
+	case o.BatchSize < 1:
+		return fmt.Errorf("train: batch size %d; give at least 1", o.BatchSize)
+	case !(o.LearningRate > 0) || math.IsInf(o.LearningRate, 0):
+		return fmt.Errorf("train: learning rate %v; give a positive number", o.LearningRate)
+	case !(o.L2 >= 0) || math.IsInf(o.L2, 0):
+		return fmt.Errorf("train: L2 weight %v; give zero or a positive number", o.L2)
+	case !(o.ClassWeightPower >= 0 && o.ClassWeightPower <= 1):
+		return fmt.Errorf("train: class weight power %v; give a number from 0 to 1", o.ClassWeightPower)
+	case !(o.GroupWeightPower >= 0 && o.GroupWeightPower <= 1):
+		return fmt.Errorf("train: group weight power %v; give a number from 0 to 1", o.GroupWeightPower)
+	}
+	return nil
+}
+
+// adagradEpsilon keeps AdaGrad's first steps finite.
+const adagradEpsilon = 1e-8
+
+// Train fits a multinomial logistic regression on the examples: softmax
+// cross-entropy over the tasks that occur, class-weighted, L2-regularised,
+// minibatch SGD with per-weight AdaGrad steps. It runs on the calling
+// goroutine, is deterministic given opts.Seed, and stops with ctx's error
+// when ctx is cancelled (checked between minibatches).
+func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	if len(set) == 0 {
+		return nil, fmt.Errorf("train: no examples")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	dim := opts.Space.Dim()
+
+	// The columns: the tasks that occur, in the order of opts.Tasks.
+	counts := make([]int, len(opts.Tasks))
+	for i, ex := range set {
+		if ex.Task < 0 || ex.Task >= len(opts.Tasks) {
+			return nil, fmt.Errorf("train: example %d has task %d, outside the %d task names", i, ex.Task, len(opts.Tasks))
+		}
+		if len(ex.Row.Cols) != len(ex.Row.Vals) {
+			return nil, fmt.Errorf("train: example %d has %d columns and %d values", i, len(ex.Row.Cols), len(ex.Row.Vals))
+		}
+		for j, c := range ex.Row.Cols {
+			if c < 0 || int(c) >= dim {
+				return nil, fmt.Errorf("train: example %d has feature %d, outside the space's %d features (hash bits %d)", i, c, dim, opts.Space.HashBits)
+			}
+			if v := ex.Row.Vals[j]; !finite32(v) {
+				return nil, fmt.Errorf("train: example %d has feature %d = %v", i, c, v)
+			}
+		}
+		counts[ex.Task]++
+	}
+	column := make([]int, len(opts.Tasks))
+	var tasks []string
+	var classCount []int
+	for t, n := range counts {
+		column[t] = -1
+		if n > 0 {
+			column[t] = len(tasks)
+			tasks = append(tasks, opts.Tasks[t])
+			classCount = append(classCount, n)
+		}
+	}
+	k := len(tasks)
+	seen := make(map[string]bool, k)
+	for _, t := range tasks {
+		if seen[t] {
+			return nil, fmt.Errorf("train: task %q is named twice in TrainOptions.Tasks", t)
+		}
+		seen[t] = true
+	}
+
+	weight := exampleWeights(set, column, k, opts)
+	m := &TaskModel{Space: opts.Space, Tasks: tasks, W: make([]float32, dim*k), Bias: make([]float32, k)}
+	// Class-prior biases: the model starts from the weighted class
+	// frequencies, so the weights only learn what the features add.
+	mass := make([]float64, k)
+	var total float64
+	for i, ex := range set {
+		mass[column[ex.Task]] += weight[i]
+		total += weight[i]
+	}
+	for c := range k {
+		m.Bias[c] = float32(math.Log(mass[c] / total))
+	}
+
+	tr := trainer{
+		m:      m,
+		k:      k,
+		lr:     opts.LearningRate,
+		l2:     opts.L2,
+		gsqW:   make([]float32, dim*k),
+		gsqB:   make([]float64, k),
+		slot:   make([]int32, dim),
+		logits: make([]float64, k),
+		gradB:  make([]float64, k),
+	}
+	for i := range tr.slot {
+		tr.slot[i] = -1
+	}
+	if opts.Optimizer == "adam" {
+		tr.adam = true
+		tr.mW = make([]float32, dim*k)
+		tr.mB = make([]float64, k)
+	}
+
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x6d6f64656c636172)) // "modelcar"
+	order := make([]int, len(set))
+	for i := range order {
+		order[i] = i
+	}
+	start := time.Now()
+	for epoch := range opts.Epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		var loss, weightSum float64
+		correct := 0
+		for lo := 0; lo < len(order); lo += opts.BatchSize {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("train: stopped in epoch %d: %w", epoch+1, err)
+			}
+			batch := order[lo:min(lo+opts.BatchSize, len(order))]
+			for _, i := range batch {
+				ex := &set[i]
+				c := column[ex.Task]
+				l, ok := tr.accumulate(ex.Row, c, weight[i])
+				loss += l
+				weightSum += weight[i]
+				if ok {
+					correct++
+				}
+			}
+			tr.step(len(batch))
+		}
+		log.Info("train epoch", "epoch", epoch+1, "of", opts.Epochs,
+			"loss", math.Round(loss/weightSum*1e4)/1e4,
+			"train_accuracy", math.Round(float64(correct)/float64(len(set))*1e4)/1e4,
+			"elapsed", time.Since(start).Round(time.Millisecond))
+	}
+	if err := m.Check(); err != nil {
+		return nil, fmt.Errorf("train: the optimisation diverged (lower the learning rate): %w", err)
+	}
+	return m, nil
+}
+
+// exampleWeights returns each example's weight: its group weight
+// (group size^-GroupWeightPower) times its class weight ((total /
+// (K·class mass))^ClassWeightPower, masses counted in group weights),
+// scaled so that the weights average 1.
+func exampleWeights(set []Example, column []int, k int, opts TrainOptions) []float64 {
+	groupSize := map[string]int{}
+	for _, ex := range set {
+		groupSize[ex.Group]++
+	}
+	w := make([]float64, len(set))
+	mass := make([]float64, k)
+	var total float64
+	for i, ex := range set {
+		w[i] = math.Pow(float64(groupSize[ex.Group]), -opts.GroupWeightPower)
+		mass[column[ex.Task]] += w[i]
+		total += w[i]
+	}
+	var sum float64
+	for i, ex := range set {
+		c := column[ex.Task]
+		w[i] *= math.Pow(total/(float64(k)*mass[c]), opts.ClassWeightPower)
+		sum += w[i]
+	}
+	scale := float64(len(set)) / sum
+	for i := range w {
+		w[i] *= scale
+	}
+	return w
+}
+
+// trainer holds the optimiser state of Train.
+type trainer struct {
+	m      *TaskModel
+	k      int
+	lr, l2 float64
+	gsqW   []float32 // AdaGrad's sums of squared gradients, per weight
+	gsqB   []float64 // and per bias
+	adam   bool
+	steps  int
+	mW     []float32
+	mB     []float64
+	// The minibatch gradient, sparse over feature rows: slot[f] is the
+	// row of gradW holding feature f's gradient, -1 when untouched.
+	slot    []int32
+	touched []int32
+	gradW   []float64
+	gradB   []float64
+	logits  []float64
+}
+
+// accumulate adds one example's weighted cross-entropy gradient to the
+// minibatch gradient and returns its weighted loss and whether the model
+// ranked its task first.
+func (tr *trainer) accumulate(row Row, class int, weight float64) (loss float64, correct bool) {
+	k := tr.k
+	p := tr.m.Logits(row, tr.logits)
+	best := topK(p, 1)[0]
+	softmaxInPlace(p)
+	loss = -weight * math.Log(max(p[class], 1e-300))
+	p[class]--
+	for c := range p {
+		p[c] *= weight
+		tr.gradB[c] += p[c]
+	}
+	for i, f := range row.Cols {
+		s := tr.slot[f]
+		if s < 0 {
+			s = int32(len(tr.touched))
+			tr.slot[f] = s
+			tr.touched = append(tr.touched, f)
+			n := len(tr.gradW)
+			tr.gradW = slices.Grow(tr.gradW, k)[:n+k]
+			clear(tr.gradW[n:])
+		}
+		x := float64(row.Vals[i])
+		g := tr.gradW[int(s)*k : int(s)*k+k]
+		for c, d := range p {
+			g[c] += x * d
+		}
+	}
+	return loss, best == class
+}
+
+// step applies the averaged minibatch gradient with AdaGrad and clears it.
+func (tr *trainer) step(n int) {
+	if tr.adam {
+		tr.stepAdam(n)
+		return
+	}
+	k := tr.k
+	inv := 1 / float64(n)
+	for s, f := range tr.touched {
+		w := tr.m.W[int(f)*k : int(f)*k+k]
+		gsq := tr.gsqW[int(f)*k : int(f)*k+k]
+		g := tr.gradW[s*k : s*k+k]
+		for c := range k {
+			gc := g[c]*inv + tr.l2*float64(w[c])
+			sq := float64(gsq[c]) + gc*gc
+			gsq[c] = float32(sq)
+			w[c] = float32(float64(w[c]) - tr.lr*gc/(math.Sqrt(sq)+adagradEpsilon))
+		}
+		tr.slot[f] = -1
+	}
+	for c := range k {
+		gc := tr.gradB[c] * inv
+		tr.gsqB[c] += gc * gc
+		tr.m.Bias[c] = float32(float64(tr.m.Bias[c]) - tr.lr*gc/(math.Sqrt(tr.gsqB[c])+adagradEpsilon))
+		tr.gradB[c] = 0
+	}
+	tr.touched = tr.touched[:0]
+	tr.gradW = tr.gradW[:0]
+}
+
+const (
+	adamBeta1 = 0.9
+	adamBeta2 = 0.999
+)
+
+// stepAdam applies the averaged minibatch gradient with lazy Adam: the
+// moments of a feature row are updated when a minibatch touches it.
+func (tr *trainer) stepAdam(n int) {
+	k := tr.k
+	inv := 1 / float64(n)
+	tr.steps++
+	bc1 := 1 - math.Pow(adamBeta1, float64(tr.steps))
+	bc2 := 1 - math.Pow(adamBeta2, float64(tr.steps))
+	for s, f := range tr.touched {
+		w := tr.m.W[int(f)*k : int(f)*k+k]
+		v := tr.gsqW[int(f)*k : int(f)*k+k]
+		m := tr.mW[int(f)*k : int(f)*k+k]
+		g := tr.gradW[s*k : s*k+k]
+		for c := range k {
+			gc := g[c]*inv + tr.l2*float64(w[c])
+			mc := adamBeta1*float64(m[c]) + (1-adamBeta1)*gc
+			vc := adamBeta2*float64(v[c]) + (1-adamBeta2)*gc*gc
+			m[c], v[c] = float32(mc), float32(vc)
+			w[c] = float32(float64(w[c]) - tr.lr*(mc/bc1)/(math.Sqrt(vc/bc2)+adagradEpsilon))
+		}
+		tr.slot[f] = -1
+	}
+	for c := range k {
+		gc := tr.gradB[c] * inv
+		tr.mB[c] = adamBeta1*tr.mB[c] + (1-adamBeta1)*gc
+		tr.gsqB[c] = adamBeta2*tr.gsqB[c] + (1-adamBeta2)*gc*gc
+		tr.m.Bias[c] = float32(float64(tr.m.Bias[c]) - tr.lr*(tr.mB[c]/bc1)/(math.Sqrt(tr.gsqB[c]/bc2)+adagradEpsilon))
+		tr.gradB[c] = 0
+	}
+	tr.touched = tr.touched[:0]
+	tr.gradW = tr.gradW[:0]
+}
+
+// TaskIndexes maps task names to their indexes in tasks, for building
+// Examples; names not in tasks map to -1.
+func TaskIndexes(tasks []string) map[string]int {
+	m := make(map[string]int, len(tasks))
+	for i, t := range tasks {
+		if _, dup := m[t]; !dup {
+			m[t] = i
+		}
+	}
+	return m
+}
