@@ -39,10 +39,11 @@ const (
 	// fastYAMLMaxKey bounds the bytes from a key's start to its ':'; the
 	// library allows 1024 characters, and a character is at least a byte.
 	fastYAMLMaxKey = 1000
-	// fastYAMLFirstSlab is the number of nodes allocated at once at first;
-	// later slabs double up to fastYAMLMaxSlab.
-	fastYAMLFirstSlab = 32
-	fastYAMLMaxSlab   = 1024
+	// fastYAMLBytesPerNode sizes the slabs nodes are cut from: a slab holds
+	// one node for every so many bytes of the text left to parse (metadata
+	// averages about 12), plus fastYAMLSlabExtra.
+	fastYAMLBytesPerNode = 14
+	fastYAMLSlabExtra    = 16
 )
 
 // Node tags, as the YAML library writes them.
@@ -71,12 +72,13 @@ type fastYAML struct {
 	colLine, colPos, colVal int
 	depth                   int
 	// nodes and ptrs are slabs that nodes and content slices are cut from.
-	nodes    []yaml.Node
-	slabSize int
-	ptrs     []*yaml.Node
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
 	// stack holds the children of the collections being built.
 	stack []*yaml.Node
-	// buf is scratch space for quoted scalars with escapes.
+	// buf is scratch space for scalar values that are not slices of src:
+	// quoted scalars with escapes or line breaks, folded plain scalars and
+	// block scalars.
 	buf []byte
 }
 
@@ -89,7 +91,7 @@ func fastParseYAML(text string) (*yaml.Node, bool) {
 	if !fastYAMLTextOK(text) {
 		return nil, false
 	}
-	p := fastYAML{src: text, colLine: -1, slabSize: fastYAMLFirstSlab}
+	p := fastYAML{src: text, colLine: -1}
 	return p.document()
 }
 
@@ -145,10 +147,7 @@ func (p *fastYAML) document() (*yaml.Node, bool) {
 // node returns a new node cut from the current slab.
 func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, line, column int) *yaml.Node {
 	if len(p.nodes) == 0 {
-		p.nodes = make([]yaml.Node, p.slabSize)
-		if p.slabSize < fastYAMLMaxSlab {
-			p.slabSize *= 2
-		}
+		p.nodes = make([]yaml.Node, p.slabSize())
 	}
 	n := &p.nodes[0]
 	p.nodes = p.nodes[1:]
@@ -161,6 +160,12 @@ func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, lin
 	return n
 }
 
+// slabSize returns the number of nodes, or of content pointers, to
+// allocate at once: enough for the rest of a typical text.
+func (p *fastYAML) slabSize() int {
+	return (len(p.src)-p.pos)/fastYAMLBytesPerNode + fastYAMLSlabExtra
+}
+
 // collect returns the children pushed since base as an exactly sized
 // slice (appending to it never overwrites a neighbour) and pops them.
 func (p *fastYAML) collect(base int) []*yaml.Node {
@@ -169,7 +174,7 @@ func (p *fastYAML) collect(base int) []*yaml.Node {
 		return nil
 	}
 	if len(p.ptrs) < k {
-		p.ptrs = make([]*yaml.Node, max(k, 4*fastYAMLMaxSlab))
+		p.ptrs = make([]*yaml.Node, max(k, p.slabSize()))
 	}
 	out := p.ptrs[:k:k]
 	p.ptrs = p.ptrs[k:]
@@ -289,7 +294,8 @@ func (p *fastYAML) plainStart(i int, flow bool) bool {
 // content of a line or the content after "- ". The columns of such
 // positions are byte counts, as only spaces and "- " precede them. parent
 // is the column of the enclosing block collection (the library's current
-// indentation), -1 at the top. pos is then at the start of a later line.
+// indentation), -1 at the top. pos is then on a later line: at its start,
+// or past its indentation after a block scalar.
 func (p *fastYAML) blockNode(col, parent int) (*yaml.Node, bool) {
 	if p.depth >= fastYAMLMaxDepth {
 		return nil, false
@@ -300,6 +306,7 @@ func (p *fastYAML) blockNode(col, parent int) (*yaml.Node, bool) {
 	return n, ok
 }
 
+// blockNodeAt is blockNode within the depth bound.
 func (p *fastYAML) blockNodeAt(col, parent int) (*yaml.Node, bool) {
 	switch p.src[p.pos] {
 	case '-':
@@ -678,8 +685,8 @@ func (p *fastYAML) blockMapping(col int, first *yaml.Node) (*yaml.Node, bool) {
 }
 
 // inlineValue parses a value that starts after "key: ": a scalar or a
-// flow collection; parent is the mapping's column. pos is then at the start
-// of a later line.
+// flow collection; parent is the mapping's column. pos is then on a later
+// line, as after blockNode.
 func (p *fastYAML) inlineValue(parent int) (*yaml.Node, bool) {
 	switch p.src[p.pos] {
 	case '[', '{':
@@ -765,6 +772,7 @@ func (p *fastYAML) flowNode() (*yaml.Node, bool) {
 	return n, ok
 }
 
+// flowNodeAt is flowNode within the depth bound.
 func (p *fastYAML) flowNodeAt() (*yaml.Node, bool) {
 	s := p.src
 	start := p.pos

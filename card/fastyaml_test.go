@@ -3,7 +3,7 @@ package card
 import (
 	"errors"
 	"fmt"
-	"io"
+	"math/rand/v2"
 	"os"
 	"regexp"
 	"strings"
@@ -342,6 +342,57 @@ func TestFastYAMLCases(t *testing.T) {
 	}
 }
 
+// TestFastYAMLRandom compares the fast parser with the library on texts
+// stitched together from lines of YAML fragments at random indentations,
+// which reach combinations of indentation, folding and chomping that the
+// corpus does not hold. The generator is seeded, so failures repeat.
+func TestFastYAMLRandom(t *testing.T) {
+	fragments := []string{
+		"key: value", "key:", "k2: 1", "k3: -1.5e3", "k4: 0x1F", "k5: 2023-01-02", "k6: ~", "k7: yes",
+		"-", "- ", "- item", "- key: v", "- - x", "- |", "- >-", "- 'q'", "- [a, b]",
+		"key: 'single ''q'''", `key: "d\"q\n"`, `key: "esc \`, `"quoted key": v`, "'k' : v",
+		"key: |", "key: |-", "key: |+", "key: >", "key: >+", "key: |2", "key: >1-", "key: |0",
+		"plain text", "more text here", "t#x", "a: b: c", "x:y", "key: a:b",
+		"'open", "close'", `"open`, `close"`, "mid 'q' text", "  ",
+		"key: [a, 'b', {c: d}]", "key: {a: 1, b: [x]}", "key: [a,", "b]", "key: []", "key: {}",
+		"# comment", "key: v # c", "? k", ": v", "key: &a x", "key: *a", "key: !!str x",
+		"---", "...", "k : v", "-1: z", "<<: m", "key:  ", "ключ: знач", "é",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const texts = 20000
+	answered := 0
+	var b strings.Builder
+	for range texts {
+		b.Reset()
+		lines := 1 + rng.IntN(7)
+		eol := "\n"
+		if rng.IntN(10) == 0 {
+			eol = "\r\n"
+		}
+		for i := range lines {
+			if i > 0 || rng.IntN(4) == 0 {
+				b.WriteString(strings.Repeat(" ", rng.IntN(7)))
+			}
+			b.WriteString(fragments[rng.IntN(len(fragments))])
+			if i < lines-1 || rng.IntN(2) == 0 {
+				b.WriteString(eol)
+			}
+		}
+		text := b.String()
+		ok, problem := checkFastYAML(text)
+		if problem != "" {
+			t.Fatalf("%q: %s", text, problem)
+		}
+		if ok {
+			answered++
+		}
+	}
+	t.Logf("the fast path answered for %d of %d random texts", answered, texts)
+	if answered < texts/20 {
+		t.Errorf("the fast path answered for only %d of %d random texts; the generator no longer tests it", answered, texts)
+	}
+}
+
 // TestFastYAMLFloatShape checks the hand-written float pattern against the
 // regular expression the library uses.
 func TestFastYAMLFloatShape(t *testing.T) {
@@ -375,35 +426,75 @@ func TestFastYAMLResolve(t *testing.T) {
 	}
 }
 
-// TestParseMetadataFastPathSameResult checks that ParseMetadata gives the
-// same errors and values with the fast path as the library alone gives.
-func TestParseMetadataFastPathSameResult(t *testing.T) {
-	texts := []string{
-		"a: 1\na: 2\n",
-		"a:\n  b: 1\n  b: 2\n",
-		"a: [1, 2]\nb: {c: d}\n",
-		"",
-		"- a\n",
+// TestParseMetadataFastPath checks ParseMetadata on blocks the fast parser
+// answers for: the tree is the library's, and the checks made on it (a
+// duplicate key, a block that is not a mapping) report the same file lines.
+func TestParseMetadataFastPath(t *testing.T) {
+	cases := []struct {
+		name, text string
+		// wantErrLine is the file line of the expected error, 0 for none.
+		wantErrLine int
+		wantErr     string
+	}{
+		{"plain", "a: 1\nb: [x, y]\nc:\n  d: |\n    text\n", 0, ""},
+		{"duplicate top-level key", "a: 1\nb: 2\na: 3\n", 12, `key "a" is already defined on line 10`},
+		{"duplicate nested key", "a:\n  b: 1\n  b: 2\n", 12, `key "b" is already defined on line 11`},
 	}
-	for _, text := range texts {
-		m, err := ParseMetadata(text, 5)
-		var libRoot *yaml.Node
-		doc, libErr := libraryYAML(text)
-		if libErr == nil && len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
-			libRoot = doc.Content[0]
-		}
-		if libErr != nil && !errors.Is(libErr, io.EOF) {
-			t.Fatalf("library fails on %q: %v", text, libErr)
-		}
-		if libRoot != nil {
-			if d := diffYAMLNodes("$", m.root, libRoot); d != "" {
-				t.Errorf("%q: %s", text, d)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, ok := fastParseYAML(c.text); !ok {
+				t.Fatalf("%q does not take the fast path, so this case tests nothing", c.text)
 			}
-		}
-		var dup *YAMLError
-		wantDup := strings.Contains(text, "a: 1\na: 2") || strings.Contains(text, "b: 1\n  b: 2")
-		if wantDup != errors.As(err, &dup) {
-			t.Errorf("%q: error %v, want a duplicate key error: %v", text, err, wantDup)
-		}
+			m, err := ParseMetadata(c.text, 10)
+			want, libErr := libraryYAML(c.text)
+			if libErr != nil {
+				t.Fatalf("library fails on %q: %v", c.text, libErr)
+			}
+			if d := diffYAMLNodes("$", m.root, want.Content[0]); c.wantErr == "" && d != "" {
+				t.Errorf("tree: %s", d)
+			}
+			var ye *YAMLError
+			switch {
+			case c.wantErr == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case c.wantErr != "" && !errors.As(err, &ye):
+				t.Errorf("error %v, want a YAMLError", err)
+			case c.wantErr != "" && (ye.Line != c.wantErrLine || !strings.Contains(ye.Msg, c.wantErr)):
+				t.Errorf("error at line %d %q, want line %d %q", ye.Line, ye.Msg, c.wantErrLine, c.wantErr)
+			}
+			if raw, ok := m.Raw(); !ok || raw != c.text {
+				t.Errorf("Raw() = %q, %v; want the text as read", raw, ok)
+			}
+		})
 	}
+}
+
+// BenchmarkParseMetadataCorpus parses every corpus YAML block per
+// iteration: with the library's decoder alone, with the fast parser
+// (declined blocks going to the decoder), and through ParseMetadata.
+func BenchmarkParseMetadataCorpus(b *testing.B) {
+	_, blocks := corpusYAMLBlocks(b)
+	var total int64
+	for _, text := range blocks {
+		total += int64(len(text))
+	}
+	run := func(name string, parse func(string)) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(total)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, text := range blocks {
+					parse(text)
+				}
+			}
+			b.ReportMetric(float64(len(blocks))*float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
+		})
+	}
+	run("yamlv3", func(text string) { _, _ = libraryYAML(text) })
+	run("fast", func(text string) {
+		if _, ok := fastParseYAML(text); !ok {
+			_, _ = libraryYAML(text)
+		}
+	})
+	run("ParseMetadata", func(text string) { _, _ = ParseMetadata(text, 1) })
 }

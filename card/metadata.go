@@ -59,8 +59,11 @@ func (e *YAMLError) Error() string {
 func ParseMetadata(text string, firstLine int) (*Metadata, error) {
 	m := &Metadata{raw: text, firstLine: firstLine}
 	var doc yaml.Node
-	dec := yaml.NewDecoder(strings.NewReader(text))
-	if err := dec.Decode(&doc); err != nil {
+	// The fast parser gives the decoder's tree for the plain YAML most
+	// blocks use and declines the rest, errors included.
+	if fast, ok := fastParseYAML(text); ok {
+		doc = *fast
+	} else if err := yaml.NewDecoder(strings.NewReader(text)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return m, nil
 		}
@@ -300,7 +303,9 @@ func nodeToAny(n *yaml.Node, depth int) (any, bool) {
 				return i, true
 			}
 		case "!!float":
-			if strings.IndexFunc(n.Value, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' && r != 'e' && r != 'E' && r != '+' }) < 0 {
+			if strings.IndexFunc(n.Value, func(r rune) bool {
+				return (r < '0' || r > '9') && r != '.' && r != '-' && r != 'e' && r != 'E' && r != '+'
+			}) < 0 {
 				if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
 					return f, true
 				}

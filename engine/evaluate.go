@@ -30,9 +30,6 @@ type LabelledCard struct {
 	Task string
 	// Row is the card's feature row; the card owns its slices.
 	Row Row
-	// BodyRow is the feature row of the card without its metadata block;
-	// nil Cols when the card has none.
-	BodyRow Row
 	// Text is the lower-cased body text (at most the part the featurizer
 	// reads, HTML comments removed) that the keyword baseline reads.
 	Text string
@@ -161,13 +158,6 @@ func featurizeCorpusCard(fz *Featurizer, bits *RubricBits, dir string, lc *Label
 	*bits = RubricBits{}
 	row := fz.Featurize(cd, bits)
 	lc.Row = Row{Cols: slices.Clone(row.Cols), Vals: slices.Clone(row.Vals)}
-	if len(cd.Meta.Keys()) > 0 {
-		bare := *cd
-		bare.Meta, _ = card.ParseMetadata("", 1)
-		*bits = RubricBits{}
-		row := fz.Featurize(&bare, bits)
-		lc.BodyRow = Row{Cols: slices.Clone(row.Cols), Vals: slices.Clone(row.Vals)}
-	}
 	if cd.Body != nil {
 		lc.Text = keywordText(cd.Body.Text)
 	}
@@ -326,6 +316,11 @@ type EvalRow struct {
 	// Family is the share whose first prediction is in the right template
 	// family (card.FamilyForTask).
 	Family float64
+	// FamilyBySum is the share whose most probable family, tasks'
+	// probabilities summed per family (TaskModel.PredictFamilies), is
+	// right; only for models (HasFamilyBySum).
+	FamilyBySum    float64
+	HasFamilyBySum bool
 }
 
 // FamilyEval is the first model's results on the validation cards of one
@@ -384,27 +379,32 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 	type predictor struct {
 		name    string
 		predict func(c *LabelledCard) []string
+		family  func(c *LabelledCard) card.FamilyID // nil for baselines
 	}
 	var preds []predictor
 	for _, nm := range models {
 		m := nm.Model
-		preds = append(preds, predictor{nm.Name, func(c *LabelledCard) []string {
-			scores := m.Predict(c.Row, 3)
-			out := make([]string, len(scores))
-			for i, s := range scores {
-				out[i] = s.Task
-			}
-			return out
-		}})
+		preds = append(preds, predictor{
+			name: nm.Name,
+			predict: func(c *LabelledCard) []string {
+				scores := m.Predict(c.Row, 3)
+				out := make([]string, len(scores))
+				for i, s := range scores {
+					out[i] = s.Task
+				}
+				return out
+			},
+			family: func(c *LabelledCard) card.FamilyID { return m.PredictFamilies(c.Row)[0].Family },
+		})
 	}
 	preds = append(preds,
-		predictor{"majority class", func(*LabelledCard) []string { return prior[:min(3, len(prior))] }},
-		predictor{"keyword rules", func(c *LabelledCard) []string { return KeywordPredict(c.Text, prior, 3) }},
+		predictor{name: "majority class", predict: func(*LabelledCard) []string { return prior[:min(3, len(prior))] }},
+		predictor{name: "keyword rules", predict: func(c *LabelledCard) []string { return KeywordPredict(c.Text, prior, 3) }},
 	)
 	type familyCount struct{ n, top1, family int }
 	byFamily := map[card.FamilyID]*familyCount{}
 	for pi, p := range preds {
-		var top1, top3, fam int
+		var top1, top3, fam, famSum int
 		for i := range validation {
 			c := &validation[i]
 			got := p.predict(c)
@@ -424,6 +424,9 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 			if slices.Contains(got[:min(3, len(got))], c.Task) {
 				top3++
 			}
+			if p.family != nil && p.family(c) == trueFamily {
+				famSum++
+			}
 			if pi == 0 && len(models) > 0 {
 				fc := byFamily[trueFamily]
 				if fc == nil {
@@ -439,7 +442,14 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 				}
 			}
 		}
-		r.Rows = append(r.Rows, EvalRow{Predictor: p.name, Top1: share(top1, len(validation)), Top3: share(top3, len(validation)), Family: share(fam, len(validation))})
+		r.Rows = append(r.Rows, EvalRow{
+			Predictor:      p.name,
+			Top1:           share(top1, len(validation)),
+			Top3:           share(top3, len(validation)),
+			Family:         share(fam, len(validation)),
+			FamilyBySum:    share(famSum, len(validation)),
+			HasFamilyBySum: p.family != nil,
+		})
 	}
 	for _, f := range card.FamilyIDs() {
 		if fc := byFamily[f]; fc != nil {
@@ -558,9 +568,13 @@ func (r EvalReport) Markdown() string {
 	if r.UnseenTasks > 0 {
 		fmt.Fprintf(&b, " %d validation cards have a tag that no training card has.", r.UnseenTasks)
 	}
-	b.WriteString("\n\n| predictor | pipeline tag top-1 | pipeline tag top-3 | template family top-1 |\n|---|---:|---:|---:|\n")
+	b.WriteString("\n\n| predictor | pipeline tag top-1 | pipeline tag top-3 | family of top-1 tag | family, probabilities summed |\n|---|---:|---:|---:|---:|\n")
 	for _, row := range r.Rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.Predictor, percent(row.Top1), percent(row.Top3), percent(row.Family))
+		bySum := "n/a"
+		if row.HasFamilyBySum {
+			bySum = percent(row.FamilyBySum)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.Predictor, percent(row.Top1), percent(row.Top3), percent(row.Family), bySum)
 	}
 	if len(r.ByFamily) > 0 && len(r.Rows) > 0 {
 		fmt.Fprintf(&b, "\n%s, by true template family:\n\n| family | validation cards | pipeline tag top-1 | family top-1 |\n|---|---:|---:|---:|\n", r.Rows[0].Predictor)

@@ -10,6 +10,8 @@ import (
 	"io"
 	"math"
 	"slices"
+
+	"github.com/terragonlabs/modelcard-generator/card"
 )
 
 // TaskModel is the template-selection model: a multinomial logistic
@@ -139,6 +141,45 @@ func (m *TaskModel) Predict(row Row, k int) []TaskScore {
 	for i, t := range order {
 		out[i] = TaskScore{Task: m.Tasks[t], Prob: p[t]}
 	}
+	return out
+}
+
+// FamilyScore is one template family with its probability.
+type FamilyScore struct {
+	// Family is the template family.
+	Family card.FamilyID
+	// Prob is the summed probability of the family's tasks.
+	Prob float64
+}
+
+// PredictFamilies returns the template families of a feature row, most
+// probable first (ties in the order of card.FamilyIDs): each family's
+// probability is the sum of its tasks' softmax probabilities (tasks of no
+// family count for the generic one). On validation cards it chooses the
+// family more often right than the family of the single most probable task.
+func (m *TaskModel) PredictFamilies(row Row) []FamilyScore {
+	p := m.Logits(row, nil)
+	softmaxInPlace(p)
+	ids := card.FamilyIDs()
+	out := make([]FamilyScore, len(ids))
+	for i, id := range ids {
+		out[i].Family = id
+	}
+	for t, task := range m.Tasks {
+		f, _ := card.FamilyForTask(task)
+		if i := slices.Index(ids, f); i >= 0 {
+			out[i].Prob += p[t]
+		}
+	}
+	slices.SortStableFunc(out, func(a, b FamilyScore) int {
+		switch {
+		case a.Prob > b.Prob:
+			return -1
+		case a.Prob < b.Prob:
+			return 1
+		}
+		return 0
+	})
 	return out
 }
 

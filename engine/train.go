@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/terragonlabs/modelcard-generator/card"
@@ -49,12 +50,17 @@ type TrainOptions struct {
 	// being its task's count and K the number of tasks: 0 gives no
 	// weighting, 1 fully balanced classes, 0.5 the square root between.
 	ClassWeightPower float64
-	// GroupWeightPower weighs each example by (its group's size)^-power,
-	// so that a collection of near-identical cards from one owner does not
-	// outweigh many owners' single cards: 0 gives no weighting.
-	GroupWeightPower float64
-	// Optimizer is "adagrad" or "adam".
-	Optimizer string
+	// UseRubric makes the rubric features inputs of the model. Off by
+	// default: a card's structure (which sections, which metadata keys)
+	// identifies the collection it came from more than its task, and on
+	// the owner-split validation side the rubric features cost accuracy
+	// (see the evaluation report of `modelcard train`). When off, the
+	// rubric rows of W stay zero.
+	UseRubric bool
+	// TaskNamePrior is the initial weight of the words of each task's
+	// own name ("speech", "recognition", "speech recognition" for
+	// automatic-speech-recognition) for that task; 0 starts from zero.
+	TaskNamePrior float64
 	// Logger receives progress, one record per epoch; nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -67,10 +73,10 @@ func DefaultTrainOptions(space FeatureSpace) TrainOptions {
 		Space:            space,
 		Tasks:            card.HubTasks(),
 		Seed:             1,
-		Epochs:           30,
+		Epochs:           15,
 		BatchSize:        16,
-		LearningRate:     0.5,
-		L2:               1e-4,
+		LearningRate:     0.1,
+		L2:               1e-5,
 		ClassWeightPower: 0.5,
 	}
 }
@@ -93,8 +99,6 @@ func (o *TrainOptions) check() error {
 		return fmt.Errorf("train: L2 weight %v; give zero or a positive number", o.L2)
 	case !(o.ClassWeightPower >= 0 && o.ClassWeightPower <= 1):
 		return fmt.Errorf("train: class weight power %v; give a number from 0 to 1", o.ClassWeightPower)
-	case !(o.GroupWeightPower >= 0 && o.GroupWeightPower <= 1):
-		return fmt.Errorf("train: group weight power %v; give a number from 0 to 1", o.GroupWeightPower)
 	}
 	return nil
 }
@@ -141,13 +145,11 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 	}
 	column := make([]int, len(opts.Tasks))
 	var tasks []string
-	var classCount []int
 	for t, n := range counts {
 		column[t] = -1
 		if n > 0 {
 			column[t] = len(tasks)
 			tasks = append(tasks, opts.Tasks[t])
-			classCount = append(classCount, n)
 		}
 	}
 	k := len(tasks)
@@ -159,7 +161,7 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 		seen[t] = true
 	}
 
-	weight := exampleWeights(set, column, k, opts)
+	weight := exampleWeights(set, counts, k, opts.ClassWeightPower)
 	m := &TaskModel{Space: opts.Space, Tasks: tasks, W: make([]float32, dim*k), Bias: make([]float32, k)}
 	// Class-prior biases: the model starts from the weighted class
 	// frequencies, so the weights only learn what the features add.
@@ -171,6 +173,11 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 	}
 	for c := range k {
 		m.Bias[c] = float32(math.Log(mass[c] / total))
+	}
+	if opts.TaskNamePrior != 0 {
+		if err := setTaskNamePrior(m, float32(opts.TaskNamePrior)); err != nil {
+			return nil, err
+		}
 	}
 
 	tr := trainer{
@@ -187,10 +194,8 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 	for i := range tr.slot {
 		tr.slot[i] = -1
 	}
-	if opts.Optimizer == "adam" {
-		tr.adam = true
-		tr.mW = make([]float32, dim*k)
-		tr.mB = make([]float64, k)
+	if !opts.UseRubric {
+		tr.firstFeature = int32(opts.Space.HashOffset())
 	}
 
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x6d6f64656c636172)) // "modelcar"
@@ -231,27 +236,41 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 	return m, nil
 }
 
-// exampleWeights returns each example's weight: its group weight
-// (group size^-GroupWeightPower) times its class weight ((total /
-// (K·class mass))^ClassWeightPower, masses counted in group weights),
-// scaled so that the weights average 1.
-func exampleWeights(set []Example, column []int, k int, opts TrainOptions) []float64 {
-	groupSize := map[string]int{}
-	for _, ex := range set {
-		groupSize[ex.Group]++
+// setTaskNamePrior sets the weight of each hashed unigram and bigram of a
+// task's name, as the featurizer hashes body text, to prior for that task.
+func setTaskNamePrior(m *TaskModel, prior float32) error {
+	fz, err := NewFeaturizer(m.Space)
+	if err != nil {
+		return err
 	}
+	k := len(m.Tasks)
+	for t, task := range m.Tasks {
+		fz.hashText(strings.ReplaceAll(task, "-", " "), seedBody)
+		for _, b := range fz.touched {
+			c := fz.acc[b]
+			fz.acc[b] = 0
+			if c == 0 {
+				continue
+			}
+			f := int(fz.offset) + int(b)
+			if c > 0 {
+				m.W[f*k+t] += prior
+			} else {
+				m.W[f*k+t] -= prior
+			}
+		}
+		fz.touched = fz.touched[:0]
+	}
+	return nil
+}
+
+// exampleWeights returns each example's class weight, (n / (K·n_c))^
+// ClassWeightPower, scaled so that the weights average 1.
+func exampleWeights(set []Example, counts []int, k int, power float64) []float64 {
 	w := make([]float64, len(set))
-	mass := make([]float64, k)
-	var total float64
-	for i, ex := range set {
-		w[i] = math.Pow(float64(groupSize[ex.Group]), -opts.GroupWeightPower)
-		mass[column[ex.Task]] += w[i]
-		total += w[i]
-	}
 	var sum float64
 	for i, ex := range set {
-		c := column[ex.Task]
-		w[i] *= math.Pow(total/(float64(k)*mass[c]), opts.ClassWeightPower)
+		w[i] = math.Pow(float64(len(set))/(float64(k)*float64(counts[ex.Task])), power)
 		sum += w[i]
 	}
 	scale := float64(len(set)) / sum
@@ -266,12 +285,11 @@ type trainer struct {
 	m      *TaskModel
 	k      int
 	lr, l2 float64
+	// firstFeature is the first feature the model learns: 0, or the
+	// first hashed feature when the rubric is left out.
+	firstFeature int32
 	gsqW   []float32 // AdaGrad's sums of squared gradients, per weight
 	gsqB   []float64 // and per bias
-	adam   bool
-	steps  int
-	mW     []float32
-	mB     []float64
 	// The minibatch gradient, sparse over feature rows: slot[f] is the
 	// row of gradW holding feature f's gradient, -1 when untouched.
 	slot    []int32
@@ -296,6 +314,9 @@ func (tr *trainer) accumulate(row Row, class int, weight float64) (loss float64,
 		tr.gradB[c] += p[c]
 	}
 	for i, f := range row.Cols {
+		if f < tr.firstFeature {
+			continue
+		}
 		s := tr.slot[f]
 		if s < 0 {
 			s = int32(len(tr.touched))
@@ -316,10 +337,6 @@ func (tr *trainer) accumulate(row Row, class int, weight float64) (loss float64,
 
 // step applies the averaged minibatch gradient with AdaGrad and clears it.
 func (tr *trainer) step(n int) {
-	if tr.adam {
-		tr.stepAdam(n)
-		return
-	}
 	k := tr.k
 	inv := 1 / float64(n)
 	for s, f := range tr.touched {
@@ -338,44 +355,6 @@ func (tr *trainer) step(n int) {
 		gc := tr.gradB[c] * inv
 		tr.gsqB[c] += gc * gc
 		tr.m.Bias[c] = float32(float64(tr.m.Bias[c]) - tr.lr*gc/(math.Sqrt(tr.gsqB[c])+adagradEpsilon))
-		tr.gradB[c] = 0
-	}
-	tr.touched = tr.touched[:0]
-	tr.gradW = tr.gradW[:0]
-}
-
-const (
-	adamBeta1 = 0.9
-	adamBeta2 = 0.999
-)
-
-// stepAdam applies the averaged minibatch gradient with lazy Adam: the
-// moments of a feature row are updated when a minibatch touches it.
-func (tr *trainer) stepAdam(n int) {
-	k := tr.k
-	inv := 1 / float64(n)
-	tr.steps++
-	bc1 := 1 - math.Pow(adamBeta1, float64(tr.steps))
-	bc2 := 1 - math.Pow(adamBeta2, float64(tr.steps))
-	for s, f := range tr.touched {
-		w := tr.m.W[int(f)*k : int(f)*k+k]
-		v := tr.gsqW[int(f)*k : int(f)*k+k]
-		m := tr.mW[int(f)*k : int(f)*k+k]
-		g := tr.gradW[s*k : s*k+k]
-		for c := range k {
-			gc := g[c]*inv + tr.l2*float64(w[c])
-			mc := adamBeta1*float64(m[c]) + (1-adamBeta1)*gc
-			vc := adamBeta2*float64(v[c]) + (1-adamBeta2)*gc*gc
-			m[c], v[c] = float32(mc), float32(vc)
-			w[c] = float32(float64(w[c]) - tr.lr*(mc/bc1)/(math.Sqrt(vc/bc2)+adagradEpsilon))
-		}
-		tr.slot[f] = -1
-	}
-	for c := range k {
-		gc := tr.gradB[c] * inv
-		tr.mB[c] = adamBeta1*tr.mB[c] + (1-adamBeta1)*gc
-		tr.gsqB[c] = adamBeta2*tr.gsqB[c] + (1-adamBeta2)*gc*gc
-		tr.m.Bias[c] = float32(float64(tr.m.Bias[c]) - tr.lr*(tr.mB[c]/bc1)/(math.Sqrt(tr.gsqB[c]/bc2)+adagradEpsilon))
 		tr.gradB[c] = 0
 	}
 	tr.touched = tr.touched[:0]

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/terragonlabs/modelcard-generator/engine"
+	"github.com/terragonlabs/modelcard-generator/internal/atomicfile"
+)
+
+// defaultPrune is the weight magnitude below which trained weights are
+// dropped from the saved model; the evaluation report shows the model
+// before and after, so its cost is measured on every run.
+const defaultPrune = 0.01
+
+// maxModelFileBytes is the size the saved model must stay under.
+const maxModelFileBytes = 8 << 20
+
+func trainCommand(io stdio) *cli.Command {
+	return &cli.Command{
+		Name:      "train",
+		Usage:     "train the template-selection model on a labelled card corpus",
+		ArgsUsage: " ",
+		Description: strings.TrimSpace(`
+Trains the model that predicts a card's Hub pipeline tag (and so its template
+family) from the card's text, evaluates it, and writes it to --out.
+
+The corpus folder holds index.tsv (tab-separated, with a header naming at
+least the columns file, task, task_source, source_repo and source_path) and
+the cards it lists (file is relative to the folder). Task labels are mapped
+onto Hub pipeline tags ("Image Classification", OpenVINO's "detection",
+TF Hub's "image-feature-vector", ...); cards without a label, or with one that
+names no Hub task, are left out and counted.
+
+The cards are split by owner (the organisation in the card's file name; one
+group per template collection such as Qualcomm AI Hub or Azure ML): about 20%
+of the owners form the validation side, which training never sees. The model
+is a multinomial logistic regression over the hashed text features, trained
+on the training side; the report compares it on the validation side with the
+same model before pruning and half precision, with the model that also uses
+the rubric features, and with two baselines (majority class, keyword rules).
+
+The same corpus, seed and flags give a byte-identical model file. The file
+is written atomically; an existing one is replaced.
+
+Examples:
+   modelcard train --corpus ../shared/corpus --out engine/default_model.bin --seed 1
+   modelcard --log-level info train --corpus corpus/ --out model.bin --report eval.md`),
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "corpus", Usage: "corpus folder holding index.tsv and the cards it lists", Required: true},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "model file to write", Required: true},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the example shuffling; the same seed gives the same model"},
+			&cli.IntFlag{Name: "hash-bits", Value: engine.DefaultHashBits, Usage: "log2 of the number of hashed text features (8..24)"},
+			&cli.IntFlag{Name: "epochs", Value: engine.DefaultTrainOptions(engine.DefaultFeatureSpace()).Epochs, Usage: "passes over the training cards"},
+			&cli.Float64Flag{Name: "prune", Value: defaultPrune, Usage: "drop weights whose magnitude is below this from the saved model"},
+			&cli.StringFlag{Name: "report", Usage: "also write the evaluation report to this Markdown file"},
+			&cli.IntFlag{Name: "workers", Value: runtime.GOMAXPROCS(0), Usage: "goroutines reading and featurizing the corpus"},
+		},
+		Action: func(c *cli.Context) error { return runTrain(c, io) },
+	}
+}
+
+func runTrain(c *cli.Context, io stdio) error {
+	if c.NArg() > 0 {
+		return usagef("train takes no arguments, got %q; give the corpus with --corpus", c.Args().First())
+	}
+	space := engine.FeatureSpace{HashBits: c.Int("hash-bits")}
+	if err := space.Check(); err != nil {
+		return usagef("--hash-bits %d: give a number from 8 to 24", c.Int("hash-bits"))
+	}
+	if c.Int("epochs") < 1 {
+		return usagef("--epochs %d: give at least 1", c.Int("epochs"))
+	}
+	prune := c.Float64("prune")
+	if !(prune >= 0 && prune < 1) {
+		return usagef("--prune %v: give a number from 0 (keep every weight) to below 1", prune)
+	}
+	ctx := c.Context
+	corpusDir, out := c.String("corpus"), c.String("out")
+
+	start := time.Now()
+	corpus, err := engine.LoadCorpus(ctx, corpusDir, space, c.Int("workers"))
+	if err != nil {
+		return err
+	}
+	st := corpus.Stats
+	fmt.Fprintf(io.err, "read %d cards from %s: %d labelled, %d without a label, %d with a label that names no Hub task, %d unreadable (%s)\n",
+		st.Listed, corpusDir, st.Labelled, st.Unlabelled, st.Unmapped, st.Unreadable, time.Since(start).Round(time.Millisecond))
+	train, validation := engine.SplitCorpus(corpus.Cards)
+	if len(train) == 0 || len(validation) == 0 {
+		return fmt.Errorf("the split of %d labelled cards left %d for training and %d for validation; the corpus needs cards from more owners", len(corpus.Cards), len(train), len(validation))
+	}
+
+	opts := engine.DefaultTrainOptions(space)
+	opts.Seed = c.Uint64("seed")
+	opts.Epochs = c.Int("epochs")
+	examples, err := engine.Examples(train, opts.Tasks)
+	if err != nil {
+		return err
+	}
+	start = time.Now()
+	model, err := engine.Train(ctx, examples, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.err, "trained on %d cards, %d tasks, in %s\n", len(examples), len(model.Tasks), time.Since(start).Round(time.Millisecond))
+
+	saved := model.Clone()
+	kept := saved.Prune(float32(prune))
+	data, err := saved.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	loaded, err := engine.UnmarshalTaskModel(data)
+	if err != nil {
+		return fmt.Errorf("the model just encoded does not load back: %w", err)
+	}
+	if len(data) > maxModelFileBytes {
+		return fmt.Errorf("the model is %d bytes, more than %d; raise --prune or lower --hash-bits", len(data), maxModelFileBytes)
+	}
+
+	withRubric := opts
+	withRubric.UseRubric = true
+	withRubric.Logger = slog.New(slog.DiscardHandler)
+	rubricModel, err := engine.Train(ctx, examples, withRubric)
+	if err != nil {
+		return fmt.Errorf("train the comparison model with rubric features: %w", err)
+	}
+
+	report := engine.Evaluate([]engine.NamedModel{
+		{Name: "logistic regression, as saved (pruned, half precision)", Model: loaded},
+		{Name: "the same, float32, not pruned", Model: model},
+		{Name: "logistic regression with rubric features (not saved)", Model: rubricModel},
+	}, train, validation)
+
+	var md strings.Builder
+	fmt.Fprintf(&md, "Produced by `%s`.\n\n", trainCommandLine(c))
+	fmt.Fprintf(&md, "Corpus: %d cards; %d labelled with a Hub pipeline tag, %d without a label, %d whose label names no Hub task (left out: %s), %d unreadable.\n\n",
+		st.Listed, st.Labelled, st.Unlabelled, st.Unmapped, unmappedSummary(st.UnmappedLabels), st.Unreadable)
+	md.WriteString(report.Markdown())
+	fmt.Fprintf(&md, "\nModel file: %d bytes, %d tasks, %d nonzero weights (|w| ≥ %g) of %d.\n",
+		len(data), len(loaded.Tasks), kept, prune, len(model.W))
+	fmt.Fprint(io.out, md.String())
+
+	if path := c.String("report"); path != "" {
+		if err := atomicfile.Write(path, []byte(md.String()), 0o644, true); err != nil {
+			return fmt.Errorf("write the report: %w", err)
+		}
+	}
+	if err := atomicfile.Write(out, data, 0o644, true); err != nil {
+		return fmt.Errorf("write the model: %w", err)
+	}
+	fmt.Fprintf(io.err, "wrote %s (%d bytes)\n", out, len(data))
+	return nil
+}
+
+// trainCommandLine reconstructs the command that was run, for the report.
+func trainCommandLine(c *cli.Context) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "modelcard train --corpus %s --out %s --seed %d", c.String("corpus"), c.String("out"), c.Uint64("seed"))
+	for _, name := range []string{"hash-bits", "epochs", "prune"} {
+		if c.IsSet(name) {
+			fmt.Fprintf(&b, " --%s %v", name, c.Value(name))
+		}
+	}
+	return b.String()
+}
+
+// unmappedSummary lists the left-out labels with their counts, most
+// frequent first.
+func unmappedSummary(labels map[string]int) string {
+	names := make([]string, 0, len(labels))
+	for l := range labels {
+		names = append(names, l)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if labels[a] != labels[b] {
+			return labels[b] - labels[a]
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %d", n, labels[n])
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
