@@ -314,6 +314,34 @@ func checkSpecInput(data []byte, name string) error {
 	return nil
 }
 
+// offsetPos turns increasing byte offsets into lines and columns without
+// rescanning the text from its start each time.
+type offsetPos struct {
+	data      []byte
+	off       int
+	line, col int
+}
+
+// at returns the 1-based line and column (in characters) of a byte offset.
+// Offsets asked in increasing order cost the bytes between them.
+func (p *offsetPos) at(off int) (line, col int) {
+	off = min(off, len(p.data))
+	if p.line == 0 || off < p.off {
+		p.off, p.line, p.col = 0, 1, 1
+	}
+	for p.off < off {
+		c := p.data[p.off]
+		switch {
+		case c == '\n':
+			p.line, p.col = p.line+1, 1
+		case c < 0x80 || c >= 0xc0:
+			p.col++
+		}
+		p.off++
+	}
+	return p.line, p.col
+}
+
 // specOffsetPos returns the 1-based line and column (in characters) of a byte
 // offset.
 func specOffsetPos(data []byte, off int) (line, col int) {
@@ -335,25 +363,13 @@ func specLooksLikeJSON(data []byte) bool {
 
 // parseSpecYAML parses a YAML spec into a tree.
 func parseSpecYAML(data []byte, name string) (*specNode, []Problem) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, []Problem{specEmptyProblem(name)}
-		}
-		return nil, []Problem{specYAMLSyntaxProblem(err, name)}
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		p := Problem{File: name, Severity: SeverityError, Code: "spec.multi-document",
-			Message: "the spec holds more than one YAML document (a second `---` line)",
-			Fix:     "keep one spec per file; to give many specs at once, write them as JSON, one per line (NDJSON)"}
-		if err == nil && next.Line > 0 {
-			p.Line = next.Line
-		} else if err != nil {
-			p.Line = specYAMLSyntaxProblem(err, name).Line
-		}
-		return nil, []Problem{p}
+	// The fast parser answers only for one plain block-mapping document,
+	// with the decoder's tree; anything else goes to the decoder.
+	if fast, ok := fastParseYAML(string(data)); ok {
+		doc = *fast
+	} else if probs := decodeOneYAMLDocument(data, name, &doc); probs != nil {
+		return nil, probs
 	}
 	if len(doc.Content) == 0 {
 		return nil, []Problem{specEmptyProblem(name)}
@@ -427,6 +443,31 @@ func specYAMLSyntaxProblem(err error, name string) Problem {
 	p.Message = "the spec is not valid YAML: " + msg
 	p.Fix = "check the indentation and quoting on that line and the one before; values holding `: ` or starting with a special character must be quoted"
 	return p
+}
+
+// decodeOneYAMLDocument decodes data with the YAML decoder into doc and
+// reports an empty input, a syntax error or a second document.
+func decodeOneYAMLDocument(data []byte, name string, doc *yaml.Node) []Problem {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return []Problem{specEmptyProblem(name)}
+		}
+		return []Problem{specYAMLSyntaxProblem(err, name)}
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		p := Problem{File: name, Severity: SeverityError, Code: "spec.multi-document",
+			Message: "the spec holds more than one YAML document (a second `---` line)",
+			Fix:     "keep one spec per file; to give many specs at once, write them as JSON, one per line (NDJSON)"}
+		if err == nil && next.Line > 0 {
+			p.Line = next.Line
+		} else if err != nil {
+			p.Line = specYAMLSyntaxProblem(err, name).Line
+		}
+		return []Problem{p}
+	}
+	return nil
 }
 
 // specYAMLConv converts yaml.Node trees into specNode trees.
@@ -580,7 +621,7 @@ func specAnyNonMap(ns []*specNode) bool {
 // parseSpecJSON parses a JSON spec into a tree, with the place of every
 // value.
 func parseSpecJSON(data []byte, name string) (*specNode, []Problem) {
-	p := &specJSONConv{data: data, name: name, dec: json.NewDecoder(bytes.NewReader(data))}
+	p := &specJSONConv{data: data, pos: offsetPos{data: data}, name: name, dec: json.NewDecoder(bytes.NewReader(data))}
 	p.dec.UseNumber()
 	root, err := p.value(0)
 	if err == nil {
@@ -610,6 +651,7 @@ func parseSpecJSON(data []byte, name string) (*specNode, []Problem) {
 // specJSONConv reads JSON tokens into a tree.
 type specJSONConv struct {
 	data  []byte
+	pos   offsetPos
 	name  string
 	dec   *json.Decoder
 	prob  *Problem
@@ -657,7 +699,7 @@ func (p *specJSONConv) value(depth int) (*specNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	line, col := specOffsetPos(p.data, off)
+	line, col := p.pos.at(off)
 	if depth > maxSpecDepth {
 		p.prob = &Problem{File: p.name, Line: line, Column: col, Severity: SeverityError, Code: "spec.too-deep",
 			Message: fmt.Sprintf("values nest more than %d levels deep", maxSpecDepth),
@@ -681,7 +723,7 @@ func (p *specJSONConv) value(depth int) (*specNode, error) {
 				if !ok {
 					return nil, &json.SyntaxError{Offset: int64(koff + 1)}
 				}
-				kl, kc := specOffsetPos(p.data, koff)
+				kl, kc := p.pos.at(koff)
 				kn := &specNode{kind: specScalar, tag: "!!str", value: key, line: kl, col: kc}
 				v, err := p.value(depth + 1)
 				if err != nil {
