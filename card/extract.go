@@ -3,6 +3,7 @@ package card
 import (
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,7 +61,9 @@ func ContentFromBody(c *Card) Content {
 	if c.Meta.Len() > 0 {
 		if v, ok := c.Meta.Value("model-index"); ok {
 			if name, rs, err := ModelIndexToEvalResults(v); err == nil {
-				miResults = rs
+				if len(rs) > 0 {
+					miResults = rs
+				}
 				got.ModelID = name
 			}
 		}
@@ -311,8 +314,8 @@ func (x *extractor) body(b *Body) {
 // sections reads a list of sibling sections.
 func (x *extractor) sections(list []*Section, underFamily bool) {
 	for _, s := range list {
-		if !x.title && s.Level == 1 && s.Canonical == "" && !underFamily {
-			if _, claimed := x.claimOf(s, false); !claimed {
+		if !x.title && s.Level == 1 && !underFamily && (s.Canonical == "" || isCardTitle(s.Title)) {
+			if _, claimed := x.claimOf(s, false); !claimed || isCardTitle(s.Title) {
 				x.title = true
 				x.readTitle(s)
 				continue
@@ -327,6 +330,13 @@ func (x *extractor) sections(list []*Section, underFamily bool) {
 		}
 		x.read(s, cl)
 	}
+}
+
+// isCardTitle reports whether a heading is a card's title: "Model Card",
+// or "Model Card for" a name.
+func isCardTitle(title string) bool {
+	t := strings.ToLower(plainInline(title))
+	return t == "model card" || strings.HasPrefix(t, "model card for ")
 }
 
 // readTitle reads the card's title and summary.
@@ -785,13 +795,16 @@ func extractCitation(text string) (bib, apa string) {
 		switch {
 		case inFence && !inBlock:
 			inBlock = true
-			info := strings.ToLower(strings.TrimLeft(t, "`~ "))
-			isBib = info == "bibtex" || info == "bib" || info == "latex" || info == "tex" || info == ""
+			info, _, _ := strings.Cut(strings.ToLower(strings.TrimLeft(t, "`~ ")), " ")
+			// A block of any other language is not a BibTeX entry; one
+			// without a language, or with a misspelt one, is when it reads
+			// like one.
+			isBib = !knownCodeLanguage(info)
 			block.Reset()
 		case inFence && inBlock && hfIsFenceLine(t):
 			inBlock = false
 			body := strings.TrimRight(block.String(), "\n")
-			if isBib && bib == "" && strings.HasPrefix(strings.TrimSpace(body), "@") {
+			if isBib && bib == "" && isBibTeXEntry(body) {
 				bib = body
 				return
 			}
@@ -807,7 +820,7 @@ func extractCitation(text string) (bib, apa string) {
 	})
 	if inBlock {
 		body := strings.TrimRight(block.String(), "\n")
-		if isBib && bib == "" && strings.HasPrefix(strings.TrimSpace(body), "@") {
+		if isBib && bib == "" && isBibTeXEntry(body) {
 			bib = body
 		}
 	}
@@ -821,6 +834,26 @@ func extractCitation(text string) (bib, apa string) {
 		return bib, ""
 	}
 	return bib, cleanField(r)
+}
+
+// bibTeXEntry matches the start of a BibTeX entry: "@type{" or "@type (".
+var bibTeXEntry = regexp.MustCompile(`^@[A-Za-z]+\s*[{(]`)
+
+// isBibTeXEntry reports whether a code block holds a BibTeX entry.
+func isBibTeXEntry(body string) bool {
+	return bibTeXEntry.MatchString(strings.TrimSpace(body))
+}
+
+// knownCodeLanguage reports whether a fence's info word names a language
+// other than BibTeX.
+func knownCodeLanguage(info string) bool {
+	switch info {
+	case "python", "py", "bash", "sh", "shell", "console", "json", "yaml", "yml", "javascript", "js",
+		"typescript", "ts", "go", "rust", "c", "cpp", "c++", "java", "html", "xml", "markdown", "md",
+		"text", "txt", "plaintext", "r", "julia", "sql", "toml", "ini", "diff":
+		return true
+	}
+	return false
 }
 
 // hfIsFenceLine reports whether a trimmed line is only a run of fence
@@ -959,7 +992,7 @@ func resultRow(cells []string) EvalResult {
 	} else {
 		r.DatasetConfig = cells[2]
 	}
-	if name, id, ok := splitNamePair(cells[3], isIDLike); ok {
+	if name, id, ok := splitNamePair(cells[3], isMetricIDLike); ok {
 		r.MetricName, r.MetricType = name, id
 	} else {
 		r.MetricType = cells[3]
@@ -1000,6 +1033,14 @@ func splitNamePair(s string, isID func(string) bool) (name, id string, ok bool) 
 // isIDLike reports whether s looks like a Hub id: no spaces, not empty.
 func isIDLike(s string) bool {
 	return s != "" && !strings.ContainsAny(s, " \t\n()")
+}
+
+// isMetricIDLike reports whether s looks like a metric id rather than the
+// parenthesised end of a metric's name, such as "(5-shot)" or
+// "(thresh=0.5)".
+func isMetricIDLike(s string) bool {
+	l := strings.ToLower(s)
+	return isIDLike(s) && !strings.Contains(s, "=") && !strings.HasSuffix(l, "-shot") && !strings.HasSuffix(l, "shots")
 }
 
 // isSplitName reports whether s is a usual dataset split name.

@@ -124,6 +124,7 @@ type mctReader struct {
 	ct      Content
 	extras  []string         // paragraphs for MoreInformation
 	slices  map[string]mctDS // evaluation datasets by slice
+	slicer  mctSlicer        // names the slices as RenderMCT does
 	license []string         // license ids
 	lname   string           // license_name
 	llink   string           // license_link
@@ -489,10 +490,8 @@ func (r *mctReader) dataset(ds mctDataset) {
 			}
 		}
 		res := EvalResult{DatasetType: e.id, DatasetName: e.name, DatasetConfig: e.config, DatasetSplit: e.split}
-		if slice := mctSlice(&res); slice != "" {
-			if _, dup := r.slices[slice]; !dup {
-				r.slices[slice] = e
-			}
+		if slice, added := r.slicer.add(ds, mctSlice(&res)); added {
+			r.slices[slice] = e
 		}
 		return
 	}
@@ -666,7 +665,8 @@ func decodeJSONInput(data []byte, name, code string) (any, []Problem) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			off = int(se.Offset)
+			// The offset is just past the offending byte.
+			off = int(se.Offset) - 1
 		case errors.As(err, &te):
 			off = int(te.Offset)
 		case errors.Is(err, io.EOF):
@@ -679,8 +679,9 @@ func decodeJSONInput(data []byte, name, code string) (any, []Problem) {
 		return nil, []Problem{{File: name, Line: line, Column: col, Severity: SeverityError, Code: code + ".syntax",
 			Message: "not valid JSON: " + err.Error(), Fix: "fix the JSON syntax at this place (a missing comma, quote or bracket is the usual cause)"}}
 	}
+	end := skipJSONSpace(data, int(dec.InputOffset()))
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		line, col := offsetLineCol(data, int(dec.InputOffset()))
+		line, col := offsetLineCol(data, end)
 		return nil, []Problem{{File: name, Line: line, Column: col, Severity: SeverityError, Code: code + ".syntax",
 			Message: "more data after the JSON document", Fix: "give one JSON object per input; remove what follows it"}}
 	}
@@ -785,7 +786,22 @@ func (s *inputSchema) problem(e *jsonschema.ValidationError, inst any, data []by
 		p.Fix = "add " + joinQuotedKeys(k.Missing)
 	case *kind.Enum:
 		p.Code = code + ".enum"
-		p.Message = k.LocalizedString(schemaPrinter)
+		want := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			want[i] = fmt.Sprint(w)
+		}
+		p.Message = fmt.Sprintf("%v is not one of the allowed values", k.Got)
+		if g, ok := k.Got.(string); ok {
+			p.Message = fmt.Sprintf("%q is not one of the allowed values", g)
+			if sug := Suggest(g, want); sug != "" {
+				p.Fix = fmt.Sprintf("did you mean %q? ", sug)
+			}
+		}
+		p.Fix += "use one of: " + strings.Join(want, ", ")
+	case *kind.Const:
+		p.Code = code + ".const"
+		p.Message = fmt.Sprintf("must be %v, not %v", k.Want, k.Got)
+		p.Fix = fmt.Sprintf("write %v", k.Want)
 	default:
 		p.Message = e.ErrorKind.LocalizedString(schemaPrinter)
 	}

@@ -64,7 +64,8 @@ func ftMCTShared(ct *Content, m *Metadata, fam FamilyID) map[string]string {
 }
 
 // ftResultFacts describes each eval result by what the toolkit's format
-// holds of it; withArgs adds the confidence interval.
+// holds of it; withArgs adds the dataset revision and the confidence
+// interval, which a README's results table does not show.
 func ftResultFacts(rs []EvalResult, withArgs bool) []string {
 	var out []string
 	for i := range rs {
@@ -75,18 +76,31 @@ func ftResultFacts(rs []EvalResult, withArgs bool) []string {
 		}
 		s := fmt.Sprintf("%s=%s on %q", typ, metricValueText(r.MetricValue), mctSlice(r))
 		if r.DatasetType != "" || r.DatasetName != "" {
-			s += fmt.Sprintf(" [%s|%s|%s|%s|%s]", r.DatasetType, r.DatasetName, r.DatasetConfig, r.DatasetSplit, r.DatasetRevision)
+			s += fmt.Sprintf(" [%s|%s|%s|%s]", r.DatasetType, r.DatasetName, r.DatasetConfig, r.DatasetSplit)
+			if withArgs {
+				s += " rev " + r.DatasetRevision
+			}
 		}
 		if withArgs {
 			if lo, hi, ok := confidenceInterval(r.MetricArgs); ok {
 				s += " ci " + lo + ".." + hi
 			}
 		}
-		if mctMetric(r) != (mctPerformanceMetric{}) {
+		if mctMetric(r, mctSlice(r)) != (mctPerformanceMetric{}) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// ftFirstDiff describes the first difference between two lists.
+func ftFirstDiff(got, want []string) string {
+	for i := 0; i < len(got) && i < len(want); i++ {
+		if got[i] != want[i] {
+			return fmt.Sprintf("item %d of %d:\n got %q\nwant %q", i, len(want), got[i], want[i])
+		}
+	}
+	return fmt.Sprintf("%d items, want %d", len(got), len(want))
 }
 
 // ftCompareShared reports the shared facts that differ.
@@ -140,7 +154,7 @@ func ftMCTRoundTrip(t *testing.T, where string, c *Card) (sameSlots bool) {
 		return false
 	}
 	if g := ftResultFacts(back.Content.EvalResults, true); !slices.Equal(g, wantResults) {
-		t.Errorf("%s (toolkit card): eval results changed:\n got %q\nwant %q", where, g, wantResults)
+		t.Errorf("%s (toolkit card): eval results changed: %s", where, ftFirstDiff(g, wantResults))
 	}
 	sameSlots = back.Content.Repository == strings.TrimSpace(ct.Repository) || !isAbsoluteURI(strings.TrimSpace(ct.Repository))
 	sameSlots = sameSlots && (back.Content.Paper == strings.TrimSpace(ct.Paper) || !isAbsoluteURI(strings.TrimSpace(ct.Paper)))
@@ -177,7 +191,7 @@ func ftMCTRoundTrip(t *testing.T, where string, c *Card) (sameSlots bool) {
 	ftCompareShared(t, where+" (Hub card from the toolkit card)", gotHub, want)
 	// The README's results table shows no metric args.
 	if g, w := ftResultFacts(hubCT.EvalResults, false), ftResultFacts(ct.EvalResults, false); !slices.Equal(g, w) {
-		t.Errorf("%s (Hub card from the toolkit card): eval results changed:\n got %q\nwant %q", where, g, w)
+		t.Errorf("%s (Hub card from the toolkit card): eval results changed: %s", where, ftFirstDiff(g, w))
 	}
 	return sameSlots
 }
@@ -312,7 +326,7 @@ func TestParseMCTErrors(t *testing.T) {
 		{"number for text", "{\"model_details\": {\"version\": {\"name\": 2}}}", "mct.type", "$.model_details.version.name", 1, 40, "quotes"},
 		{"license with neither", "{\"model_details\": {\"licenses\": [{}]}}", "mct.one-of", "$.model_details.licenses[0]", 1, 33, "exactly one"},
 		{"license with both", "{\"model_details\": {\"licenses\": [{\"identifier\": \"MIT\", \"custom_text\": \"x\"}]}}", "mct.one-of", "$.model_details.licenses[0]", 1, 33, "exactly one"},
-		{"relative reference", "{\"model_details\": {\"references\": [{\"reference\": \"docs/x.md\"}]}}", "mct.format", "$.model_details.references[0].reference", 1, 50, "full link"},
+		{"relative reference", "{\"model_details\": {\"references\": [{\"reference\": \"docs/x.md\"}]}}", "mct.format", "$.model_details.references[0].reference", 1, 49, "full link"},
 		{"bad date", "{\"model_details\": {\"version\": {\"date\": \"March 2024\"}}}", "mct.format", "$.model_details.version.date", 1, 40, "YYYY-MM-DD"},
 		{"list for object", "{\"considerations\": []}", "mct.type", "$.considerations", 1, 20, "an object"},
 		{"empty", "  ", "mct.empty", "", 0, 0, "JSON object"},

@@ -698,8 +698,10 @@ func (m *Metadata) ModelIndexIssues() []ModelIndexIssue {
 	}
 	if !m.modelIndexChecked {
 		m.modelIndexIssues = nil
-		if v, ok := m.Value("model-index"); ok && v != nil {
-			m.modelIndexIssues = CheckModelIndex(v)
+		if _, node := m.node("model-index"); node != nil && !modelIndexClean(node) {
+			if v, ok := m.Value("model-index"); ok && v != nil {
+				m.modelIndexIssues = CheckModelIndex(v)
+			}
 		}
 		m.modelIndexChecked = true
 	}

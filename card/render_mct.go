@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -259,7 +260,8 @@ func buildMCT(c *Card) (*mctCard, error) {
 	if p.ModelArchitecture == "" {
 		p.ModelArchitecture = mctText(ct.ModelType)
 	}
-	p.Data = mctData(&ct, c.Meta)
+	var slices []string
+	p.Data, slices = mctData(&ct, c.Meta)
 	if f, ok := mctFormatFields[famID]; ok {
 		p.InputFormat = mctText(ct.Specifics[f[0]])
 		if f[1] != "" {
@@ -272,7 +274,7 @@ func buildMCT(c *Card) (*mctCard, error) {
 
 	var metrics []mctPerformanceMetric
 	for i := range ct.EvalResults {
-		if pm := mctMetric(&ct.EvalResults[i]); pm != (mctPerformanceMetric{}) {
+		if pm := mctMetric(&ct.EvalResults[i], slices[i]); pm != (mctPerformanceMetric{}) {
 			metrics = append(metrics, pm)
 		}
 	}
@@ -374,8 +376,8 @@ func mctCustomLicense(name, link string) string {
 }
 
 // mctData lists the datasets: training ones first, then the evaluation
-// ones.
-func mctData(ct *Content, m *Metadata) []mctDataset {
+// ones. It also returns the slice name of each eval result.
+func mctData(ct *Content, m *Metadata) ([]mctDataset, []string) {
 	var out []mctDataset
 	for _, id := range m.Strings("datasets") {
 		if id = strings.TrimSpace(id); id == "" {
@@ -390,28 +392,60 @@ func mctData(ct *Content, m *Metadata) []mctDataset {
 	if t := mctText(ct.TrainingData); t != "" {
 		out = append(out, mctDataset{Name: mctTrainingName, Description: t})
 	}
-	seen := map[string]bool{}
+	resultSlices := make([]string, len(ct.EvalResults))
+	var sl mctSlicer
 	for i := range ct.EvalResults {
 		r := &ct.EvalResults[i]
 		if r.DatasetType == "" && r.DatasetName == "" {
+			resultSlices[i] = mctSlice(r)
 			continue
 		}
-		desc := mctEvalDescription(r)
-		key := r.DatasetName + "\x00" + desc
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
 		name := r.DatasetName
 		if name == "" {
 			name = r.DatasetType
 		}
-		out = append(out, mctDataset{Name: name, Description: desc})
+		ds := mctDataset{Name: name, Description: mctEvalDescription(r)}
+		slice, added := sl.add(ds, mctSlice(r))
+		resultSlices[i] = slice
+		if added {
+			out = append(out, ds)
+		}
 	}
 	if t := mctText(ct.TestingData); t != "" {
 		out = append(out, mctDataset{Name: mctEvaluationName, Description: t})
 	}
-	return out
+	return out, resultSlices
+}
+
+// mctSlicer gives each evaluation dataset a slice name of its own: its
+// "dataset/config/split", followed by its name in parentheses when an
+// earlier dataset has the same, and by a number when that is taken too.
+// RenderMCT and ParseMCT meet the datasets in the same order, so both give
+// the same names.
+type mctSlicer struct {
+	byKey map[string]string // slice by dataset entry
+	used  map[string]bool
+}
+
+// add returns the slice name of a dataset, and whether it is new.
+func (s *mctSlicer) add(ds mctDataset, base string) (string, bool) {
+	if s.byKey == nil {
+		s.byKey, s.used = map[string]string{}, map[string]bool{}
+	}
+	key := ds.Name + "\x00" + ds.Description
+	if slice, ok := s.byKey[key]; ok {
+		return slice, false
+	}
+	slice := base
+	if s.used[slice] {
+		slice = base + " (" + ds.Name + ")"
+		for n := 2; s.used[slice]; n++ {
+			slice = base + " (" + ds.Name + ", " + strconv.Itoa(n) + ")"
+		}
+	}
+	s.used[slice] = true
+	s.byKey[key] = slice
+	return slice, true
 }
 
 // mctEvalDescription describes a dataset of the eval results:
@@ -447,12 +481,13 @@ func mctSlice(r *EvalResult) string {
 	return strings.Join(parts, "/")
 }
 
-// mctMetric writes one eval result as a performance metric.
-func mctMetric(r *EvalResult) mctPerformanceMetric {
+// mctMetric writes one eval result, measured on slice, as a performance
+// metric.
+func mctMetric(r *EvalResult, slice string) mctPerformanceMetric {
 	pm := mctPerformanceMetric{
 		Type:  strings.TrimSpace(r.MetricType),
 		Value: metricValueText(r.MetricValue),
-		Slice: mctSlice(r),
+		Slice: slice,
 	}
 	if pm.Type == "" {
 		pm.Type = strings.TrimSpace(r.MetricName)

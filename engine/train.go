@@ -15,7 +15,8 @@ import (
 
 // Example is one training example: a card's feature row and its task.
 type Example struct {
-	// Row is the card's feature row; the example owns its slices.
+	// Row is the card's feature row: a copy, not a Featurizer's reused
+	// buffer. Train only reads it.
 	Row Row
 	// Task indexes TrainOptions.Tasks.
 	Task int
@@ -57,12 +58,20 @@ type TrainOptions struct {
 	// (see the evaluation report of `modelcard train`). When off, the
 	// rubric rows of W stay zero.
 	UseRubric bool
-	// TaskNamePrior is the initial weight of the words of each task's
-	// own name ("speech", "recognition", "speech recognition" for
-	// automatic-speech-recognition) for that task; 0 starts from zero.
+	// TaskNamePrior is the initial weight, for each task, of the words
+	// and word pairs of its names: its tag and the corpus labels that the
+	// label mapping maps onto it from any source ("automatic", "speech",
+	// "speech recognition", "stt", ... for automatic-speech-recognition).
+	// 0 starts every weight from zero. Adaptive steps shrink as a weight
+	// is updated, so the rare words that name a task would otherwise
+	// stay too light against the many common ones. In owner-split
+	// cross-validation within the corpus's training side, the prior of 8
+	// (with the learning rate of 0.2) raised mean top-1 accuracy from
+	// 65 % to 77 %.
 	TaskNamePrior float64
-	// Logger receives progress, one record per epoch; nil means
-	// slog.Default().
+	// Logger receives progress at level Info, one record per epoch with
+	// the loss and accuracy measured on each minibatch before its step;
+	// nil means slog.Default().
 	Logger *slog.Logger
 }
 
@@ -75,9 +84,10 @@ func DefaultTrainOptions(space FeatureSpace) TrainOptions {
 		Seed:             1,
 		Epochs:           15,
 		BatchSize:        16,
-		LearningRate:     0.1,
+		LearningRate:     0.2,
 		L2:               1e-5,
 		ClassWeightPower: 0.5,
+		TaskNamePrior:    8,
 	}
 }
 
@@ -99,6 +109,8 @@ func (o *TrainOptions) check() error {
 		return fmt.Errorf("train: L2 weight %v; give zero or a positive number", o.L2)
 	case !(o.ClassWeightPower >= 0 && o.ClassWeightPower <= 1):
 		return fmt.Errorf("train: class weight power %v; give a number from 0 to 1", o.ClassWeightPower)
+	case !(o.TaskNamePrior >= 0 && o.TaskNamePrior <= 1000):
+		return fmt.Errorf("train: task name prior %v; give a number from 0 to 1000", o.TaskNamePrior)
 	}
 	return nil
 }
@@ -108,9 +120,12 @@ const adagradEpsilon = 1e-8
 
 // Train fits a multinomial logistic regression on the examples: softmax
 // cross-entropy over the tasks that occur, class-weighted, L2-regularised,
-// minibatch SGD with per-weight AdaGrad steps. It runs on the calling
-// goroutine, is deterministic given opts.Seed, and stops with ctx's error
-// when ctx is cancelled (checked between minibatches).
+// over the hashed text features (and the rubric features with
+// opts.UseRubric), by minibatch SGD with per-weight AdaGrad steps from
+// class-prior biases and the task-name prior. It runs on the calling
+// goroutine, is deterministic given opts.Seed (the same examples and
+// options give bit-identical weights), and stops with ctx's error when ctx
+// is cancelled (checked between minibatches).
 func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -236,8 +251,11 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 	return m, nil
 }
 
-// setTaskNamePrior sets the weight of each hashed unigram and bigram of a
-// task's name, as the featurizer hashes body text, to prior for that task.
+// setTaskNamePrior sets, for each task, the weight of each hashed unigram
+// and bigram of the task's names (as the featurizer hashes body text) to
+// ±prior, the sign of the bucket's hash. A task's names are its tag and
+// the labels that the label mapping maps onto it from any source
+// ("speech recognition", "audio stt" for automatic-speech-recognition).
 func setTaskNamePrior(m *TaskModel, prior float32) error {
 	fz, err := NewFeaturizer(m.Space)
 	if err != nil {
@@ -245,18 +263,24 @@ func setTaskNamePrior(m *TaskModel, prior float32) error {
 	}
 	k := len(m.Tasks)
 	for t, task := range m.Tasks {
-		fz.hashText(strings.ReplaceAll(task, "-", " "), seedBody)
+		names := []string{task}
+		for _, r := range labelRules {
+			if r.Tag == task && r.Source == "" {
+				names = append(names, r.Label)
+			}
+		}
+		for _, name := range names {
+			fz.hashText(strings.ReplaceAll(name, "-", " "), seedBody)
+		}
 		for _, b := range fz.touched {
 			c := fz.acc[b]
 			fz.acc[b] = 0
-			if c == 0 {
-				continue
-			}
 			f := int(fz.offset) + int(b)
-			if c > 0 {
-				m.W[f*k+t] += prior
-			} else {
-				m.W[f*k+t] -= prior
+			switch {
+			case c > 0:
+				m.W[f*k+t] = prior
+			case c < 0:
+				m.W[f*k+t] = -prior
 			}
 		}
 		fz.touched = fz.touched[:0]
@@ -288,8 +312,8 @@ type trainer struct {
 	// firstFeature is the first feature the model learns: 0, or the
 	// first hashed feature when the rubric is left out.
 	firstFeature int32
-	gsqW   []float32 // AdaGrad's sums of squared gradients, per weight
-	gsqB   []float64 // and per bias
+	gsqW         []float32 // AdaGrad's sums of squared gradients, per weight
+	gsqB         []float64 // and per bias
 	// The minibatch gradient, sparse over feature rows: slot[f] is the
 	// row of gradW holding feature f's gradient, -1 when untouched.
 	slot    []int32

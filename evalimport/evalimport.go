@@ -338,7 +338,7 @@ func importYAML(s *source, base string, inEvalResults bool) (*Imported, error) {
 		return wandbConfig(s, root)
 	case base == "meta.yaml" && yamlGet(root, "experiment_id") != nil:
 		return nil, &Error{File: s.name, Err: ErrInvalid,
-			Msg: "this is an MLflow meta.yaml: import the run folder that holds it, with its metrics/, params/ and tags/ folders"}
+			Msg: "this is an MLflow meta.yaml read without its run folder: import the run folder (the one with metrics/, params/ and tags/)"}
 	case root.Kind == yaml.SequenceNode && len(root.Content) > 0:
 		first := resolve(root.Content[0])
 		if yamlGet(first, "results") != nil && yamlGet(first, "name") != nil {
@@ -392,8 +392,20 @@ func importDir(dir string) (*Imported, error) {
 // micro, exact_match with two answer filters) stays two results. Strings
 // are compared exactly, as the Hub does.
 type ResultKey struct {
-	TaskType, DatasetType, DatasetConfig, DatasetSplit, DatasetRevision string
-	MetricType, MetricConfig                                            string
+	// TaskType is the result's task_type.
+	TaskType string
+	// DatasetType is the result's dataset_type.
+	DatasetType string
+	// DatasetConfig is the result's dataset_config.
+	DatasetConfig string
+	// DatasetSplit is the result's dataset_split.
+	DatasetSplit string
+	// DatasetRevision is the result's dataset_revision.
+	DatasetRevision string
+	// MetricType is the result's metric_type.
+	MetricType string
+	// MetricConfig is the result's metric_config.
+	MetricConfig string
 }
 
 // KeyOf returns a result's key.

@@ -55,9 +55,8 @@ type jnode struct {
 	num float64
 	// b is a boolean's value.
 	b bool
-	// keys are an object's keys in order; keyOff their offsets.
-	keys   []string
-	keyOff []int
+	// keys are an object's keys in order.
+	keys []string
 	// items are an array's items, or an object's values parallel to keys.
 	items []*jnode
 	// index maps keys to positions for larger objects.
@@ -288,7 +287,6 @@ func (p *jparser) object(depth int) (*jnode, error) {
 			return nil, err
 		}
 		n.keys = append(n.keys, key)
-		n.keyOff = append(n.keyOff, keyOff)
 		n.items = append(n.items, v)
 		p.space()
 		if p.pos >= len(p.data) {

@@ -176,6 +176,9 @@ func lmEvalFromJSON(s *source, root *jnode) (*Imported, error) {
 // lmEvalTask reads one task's metrics.
 func lmEvalTask(s *source, im *Imported, part, task string, metrics, configs, nshot *jnode, defaultShots int) error {
 	field := jsonPath(part, task)
+	if strings.TrimSpace(task) == "" {
+		return s.errAt(metrics.off, ErrInvalid, field, "a task has an empty name (name it as the harness does, such as hellaswag)")
+	}
 	if metrics.kind != jObject {
 		return s.errAt(metrics.off, ErrInvalid, field, "must be an object of \"metric,filter\": value pairs, not a %s", metrics.kind)
 	}

@@ -307,7 +307,7 @@ func readMLflowMetrics(dir string) ([]trackedMetric, error) {
 			return err
 		}
 		if ok {
-			m.name = name
+			m.name, m.file = name, path
 			out = append(out, m)
 		}
 		return nil

@@ -26,7 +26,8 @@ import (
 // Metrics that are not evaluation results are kept as facts named
 // "metric.<name>" rather than as results: training metrics, resource
 // usage, and bookkeeping (runtime, samples_per_second, steps_per_second,
-// epoch, step, global_step, learning_rate, lr, grad_norm, total_flos). A
+// samples, model_preparation_time, epoch, step, global_step,
+// learning_rate, lr, grad_norm, total_flos). A
 // metric without a split prefix is a result with no split, unless other
 // metrics of the run carry an evaluation split: then, as Keras and the
 // Transformers Trainer log them ("accuracy" beside "val_accuracy", "loss"
@@ -36,8 +37,8 @@ import (
 // splitPrefixes maps a name's first part to a split.
 var splitPrefixes = map[string]string{
 	"eval": "eval", "evaluation": "eval",
-	"test":       "test",
-	"val":        "validation", "valid": "validation", "validation": "validation", "dev": "validation",
+	"test": "test",
+	"val":  "validation", "valid": "validation", "validation": "validation", "dev": "validation",
 	"train": "train", "training": "train",
 	"system": "system",
 }
@@ -45,6 +46,7 @@ var splitPrefixes = map[string]string{
 // bookkeepingMetrics are logged beside results but measure the run.
 var bookkeepingMetrics = map[string]bool{
 	"runtime": true, "samples_per_second": true, "steps_per_second": true,
+	"samples": true, "model_preparation_time": true,
 	"epoch": true, "step": true, "global_step": true, "learning_rate": true,
 	"lr": true, "grad_norm": true, "total_flos": true,
 }
@@ -52,6 +54,7 @@ var bookkeepingMetrics = map[string]bool{
 // trackedMetric is one metric of a run, classified.
 type trackedMetric struct {
 	name   string  // as logged
+	file   string  // the file it was read from, when not the source's
 	value  float64 // the final value
 	line   int     // where it was read, or 0
 	split  string  // from the prefix, or ""
@@ -102,8 +105,12 @@ func addTrackedMetrics(s *source, im *Imported, metrics []trackedMetric) {
 			asTraining = append(asTraining, m.name)
 		}
 		if math.IsNaN(m.value) || math.IsInf(m.value, 0) {
-			im.Warnings = append(im.Warnings, s.warning(m.line, 0, m.name, WarnSkipped,
-				fmt.Sprintf("the final value of %s is %v; it is left out", m.name, m.value), "check the run; the metric diverged or was never computed"))
+			w := s.warning(m.line, 0, m.name, WarnSkipped,
+				fmt.Sprintf("the final value of %s is %v; it is left out", m.name, m.value), "check the run; the metric diverged or was never computed")
+			if m.file != "" {
+				w.File = m.file
+			}
+			im.Warnings = append(im.Warnings, w)
 			continue
 		}
 		if !result {

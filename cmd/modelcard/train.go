@@ -18,7 +18,7 @@ import (
 // defaultPrune is the weight magnitude below which trained weights are
 // dropped from the saved model; the evaluation report shows the model
 // before and after, so its cost is measured on every run.
-const defaultPrune = 0.01
+const defaultPrune = 0.1
 
 // maxModelFileBytes is the size the saved model must stay under.
 const maxModelFileBytes = 8 << 20
