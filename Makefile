@@ -10,12 +10,17 @@ FUZZ_TARGETS := \
 	./card:FuzzParseBody \
 	./card:FuzzParseSpec \
 	./card:FuzzModelIndex \
-	./card:FuzzHFMarkdownBlock
+	./card:FuzzHFMarkdownBlock \
+	./card:FuzzFastYAML \
+	./card:FuzzModelIndexClean \
+	./engine:FuzzLoadTaskModel \
+	./evalimport:FuzzCSV \
+	./evalimport:FuzzLMEval
 
 # The CUDA build needs cuda.h; vet it only where the toolkit is installed.
 HAVE_CUDA := $(shell test -f /usr/include/cuda.h -o -f /usr/local/cuda/include/cuda.h && echo yes)
 
-.PHONY: help build build-cpu test vet fmt-check fuzz fuzz-short run bench clean
+.PHONY: help build build-cpu test vet fmt-check fuzz run bench model clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -51,6 +56,9 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 
 run: build-cpu ## generate the example cards into out/ (no GPU, no network, nothing of yours needed)
 	$(BIN)/modelcard-cpu generate --out out --force examples/
+
+model: ## retrain the embedded template-selection model (engine/default_model.bin) on the shared corpus
+	$(GO) run -tags cpu ./cmd/modelcard train --corpus ../shared/corpus --out engine/default_model.bin --seed 1
 
 bench: ## parse and render benchmarks on the corpus
 	$(GO) test -tags cpu -run '^$$' -bench . -benchmem ./card

@@ -73,6 +73,10 @@ func ContentFromBody(c *Card) Content {
 	}
 	got.EvalResults = mergeResults(x.table, miResults)
 	mergeContent(&ct, &got)
+	if c.Content.PrettyName == "" && ct.PrettyName == ct.ModelID {
+		// A title that only repeats the id is no display name.
+		ct.PrettyName = ""
+	}
 	return ct
 }
 

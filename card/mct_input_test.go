@@ -354,3 +354,30 @@ func TestParseMCTErrors(t *testing.T) {
 		t.Error("invalid UTF-8 accepted")
 	}
 }
+
+// FuzzParseMCT checks that any input gives a card or an error, never a
+// panic, and that a card read renders back to a valid toolkit card.
+func FuzzParseMCT(f *testing.F) {
+	f.Add([]byte(`{"model_details": {"name": "x", "licenses": [{"identifier": "MIT"}]}}`))
+	f.Add([]byte(`{"quantitative_analysis": {"performance_metrics": [{"type": "acc", "value": "0.5", "slice": "a/b"}]}}`))
+	if data, err := os.ReadFile(filepath.Join("testdata", "mct", "census.json")); err == nil {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseMCT(data, "fuzz.json")
+		if err != nil {
+			var fe *InputFormatError
+			if errors.As(err, &fe) && len(fe.Problems) == 0 {
+				t.Fatal("an input error without problems")
+			}
+			return
+		}
+		out, err := RenderMCT(c)
+		if err != nil {
+			t.Fatalf("a card read from the toolkit's format does not render back: %v", err)
+		}
+		if _, err := ParseMCT(out, "again.json"); err != nil {
+			t.Fatalf("the rendered card does not read back: %v\n%s", err, out)
+		}
+	})
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,15 +117,44 @@ func RenderJSON(c *Card) ([]byte, error) {
 func needsInformation(c *Card) ([]string, error) {
 	if c.source != nil {
 		if c.Body != nil {
-			return FindNeedsInfo(c.Body.Text), nil
+			return scanNeedsInfo(c.Body.Text), nil
 		}
-		return FindNeedsInfo(c.source.body), nil
+		return scanNeedsInfo(c.source.body), nil
 	}
 	md, err := RenderHF(c)
 	if err != nil {
 		return nil, err
 	}
-	return FindNeedsInfo(string(md)), nil
+	return scanNeedsInfo(string(md)), nil
+}
+
+// scanNeedsInfo is FindNeedsInfo without a regular expression: the ids of
+// the lines that start with a marker, in order.
+func scanNeedsInfo(text string) []string {
+	var ids []string
+	for i := 0; ; {
+		j := strings.Index(text[i:], needsInfoLead)
+		if j < 0 {
+			return ids
+		}
+		start := i + j
+		i = start + len(needsInfoLead)
+		if start > 0 && text[start-1] != '\n' {
+			continue
+		}
+		end := i
+		for end < len(text) && isNeedsInfoIDByte(text[end]) {
+			end++
+		}
+		if end > i && end < len(text) && text[end] == '`' {
+			ids = append(ids, text[i:end])
+		}
+	}
+}
+
+// isNeedsInfoIDByte reports whether c may appear in a marker's id.
+func isNeedsInfoIDByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == ':' || c == '-'
 }
 
 // indentInto writes compact JSON indented, its lines after the first
@@ -578,14 +606,4 @@ func jsonNode(dec *json.Decoder, depth int) (*yaml.Node, error) {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: string(hfAppendFloat(nil, f, 64, true))}, nil
 	}
 	return nil, fmt.Errorf("unexpected token %v", tok)
-}
-
-// sortedSpecificKeys lists the keys of a card's specifics in order.
-func sortedSpecificKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -299,6 +299,27 @@ func TestJSONValueTypes(t *testing.T) {
 	}
 }
 
+// TestScanNeedsInfo checks the scanner against FindNeedsInfo.
+func TestScanNeedsInfo(t *testing.T) {
+	texts := []string{
+		NeedsInfo("a.b", "x") + "text\n" + NeedsInfo("c:d-e_f", "y"),
+		"not at line start " + NeedsInfo("a", "x"),
+		"> **Needs information** `bad id`: x\n> **Needs information** ``: y\n> **Needs information** `ok",
+		"",
+	}
+	for _, c := range ftExampleCards(t) {
+		md, _ := RenderHF(c)
+		texts = append(texts, string(md))
+		an, _ := RenderAnnexIV(c)
+		texts = append(texts, string(an))
+	}
+	for i, text := range texts {
+		if got, want := scanNeedsInfo(text), FindNeedsInfo(text); !slices.Equal(got, want) {
+			t.Errorf("text %d: scanNeedsInfo = %q, FindNeedsInfo = %q", i, got, want)
+		}
+	}
+}
+
 // TestJSONNeedsInformation checks the derived list of missing facts.
 func TestJSONNeedsInformation(t *testing.T) {
 	out, err := RenderJSON(&Card{Content: Content{ModelID: "org/x", Summary: "A model."}})
@@ -378,4 +399,29 @@ func TestParseCardJSONErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseCardJSON checks that any input gives a card or an error, never
+// a panic, and that a card read renders back to the same JSON.
+func FuzzParseCardJSON(f *testing.F) {
+	f.Add([]byte(`{"format_version": 1, "family": "nlp", "content": {"summary": "x", "eval_results": [{"metric_value": 1.5}]}, "metadata": {"b": 1, "a": [true, null]}}`))
+	f.Add([]byte(`{"metadata": {"x": {"y": 1e300}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCardJSON(data, "fuzz.json")
+		if err != nil {
+			return
+		}
+		out, err := RenderJSON(c)
+		if err != nil {
+			t.Fatalf("a card read does not render: %v", err)
+		}
+		back, err := ParseCardJSON(out, "again.json")
+		if err != nil {
+			t.Fatalf("the rendered card does not read back: %v\n%s", err, out)
+		}
+		again, err := RenderJSON(back)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("the JSON changed on a second round trip (%v):\n%s\n%s", err, out, again)
+		}
+	})
 }

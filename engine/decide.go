@@ -66,10 +66,7 @@ func (e *Engine) decide(c *card.Card, bits *RubricBits, s *Scores, row int) Deci
 		fam, _ := card.FamilyForTask(task)
 		d.Predicted = append(d.Predicted, TaskPrediction{Task: task, Family: fam, Probability: float64(s.TopProb[row*TopK+k])})
 	}
-	predicted := card.FamilyGeneric
-	if len(d.Predicted) > 0 {
-		predicted = d.Predicted[0].Family
-	}
+	predicted := predictedFamily(d.Predicted)
 	d.Family = predicted
 	if d.DeclaredTask != "" {
 		d.Family, _ = card.FamilyForTask(d.DeclaredTask)
@@ -85,4 +82,27 @@ func (e *Engine) decide(c *card.Card, bits *RubricBits, s *Scores, row int) Deci
 		d.Missing[st.ID] = missing
 	}
 	return d
+}
+
+// predictedFamily is the family with the most probability among the
+// predicted tasks: a family whose probability is spread over several
+// tasks (fill-mask, text-classification, ...) can outweigh a single task
+// of another. Ties go to the family of the more probable task.
+func predictedFamily(preds []TaskPrediction) card.FamilyID {
+	if len(preds) == 0 {
+		return card.FamilyGeneric
+	}
+	best, bestP := preds[0].Family, 0.0
+	for _, p := range preds {
+		sum := 0.0
+		for _, q := range preds {
+			if q.Family == p.Family {
+				sum += q.Probability
+			}
+		}
+		if sum > bestP {
+			best, bestP = p.Family, sum
+		}
+	}
+	return best
 }

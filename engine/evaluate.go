@@ -226,7 +226,7 @@ var ownerPrefixedCollections = map[string]bool{
 //     template per collection: the collection is the owner;
 //   - any other collection: the collection's owner.
 func CardOwner(file string) string {
-	p := strings.ToLower(path.Clean(filepath.ToSlash(file)))
+	p := strings.ToLower(path.Clean(strings.ReplaceAll(filepath.ToSlash(file), "\\", "/")))
 	parts := strings.Split(p, "/")
 	if len(parts) > 1 && parts[0] == "cards" {
 		parts = parts[1:]
@@ -301,7 +301,9 @@ func Examples(cards []LabelledCard, tasks []string) ([]Example, error) {
 
 // NamedModel is a model to evaluate, with the name it has in the report.
 type NamedModel struct {
-	Name  string
+	// Name is the model's row label in the report.
+	Name string
+	// Model is the model.
 	Model *TaskModel
 }
 
@@ -343,6 +345,9 @@ type EvalReport struct {
 	TrainCards, TrainOwners int
 	// ValidationCards and ValidationOwners describe the validation side.
 	ValidationCards, ValidationOwners int
+	// LargestValidationOwners names the owners with the most validation
+	// cards, with their counts ("azure 207"), largest first, at most 3.
+	LargestValidationOwners []string
 	// TrainTasks is the number of tasks in training.
 	TrainTasks int
 	// UnseenTasks counts validation cards whose task is not in training:
@@ -364,6 +369,23 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 		TrainOwners:      countOwners(train),
 		ValidationCards:  len(validation),
 		ValidationOwners: countOwners(validation),
+	}
+	owners := map[string]int{}
+	for _, c := range validation {
+		owners[c.Owner]++
+	}
+	names := make([]string, 0, len(owners))
+	for o := range owners {
+		names = append(names, o)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if owners[a] != owners[b] {
+			return owners[b] - owners[a]
+		}
+		return strings.Compare(a, b)
+	})
+	for _, o := range names[:min(3, len(names))] {
+		r.LargestValidationOwners = append(r.LargestValidationOwners, fmt.Sprintf("%s %d", o, owners[o]))
 	}
 	prior := trainPrior(train)
 	r.TrainTasks = len(prior)
@@ -563,9 +585,16 @@ func KeywordPredict(text string, prior []string, k int) []string {
 // Markdown renders the report as Markdown tables, for the README.
 func (r EvalReport) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Validation: %d cards from %d owners, never seen in training (split by owner); training: %d cards from %d owners, %d pipeline tags.",
-		r.ValidationCards, r.ValidationOwners, r.TrainCards, r.TrainOwners, r.TrainTasks)
-	if r.UnseenTasks > 0 {
+	fmt.Fprintf(&b, "Validation: %d cards from %d owners, never seen in training (split by owner", r.ValidationCards, r.ValidationOwners)
+	if len(r.LargestValidationOwners) > 0 {
+		fmt.Fprintf(&b, "; the largest: %s", strings.Join(r.LargestValidationOwners, ", "))
+	}
+	fmt.Fprintf(&b, "); training: %d cards from %d owners, %d pipeline tags.", r.TrainCards, r.TrainOwners, r.TrainTasks)
+	switch r.UnseenTasks {
+	case 0:
+	case 1:
+		b.WriteString(" 1 validation card has a tag that no training card has.")
+	default:
 		fmt.Fprintf(&b, " %d validation cards have a tag that no training card has.", r.UnseenTasks)
 	}
 	b.WriteString("\n\n| predictor | pipeline tag top-1 | pipeline tag top-3 | family of top-1 tag | family, probabilities summed |\n|---|---:|---:|---:|---:|\n")

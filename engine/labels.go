@@ -9,86 +9,6 @@ import (
 	"github.com/terragonlabs/modelcard-generator/card"
 )
 
-// The corpus's task labels come from many places (front-matter pipeline
-// tags, TF Hub metadata comments, OpenVINO model.yml task types, Qualcomm
-// AI Hub use cases, Azure ML spec files) and are not normalised. Before a
-// label is used for training it is normalised (lower-cased, trimmed, spaces
-// and underscores turned into hyphens) and then mapped onto a Hub pipeline
-// tag:
-//
-//  1. a rule for the label and the card's source repository, if any;
-//  2. else a rule for the label from any source;
-//  3. else the label itself when it is a Hub pipeline tag;
-//  4. else nothing: the card is left out of training and evaluation.
-//
-// The rules (source "" matches every source; tag "" leaves the card out):
-//
-//	label                          source                          tag
-//	conversational                                                 text-generation
-//	chat-completion                                                text-generation
-//	text-prediction                                                text-generation
-//	text-embedding                                                 feature-extraction
-//	text-question-answering                                        question-answering
-//	text-translation                                               translation
-//	machine-translation                                            translation
-//	text-summarization                                             summarization
-//	named-entity-recognition                                       token-classification
-//	classification                 openvinotoolkit/open_model_zoo  image-classification
-//	classification                 tensorflow/tfhub.dev            image-classification
-//	detection                      openvinotoolkit/open_model_zoo  object-detection
-//	detection                      tensorflow/tfhub.dev            object-detection
-//	image-classifier                                               image-classification
-//	image-classification-logits                                    image-classification
-//	image-object-detection                                         object-detection
-//	image-feature-vector                                           image-feature-extraction
-//	face-recognition                                               image-feature-extraction
-//	place-recognition                                              image-feature-extraction
-//	embeddings                     Azure/azureml-assets            image-feature-extraction
-//	image-pose-detection                                           keypoint-detection
-//	pose-estimation                                                keypoint-detection
-//	human-pose-estimation                                          keypoint-detection
-//	image-depth-estimation                                         depth-estimation
-//	monocular-depth-estimation                                     depth-estimation
-//	semantic-segmentation                                          image-segmentation
-//	instance-segmentation                                          image-segmentation
-//	background-matting                                             image-segmentation
-//	salient-object-detection                                       image-segmentation
-//	action-recognition                                             video-classification
-//	optical-character-recognition                                  image-to-text
-//	super-resolution                                               image-to-image
-//	image-processing                                               image-to-image
-//	image-inpainting                                               image-to-image
-//	image-editing                                                  image-to-image
-//	colorization                                                   image-to-image
-//	style-transfer                                                 image-to-image
-//	image-translation                                              image-to-image
-//	image-generator                                                unconditional-image-generation
-//	image-generation               quic/ai-hub-models              text-to-image
-//	video-generation               quic/ai-hub-models              image-to-video
-//	audio-stt                                                      automatic-speech-recognition
-//	speech-recognition                                             automatic-speech-recognition
-//	audio-command-detection                                        audio-classification
-//	sound-classification                                           audio-classification
-//	noise-suppression                                              audio-to-audio
-//	audio-enhancement                                              audio-to-audio
-//	audio-generation                                               text-to-audio
-//	time-series                                                    time-series-forecasting
-//	classification, detection, embeddings (other sources)          (left out: ambiguous)
-//	image-generation, video-generation (other sources)             (left out: ambiguous)
-//	text-preprocessing                                             (left out: tokenizers)
-//	text-language-model                                            (left out: no single task)
-//	image-rnn-agent                                                (left out: no single task)
-//	video-feature-extraction, video-text, video-audio-text         (left out: no Hub task)
-//	object-attributes, head-pose-estimation, gaze-estimation       (left out: no single task)
-//	multi-object-tracking, video-object-tracking                   (left out: no Hub task)
-//	driver-assistance, simulation                                  (left out: no single task)
-//	multimodal-classification, materials-design, protein-design,
-//	environmental-forecasting                                      (left out: no Hub task)
-//	vision, audio, nlp, vision,generative, forecasting             (left out: domains)
-//	other                                                          (left out: no task)
-//
-// LabelMapping returns the same rules for documentation.
-
 // The source repositories whose labels need their source to be read.
 const (
 	sourceOpenVINO  = "openvinotoolkit/open_model_zoo"
@@ -223,6 +143,87 @@ func NormalizeLabelText(label string) string {
 // index's source_repo column), compared without regard to case; it
 // disambiguates labels such as "detection". ok is false when the label maps
 // to no Hub task: the card is then left out of training.
+//
+// The corpus's task labels come from many places (front-matter pipeline
+// tags, TF Hub metadata comments, OpenVINO model.yml task types, Qualcomm
+// AI Hub use cases, Azure ML spec files) and are not normalised. Before a
+// label is used for training it is normalised (lower-cased, trimmed, spaces
+// and underscores turned into hyphens) and then mapped onto a Hub pipeline
+// tag:
+//
+//  1. a rule for the label and the card's source repository, if any;
+//  2. else a rule for the label from any source;
+//  3. else the label itself when it is a Hub pipeline tag;
+//  4. else nothing: the card is left out of training and evaluation.
+//
+// The rules (source "" matches every source; tag "" leaves the card out):
+//
+//	label                          source                          tag
+//	conversational                                                 text-generation
+//	chat-completion                                                text-generation
+//	text-prediction                                                text-generation
+//	text-embedding                                                 feature-extraction
+//	text-question-answering                                        question-answering
+//	text-translation                                               translation
+//	machine-translation                                            translation
+//	text-summarization                                             summarization
+//	named-entity-recognition                                       token-classification
+//	classification                 openvinotoolkit/open_model_zoo  image-classification
+//	classification                 tensorflow/tfhub.dev            image-classification
+//	detection                      openvinotoolkit/open_model_zoo  object-detection
+//	detection                      tensorflow/tfhub.dev            object-detection
+//	image-classifier                                               image-classification
+//	image-classification-logits                                    image-classification
+//	image-object-detection                                         object-detection
+//	image-feature-vector                                           image-feature-extraction
+//	face-recognition                                               image-feature-extraction
+//	place-recognition                                              image-feature-extraction
+//	embeddings                     Azure/azureml-assets            image-feature-extraction
+//	image-pose-detection                                           keypoint-detection
+//	pose-estimation                                                keypoint-detection
+//	human-pose-estimation                                          keypoint-detection
+//	image-depth-estimation                                         depth-estimation
+//	monocular-depth-estimation                                     depth-estimation
+//	semantic-segmentation                                          image-segmentation
+//	instance-segmentation                                          image-segmentation
+//	background-matting                                             image-segmentation
+//	salient-object-detection                                       image-segmentation
+//	action-recognition                                             video-classification
+//	optical-character-recognition                                  image-to-text
+//	super-resolution                                               image-to-image
+//	image-processing                                               image-to-image
+//	image-inpainting                                               image-to-image
+//	image-editing                                                  image-to-image
+//	colorization                                                   image-to-image
+//	style-transfer                                                 image-to-image
+//	image-translation                                              image-to-image
+//	image-generator                                                unconditional-image-generation
+//	image-generation               quic/ai-hub-models              text-to-image
+//	video-generation               quic/ai-hub-models              image-to-video
+//	audio-stt                                                      automatic-speech-recognition
+//	speech-recognition                                             automatic-speech-recognition
+//	audio-command-detection                                        audio-classification
+//	sound-classification                                           audio-classification
+//	noise-suppression                                              audio-to-audio
+//	audio-enhancement                                              audio-to-audio
+//	audio-generation                                               text-to-audio
+//	time-series                                                    time-series-forecasting
+//	classification, detection, embeddings (other sources)          (left out: ambiguous)
+//	image-generation, video-generation (other sources)             (left out: ambiguous)
+//	text-preprocessing                                             (left out: tokenizers)
+//	text-language-model                                            (left out: no single task)
+//	image-rnn-agent                                                (left out: no single task)
+//	video-feature-extraction, video-text, video-audio-text         (left out: no Hub task)
+//	object-attributes, head-pose-estimation, gaze-estimation       (left out: no single task)
+//	multi-object-tracking, video-object-tracking                   (left out: no Hub task)
+//	driver-assistance, simulation                                  (left out: no single task)
+//	multimodal-classification, materials-design                    (left out: no Hub task)
+//	protein-design, environmental-forecasting                      (left out: no Hub task)
+//	vision, audio, nlp, vision,generative, forecasting             (left out: domains)
+//	other                                                          (left out: no task)
+//
+// LabelMapping returns the rules of this table; LabelMappingMarkdown
+// renders them for the README.
 func NormalizeTaskLabel(label, source string) (tag string, ok bool) {
 	key := NormalizeLabelText(label)
 	if key == "" {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -185,5 +186,41 @@ func TestReadCorpusIndex(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLabelMappingDocumented checks that the table in labels.go's comment
+// names every rule, so that the comment and the code do not drift apart.
+func TestLabelMappingDocumented(t *testing.T) {
+	src, err := os.ReadFile("labels.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	start := strings.Index(text, "// The rules (")
+	end := strings.Index(text, "func NormalizeTaskLabel")
+	if start < 0 || end < start {
+		t.Fatal("labels.go lacks its rule table comment")
+	}
+	var lines []string
+	for _, l := range strings.Split(text[start:end], "\n") {
+		lines = append(lines, strings.Join(strings.Fields(strings.TrimPrefix(l, "//")), " "))
+	}
+	for _, r := range labelRules {
+		found := false
+		for _, l := range lines {
+			if !strings.Contains(l, r.Label) {
+				continue
+			}
+			if r.Tag == "" && strings.Contains(l, "(left out") ||
+				r.Tag != "" && strings.HasPrefix(l, r.Label+" ") && strings.HasSuffix(l, " "+r.Tag) &&
+					(r.Source == "" || strings.Contains(l, r.Source)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("the comment table of labels.go does not document the rule %q (source %q) → %q", r.Label, r.Source, r.Tag)
+		}
 	}
 }

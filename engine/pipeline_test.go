@@ -285,3 +285,24 @@ func TestAuditStopsOnEmitErrorAndCancel(t *testing.T) {
 		t.Errorf("%d goroutines left, %d before", g, before)
 	}
 }
+
+func TestPredictedFamily(t *testing.T) {
+	p := func(task string, fam card.FamilyID, prob float64) TaskPrediction {
+		return TaskPrediction{Task: task, Family: fam, Probability: prob}
+	}
+	tests := []struct {
+		name  string
+		preds []TaskPrediction
+		want  card.FamilyID
+	}{
+		{"none", nil, card.FamilyGeneric},
+		{"top task wins alone", []TaskPrediction{p("text-generation", card.FamilyLLM, 0.6), p("fill-mask", card.FamilyNLP, 0.3), p("translation", card.FamilySeq2Seq, 0.1)}, card.FamilyLLM},
+		{"spread family outweighs", []TaskPrediction{p("text-generation", card.FamilyLLM, 0.4), p("fill-mask", card.FamilyNLP, 0.35), p("text-classification", card.FamilyNLP, 0.25)}, card.FamilyNLP},
+		{"tie goes to the more probable task", []TaskPrediction{p("image-classification", card.FamilyVision, 0.5), p("fill-mask", card.FamilyNLP, 0.25), p("text-classification", card.FamilyNLP, 0.25)}, card.FamilyVision},
+	}
+	for _, tt := range tests {
+		if got := predictedFamily(tt.preds); got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}

@@ -116,6 +116,7 @@ Exit codes: 0 success, 1 invalid input or failed work, 2 wrong command line.`),
 			validateCommand(io),
 			auditCommand(io),
 			initCommand(io),
+			trainCommand(io),
 		},
 		HideHelpCommand: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {

@@ -5,44 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/terragonlabs/modelcard-generator/card"
+	"github.com/terragonlabs/modelcard-generator/evalimport"
 	"github.com/terragonlabs/modelcard-generator/internal/atomicfile"
 )
-
-// outputFormat is one output format of generate.
-type outputFormat struct {
-	name string
-	ext  string
-	// render writes a card in the format.
-	render func(*card.Card) ([]byte, error)
-}
-
-// outputFormats are the formats generate can write.
-var outputFormats = []outputFormat{
-	{name: "hf", ext: ".md", render: card.RenderHF},
-}
-
-func formatNames() []string {
-	names := make([]string, len(outputFormats))
-	for i, f := range outputFormats {
-		names[i] = f.name
-	}
-	return names
-}
-
-func lookupFormat(name string) (outputFormat, bool) {
-	for _, f := range outputFormats {
-		if f.name == name {
-			return f, true
-		}
-	}
-	return outputFormat{}, false
-}
 
 func generateCommand(io stdio) *cli.Command {
 	return &cli.Command{
@@ -65,16 +37,37 @@ Each card goes to OUT/NAME.md, NAME being the spec's file name without its
 extension (for NDJSON input: the model id, or line-N). Files are written
 atomically; an existing file is left alone unless --force is given.
 
+--eval FILE adds evaluation results to every card before it is written:
+results with the same task, dataset, config, split, revision and metric as
+one of the spec's replace it, others are added, and the card's model-index
+holds them all. FILE is an lm-evaluation-harness results JSON (or a folder
+of them), a CSV with the header task,dataset,split,metric,value[,lower,upper],
+a Hub README or model-index YAML/JSON, a .eval_results folder, an MLflow run
+folder or W&B run files; repeat --eval to combine several (later files win).
+Hyperparameters and training facts they hold (precision regime, hardware,
+framework) fill the spec's empty fields. What an import leaves out is
+printed as a warning.
+
+--format writes each card in several formats at once (--format hf,mct,html
+or --format hf --format mct); each format has its own file name:
+` + formatHelp() + `
+
 Examples:
    modelcard generate --out cards/ spec.yaml
    modelcard generate --out cards/ specs/            # every spec in a folder
    modelcard generate --out - spec.yaml              # the card on stdout
+   modelcard generate --format hf,mct,annex-iv --out cards/ spec.yaml
+   modelcard generate --eval results.json --eval extra.csv --out cards/ spec.yaml
    echo '{"model_name": "test", "metrics": {"accuracy": 0.95}}' | modelcard generate --out - -
+
+Exit codes: 0 every card written; 1 a spec, an --eval file or a card failed
+(the others are still written); 2 wrong command line.
 
 The spec format: run ` + "`modelcard init --family llm`" + ` for a commented example.`),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "folder to write the cards into, or - for stdout (one card)"},
-			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Value: cli.NewStringSlice("hf"), Usage: "output format: " + strings.Join(formatNames(), ", ")},
+			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Value: cli.NewStringSlice("hf"), Usage: "output formats, comma-separated or repeated: " + strings.Join(formatNames(), ", ")},
+			&cli.StringSliceFlag{Name: "eval", Usage: "add the evaluation results of `FILE` (lm-evaluation-harness JSON, CSV, model-index, MLflow or W&B run) to every card; repeatable"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
 			&cli.Int64Flag{Name: "max-bytes", Value: 8 << 20, Usage: "largest spec file accepted, in bytes"},
 			&cli.StringFlag{Name: "report", Usage: "write each card's template choice and per-standard scores and gaps to `FILE` (JSON Lines, - for stdout)"},
@@ -95,15 +88,13 @@ func runGenerate(c *cli.Context, io stdio) error {
 	if c.NArg() == 0 {
 		return usagef("generate needs at least one spec file, folder, or - for stdin")
 	}
-	var formats []outputFormat
-	for _, name := range c.StringSlice("format") {
-		for _, n := range strings.Split(name, ",") {
-			f, ok := lookupFormat(strings.TrimSpace(n))
-			if !ok {
-				return usagef("--format %q: the formats are %s", n, strings.Join(formatNames(), ", "))
-			}
-			formats = append(formats, f)
-		}
+	formats, err := parseFormatList("--format", c.StringSlice("format"))
+	if err != nil {
+		return err
+	}
+	evals, err := importEvals(io, c.StringSlice("eval"))
+	if err != nil {
+		return err
 	}
 	inputs, err := expandInputs(c.Args().Slice(), []string{".yaml", ".yml", ".json"})
 	if err != nil {
@@ -142,6 +133,18 @@ func runGenerate(c *cli.Context, io stdio) error {
 		}
 		stem := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
 		cards = append(cards, generated{source: in, stem: stem, card: cd})
+	}
+	if evals != nil {
+		kept := cards[:0]
+		for _, g := range cards {
+			if err := evals.ApplyTo(&g.card.Content); err != nil {
+				fmt.Fprintf(io.err, "%s: error: add the --eval results: %v\n", g.source, err)
+				failed++
+				continue
+			}
+			kept = append(kept, g)
+		}
+		cards = kept
 	}
 	if toStdout && len(cards)*len(formats) > 1 {
 		return usagef("--out - writes one card, but %d cards in %d formats were asked for; give a folder", len(cards), len(formats))
@@ -210,6 +213,32 @@ func runGenerate(c *cli.Context, io stdio) error {
 		return failedError{summary: fmt.Sprintf("%d specs or cards failed; see the messages above", failed)}
 	}
 	return nil
+}
+
+// importEvals imports the --eval files, printing their warnings; nil when
+// there are none. A file that does not exist is a usage error.
+func importEvals(io stdio, paths []string) (*evalimport.Imported, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return nil, usagef("--eval %s: %v", p, err)
+		}
+	}
+	im, err := evalimport.ImportAll(paths...)
+	if err != nil {
+		var ie *evalimport.Error
+		if errors.As(err, &ie) {
+			fmt.Fprintln(io.err, ie.Problem().String())
+			return nil, failedError{summary: "the --eval results could not be read; see the message above"}
+		}
+		return nil, failedError{summary: fmt.Sprintf("--eval: %v", err)}
+	}
+	for _, w := range im.Warnings {
+		fmt.Fprintln(io.err, w.String())
+	}
+	return im, nil
 }
 
 // readSpecStream reads NDJSON specs from stdin, one per line.

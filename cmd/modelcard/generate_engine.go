@@ -51,8 +51,8 @@ func chooseFamilies(ctx context.Context, eng *engine.Engine, cards []generated) 
 		if len(d.Predicted) == 0 {
 			continue
 		}
-		cards[i].card.Family = d.Predicted[0].Family
-		reports[i].Family = d.Predicted[0].Family
+		cards[i].card.Family = d.Family
+		reports[i].Family = d.Family
 		reports[i].FamilySource = "predicted"
 		// Re-score the card as it will be written, with its family's
 		// sections.

@@ -54,8 +54,8 @@ Examples:
    modelcard train --corpus ../shared/corpus --out engine/default_model.bin --seed 1
    modelcard --log-level info train --corpus corpus/ --out model.bin --report eval.md`),
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "corpus", Usage: "corpus folder holding index.tsv and the cards it lists", Required: true},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "model file to write", Required: true},
+			&cli.StringFlag{Name: "corpus", Usage: "corpus folder holding index.tsv and the cards it lists (required)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "model file to write (required)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the example shuffling; the same seed gives the same model"},
 			&cli.IntFlag{Name: "hash-bits", Value: engine.DefaultHashBits, Usage: "log2 of the number of hashed text features (8..24)"},
 			&cli.IntFlag{Name: "epochs", Value: engine.DefaultTrainOptions(engine.DefaultFeatureSpace()).Epochs, Usage: "passes over the training cards"},
@@ -70,6 +70,9 @@ Examples:
 func runTrain(c *cli.Context, io stdio) error {
 	if c.NArg() > 0 {
 		return usagef("train takes no arguments, got %q; give the corpus with --corpus", c.Args().First())
+	}
+	if c.String("corpus") == "" || c.String("out") == "" {
+		return usagef("train needs --corpus DIR (a folder with index.tsv) and --out FILE (the model to write)")
 	}
 	space := engine.FeatureSpace{HashBits: c.Int("hash-bits")}
 	if err := space.Check(); err != nil {

@@ -1,0 +1,630 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+	"github.com/terragonlabs/modelcard-generator/evalimport"
+	"github.com/terragonlabs/modelcard-generator/internal/atomicfile"
+)
+
+// The default thresholds of drift (see thresholdFor).
+const (
+	// defaultRelative is the relative threshold, in percent, of
+	// lower-is-better metrics and of values outside [0, 100].
+	defaultRelative = 5.0
+	// defaultAbsFraction is the absolute threshold of values in [0, 1].
+	defaultAbsFraction = 0.01
+	// defaultAbsPercent is the absolute threshold of values in [0, 100]
+	// when one of them is above 1 (a percentage scale).
+	defaultAbsPercent = 1.0
+)
+
+// The statuses of a compared metric.
+const (
+	statusOK      = "ok"
+	statusDrift   = "drift"
+	statusNew     = "new"
+	statusMissing = "missing"
+)
+
+func driftCommand(io stdio) *cli.Command {
+	return &cli.Command{
+		Name:      "drift",
+		Usage:     "compare a card's reported results with new evaluation results; exit 1 when a metric moved past its threshold",
+		ArgsUsage: "CARD --against EVAL... (a Hub README.md, or a spec)",
+		Description: strings.TrimSpace(`
+Compares the evaluation results a card reports (a README's model-index, a
+spec's eval_results, or those of a Model Card Toolkit or JSON card) with
+new results: an lm-evaluation-harness results JSON, a CSV with the header
+task,dataset,split,metric,value, a Hub model-index, an MLflow run or W&B
+run files (see generate --help). Repeat --against to combine several files;
+later files win.
+
+Results are matched on task, dataset, config, split, revision, metric and
+metric config, exactly as written. Each matched metric is compared with its
+threshold; a change larger than the threshold, up or down, is a drift:
+
+   lower-is-better metrics (loss, error, perplexity, wer, cer, mae, mse,
+   rmse, fid, bits per byte, ...): 5% of the old value (relative)
+   values in [0, 1] (accuracy, f1, ...): 0.01 absolute (one point)
+   values in [0, 100] with one above 1 (a percentage scale): 1.0 absolute
+   anything else (negative or above 100): 5% relative
+
+A value written as text ("20.5 ± 0.3", "85%") is compared by its leading
+number; text without one is compared as text.
+
+--threshold METRIC=VALUE sets a metric's threshold: a plain number is
+absolute, a number with % is relative to the old value; METRIC is the
+metric type as the results write it (case does not matter), or * for every
+metric without its own threshold. Repeat it for several metrics.
+
+The table lists every metric: ok, DRIFT, new (in the new results only) or
+missing (in the card only). New and missing metrics do not fail the run.
+
+--update writes the new results into the card's model-index (results with
+the same key replaced, new ones added, missing ones kept) and leaves the
+rest of the file as it is: only the YAML block is rewritten, the Markdown
+body stays byte for byte. It works on README cards; the run then exits 0
+once the card is written, whatever drifted. It refuses a card whose
+model-index cannot be read or holds several models, whose results would be
+lost or folded together: --force replaces it.
+
+Examples:
+   modelcard drift README.md --against results.json
+   modelcard drift README.md --against results.json --threshold acc=0.005 --threshold loss=3%
+   modelcard drift spec.yaml --against eval.csv --json | jq '.results[] | select(.status == "drift")'
+   modelcard drift README.md --against results.json --update
+
+Exit codes: 0 no metric drifted (or --update wrote the card); 1 a metric
+drifted past its threshold, or an input could not be read; 2 wrong command
+line (no card, no --against, bad --threshold).`),
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "against", Aliases: []string{"a"}, Usage: "new evaluation results: `EVAL` file or folder (repeatable)"},
+			&cli.StringSliceFlag{Name: "threshold", Usage: "`METRIC=VALUE`: absolute (0.005) or relative (3%) threshold of a metric, * for all; repeatable"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON document instead of the table"},
+			&cli.BoolFlag{Name: "update", Usage: "write the new results into the card's model-index"},
+			&cli.BoolFlag{Name: "force", Usage: "with --update, replace a model-index that cannot be read or holds several models"},
+			&cli.Int64Flag{Name: "max-bytes", Value: card.DefaultMaxCardBytes, Usage: "largest card read, in bytes"},
+		},
+		Action: func(c *cli.Context) error { return runDrift(c, io) },
+	}
+}
+
+// threshold is how far a metric may move before it drifts.
+type threshold struct {
+	// Relative is true when Value is a percentage of the old value.
+	Relative bool `json:"relative"`
+	// Value is the absolute change, or the percentage, allowed.
+	Value float64 `json:"value"`
+	// Source says where it comes from: "flag", "flag *" or "default".
+	Source string `json:"source"`
+}
+
+// String writes the threshold as the table shows it: ±0.01 or ±5%.
+func (t threshold) String() string {
+	v := strconv.FormatFloat(t.Value, 'f', -1, 64)
+	if t.Relative {
+		return "±" + v + "%"
+	}
+	return "±" + v
+}
+
+// parseThresholds reads the --threshold flags: metric (lower-cased) to
+// threshold, "*" for the default.
+func parseThresholds(values []string) (map[string]threshold, error) {
+	out := map[string]threshold{}
+	for _, v := range values {
+		name, val, ok := strings.Cut(v, "=")
+		name = strings.ToLower(strings.TrimSpace(name))
+		val = strings.TrimSpace(val)
+		if !ok || name == "" || val == "" {
+			return nil, usagef("--threshold %q: write METRIC=VALUE, such as accuracy=0.005 (absolute) or loss=3%% (relative)", v)
+		}
+		t := threshold{Source: "flag"}
+		if name == "*" {
+			t.Source = "flag *"
+		}
+		if num, isRel := strings.CutSuffix(val, "%"); isRel {
+			t.Relative = true
+			val = strings.TrimSpace(num)
+		}
+		f, err := strconv.ParseFloat(val, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+			return nil, usagef("--threshold %q: %q is not a number of 0 or more; write accuracy=0.005 (absolute) or loss=3%% (relative)", v, val)
+		}
+		t.Value = f
+		if prev, dup := out[name]; dup {
+			return nil, usagef("--threshold %s is given twice (%s and %s); give it once", name, prev, t)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// lowerIsBetter are words that mark a metric whose lower values are better.
+// Read-only.
+var lowerIsBetter = map[string]bool{
+	"loss": true, "error": true, "err": true, "errors": true, "perplexity": true, "ppl": true,
+	"wer": true, "cer": true, "mer": true, "wil": true, "ter": true, "mae": true, "mse": true,
+	"rmse": true, "mape": true, "smape": true, "fid": true, "kid": true, "bpb": true, "bpc": true,
+	"bits": true, "nll": true, "latency": true, "eer": true, "far": true, "frr": true,
+}
+
+// metricWords splits a metric name into lower-case words.
+var metricWords = regexp.MustCompile(`[a-z]+`)
+
+// isLowerBetter reports a metric whose lower values are better, from the
+// words of its type and name ("eval_loss", "word_perplexity", "WER").
+func isLowerBetter(r card.EvalResult) bool {
+	for _, s := range []string{r.MetricType, r.MetricName} {
+		for _, w := range metricWords.FindAllString(strings.ToLower(s), -1) {
+			if lowerIsBetter[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// thresholdFor picks a result's threshold: its metric's flag, the *
+// flag, or the default for the metric and its values.
+func thresholdFor(r card.EvalResult, old, new float64, flags map[string]threshold) threshold {
+	if t, ok := flags[strings.ToLower(r.MetricType)]; ok {
+		return t
+	}
+	if t, ok := flags["*"]; ok {
+		return t
+	}
+	rel := threshold{Relative: true, Value: defaultRelative, Source: "default"}
+	switch {
+	case isLowerBetter(r):
+		return rel
+	case old >= 0 && new >= 0 && old <= 1 && new <= 1:
+		return threshold{Value: defaultAbsFraction, Source: "default"}
+	case old >= 0 && new >= 0 && old <= 100 && new <= 100:
+		return threshold{Value: defaultAbsPercent, Source: "default"}
+	}
+	return rel
+}
+
+// leadingNumber matches the number a text value starts with.
+var leadingNumber = regexp.MustCompile(`^\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`)
+
+// numericValue reads a metric value as a number: a number, or text that
+// starts with one ("20.5 ± 0.3", "85%").
+func numericValue(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, !math.IsNaN(x)
+	case float32:
+		return float64(x), !math.IsNaN(float64(x))
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case string:
+		m := leadingNumber.FindString(x)
+		if m == "" {
+			return 0, false
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(m), 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// valueText writes a metric value as the card would.
+func valueText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+// decimals is the number of decimals a value is written with, at most 8.
+func decimals(f float64) int {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	_, frac, ok := strings.Cut(s, ".")
+	if !ok {
+		return 0
+	}
+	return min(len(frac), 8)
+}
+
+// driftRow is one compared metric.
+type driftRow struct {
+	Status        string  `json:"status"`
+	Task          string  `json:"task,omitempty"`
+	Dataset       string  `json:"dataset,omitempty"`
+	DatasetConfig string  `json:"dataset_config,omitempty"`
+	Split         string  `json:"split,omitempty"`
+	Revision      string  `json:"revision,omitempty"`
+	Metric        string  `json:"metric"`
+	MetricConfig  string  `json:"metric_config,omitempty"`
+	Old           any     `json:"old,omitempty"`
+	New           any     `json:"new,omitempty"`
+	Change        float64 `json:"change,omitempty"`
+	// RelativeChange is the change in percent of the old value; absent
+	// when the old value is 0.
+	RelativeChange *float64 `json:"relative_change,omitempty"`
+	// Threshold is absent for new and missing metrics.
+	Threshold *threshold `json:"threshold,omitempty"`
+	// LowerIsBetter tells which way is better, so that a drift can be read
+	// as an improvement or a regression.
+	LowerIsBetter bool `json:"lower_is_better"`
+	// Comparable is false when a value has no number to compare; the
+	// values are then compared as text.
+	Comparable bool `json:"comparable"`
+
+	changeText string
+}
+
+// driftReport is the --json output.
+type driftReport struct {
+	Card    string         `json:"card"`
+	Against []string       `json:"against"`
+	Drifted bool           `json:"drifted"`
+	Counts  map[string]int `json:"counts"`
+	Results []driftRow     `json:"results"`
+	Updated bool           `json:"updated"`
+}
+
+// compareResults compares a card's results with new ones, in the card's
+// order, then the new results the card lacks in their order.
+func compareResults(old, new []card.EvalResult, flags map[string]threshold) []driftRow {
+	newAt := map[evalimport.ResultKey]int{}
+	for i, r := range new {
+		newAt[evalimport.KeyOf(r)] = i
+	}
+	seen := map[evalimport.ResultKey]bool{}
+	var rows []driftRow
+	for _, o := range old {
+		k := evalimport.KeyOf(o)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		row := rowFor(o)
+		row.Old = o.MetricValue
+		i, ok := newAt[k]
+		if !ok {
+			row.Status = statusMissing
+			rows = append(rows, row)
+			continue
+		}
+		n := new[i]
+		row.New = n.MetricValue
+		ov, ok1 := numericValue(o.MetricValue)
+		nv, ok2 := numericValue(n.MetricValue)
+		row.Comparable = ok1 && ok2
+		if !row.Comparable {
+			row.Status = statusOK
+			if valueText(o.MetricValue) != valueText(n.MetricValue) {
+				row.Status = statusDrift
+				row.changeText = "changed"
+			}
+			rows = append(rows, row)
+			continue
+		}
+		t := thresholdFor(o, ov, nv, flags)
+		row.Threshold = &t
+		diff := nv - ov
+		row.Change = roundTo(diff, max(decimals(ov), decimals(nv)))
+		var rel float64
+		if ov != 0 {
+			rel = diff / math.Abs(ov) * 100
+			r := roundTo(rel, 2)
+			row.RelativeChange = &r
+		}
+		row.Status = statusOK
+		if exceeds(diff, ov, t) {
+			row.Status = statusDrift
+		}
+		rows = append(rows, row)
+	}
+	for _, n := range new {
+		k := evalimport.KeyOf(n)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		row := rowFor(n)
+		row.New = n.MetricValue
+		row.Status = statusNew
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// exceeds reports a change past its threshold. A change equal to the
+// threshold, up to rounding of the decimal values, is within it.
+func exceeds(diff, old float64, t threshold) bool {
+	d := math.Abs(diff)
+	limit := t.Value
+	if t.Relative {
+		if old == 0 {
+			return d != 0
+		}
+		limit = math.Abs(old) * t.Value / 100
+	}
+	return d > limit*(1+1e-9)+1e-12
+}
+
+// roundTo rounds to n decimals.
+func roundTo(f float64, n int) float64 {
+	p := math.Pow(10, float64(n))
+	return math.Round(f*p) / p
+}
+
+// rowFor starts a row with a result's identity.
+func rowFor(r card.EvalResult) driftRow {
+	return driftRow{Task: r.TaskType, Dataset: r.DatasetType, DatasetConfig: r.DatasetConfig,
+		Split: r.DatasetSplit, Revision: r.DatasetRevision, Metric: r.MetricType,
+		MetricConfig: r.MetricConfig, LowerIsBetter: isLowerBetter(r)}
+}
+
+// driftCard is the card drift reads.
+type driftCard struct {
+	format  inputFormat
+	card    *card.Card
+	results []card.EvalResult
+	// miErr is why the model-index of a README cannot be read; entries is
+	// its number of entries.
+	miErr   error
+	entries int
+	name    string
+}
+
+// readDriftCard reads a card and its reported results.
+func readDriftCard(io stdio, path string, maxBytes int64) (*driftCard, error) {
+	if path == "-" {
+		return nil, usagef("drift reads the card from a file, not standard input (--update writes it back)")
+	}
+	data, err := readInput(io, path, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	dc := &driftCard{format: detectInput(path, data)}
+	dc.card, err = dc.format.parse(data, path)
+	if err != nil {
+		printParseError(io, path, err)
+		return nil, failedError{summary: fmt.Sprintf("%s could not be read as %s", path, dc.format.desc)}
+	}
+	if dc.format.name != "hf" {
+		dc.results = dc.card.Content.EvalResults
+		dc.name = dc.card.Content.ModelID
+		return dc, nil
+	}
+	dc.name = dc.card.Content.ModelID
+	v, ok := dc.card.Meta.Value("model-index")
+	if !ok || v == nil {
+		return dc, nil
+	}
+	if list, isList := v.([]any); isList {
+		dc.entries = len(list)
+	}
+	name, results, err := card.ModelIndexToEvalResults(v)
+	if err != nil {
+		dc.miErr = err
+		return dc, nil
+	}
+	dc.results = results
+	if name != "" {
+		dc.name = name
+	}
+	return dc, nil
+}
+
+func runDrift(c *cli.Context, io stdio) error {
+	if c.NArg() != 1 {
+		return usagef("drift compares one card: give its file, got %d arguments", c.NArg())
+	}
+	against := c.StringSlice("against")
+	if len(against) == 0 {
+		return usagef("drift needs --against EVAL: the new evaluation results (lm-evaluation-harness JSON, CSV, model-index, MLflow or W&B run)")
+	}
+	flags, err := parseThresholds(c.StringSlice("threshold"))
+	if err != nil {
+		return err
+	}
+	for _, p := range against {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return usagef("--against %s: no such file or folder", p)
+		}
+	}
+	path := c.Args().First()
+	dc, err := readDriftCard(io, path, c.Int64("max-bytes"))
+	if err != nil {
+		return err
+	}
+	update := c.Bool("update")
+	if update && dc.format.name != "hf" {
+		return usagef("--update rewrites Hugging Face README cards; %s is %s: put the new results in it by hand, or run generate --eval", path, dc.format.desc)
+	}
+	if dc.miErr != nil && !(update && c.Bool("force")) {
+		hint := "fix it (`modelcard validate " + path + "` shows where)"
+		if update {
+			hint += ", or give --force to replace it with the new results"
+		}
+		return failedError{summary: fmt.Sprintf("%s: the model-index cannot be read: %v; %s", path, dc.miErr, hint)}
+	}
+	if update && dc.entries > 1 && !c.Bool("force") {
+		return failedError{summary: fmt.Sprintf("%s: the model-index holds %d models; --update writes one entry with all results under the name %q: give --force to do so", path, dc.entries, dc.name)}
+	}
+
+	im, err := evalimport.ImportAll(against...)
+	if err != nil {
+		var ie *evalimport.Error
+		if errors.As(err, &ie) {
+			fmt.Fprintln(io.err, ie.Problem().String())
+			return failedError{summary: "the --against results could not be read; see the message above"}
+		}
+		return failedError{summary: fmt.Sprintf("--against: %v", err)}
+	}
+	for _, w := range im.Warnings {
+		fmt.Fprintln(io.err, w.String())
+	}
+	if len(im.Results) == 0 {
+		return failedError{summary: fmt.Sprintf("--against %s holds no evaluation results to compare", strings.Join(against, ", "))}
+	}
+	for name := range flags {
+		if name != "*" && !usesMetric(name, dc.results, im.Results) {
+			fmt.Fprintf(io.err, "warning: --threshold %s: no result has the metric %q (check its spelling against the table)\n", name, name)
+		}
+	}
+
+	rows := compareResults(dc.results, im.Results, flags)
+	report := driftReport{Card: path, Against: against, Counts: map[string]int{}, Results: rows}
+	for _, r := range rows {
+		report.Counts[r.Status]++
+		if r.Status == statusDrift {
+			report.Drifted = true
+		}
+	}
+	if update {
+		if err := updateCard(path, dc, im.Results); err != nil {
+			return err
+		}
+		report.Updated = true
+	}
+	if c.Bool("json") {
+		enc := json.NewEncoder(io.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return fmt.Errorf("write JSON: %w", err)
+		}
+	} else {
+		if err := writeDriftTable(io, rows); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.err, "%d metrics: %d ok, %d drifted, %d new, %d missing\n", len(rows),
+			report.Counts[statusOK], report.Counts[statusDrift], report.Counts[statusNew], report.Counts[statusMissing])
+		if update {
+			fmt.Fprintf(io.err, "updated the model-index of %s\n", path)
+		}
+	}
+	if report.Drifted && !update {
+		return failedError{summary: fmt.Sprintf("%d metrics drifted past their thresholds", report.Counts[statusDrift])}
+	}
+	return nil
+}
+
+// usesMetric reports whether a result has the metric type (case-insensitive).
+func usesMetric(name string, lists ...[]card.EvalResult) bool {
+	for _, l := range lists {
+		for _, r := range l {
+			if strings.EqualFold(r.MetricType, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writeDriftTable prints the rows as an aligned table.
+func writeDriftTable(io stdio, rows []driftRow) error {
+	tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "METRIC\tDATASET\tSPLIT\tOLD\tNEW\tCHANGE\tTHRESHOLD\tSTATUS")
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	for _, r := range rows {
+		metric := r.Metric
+		if r.MetricConfig != "" {
+			metric += " (" + r.MetricConfig + ")"
+		}
+		dataset := r.Dataset
+		if r.DatasetConfig != "" {
+			dataset += " (" + r.DatasetConfig + ")"
+		}
+		change := r.changeText
+		if r.Comparable {
+			change = strconv.FormatFloat(r.Change, 'f', -1, 64)
+			if r.Change >= 0 {
+				change = "+" + change
+			}
+			if r.RelativeChange != nil {
+				change += fmt.Sprintf(" (%+.2f%%)", *r.RelativeChange)
+			}
+		}
+		th := ""
+		if r.Threshold != nil {
+			th = r.Threshold.String()
+		}
+		status := r.Status
+		if status == statusDrift {
+			status = "DRIFT"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", dash(metric), dash(dataset), dash(r.Split),
+			dash(valueText(r.Old)), dash(valueText(r.New)), dash(change), dash(th), status)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write the table: %w", err)
+	}
+	return nil
+}
+
+// updateCard merges the new results into a README's model-index and
+// writes the file back atomically. Only the YAML block changes.
+func updateCard(path string, dc *driftCard, results []card.EvalResult) error {
+	base := dc.results
+	if dc.miErr != nil {
+		base = nil // --force: the unreadable model-index is replaced
+	}
+	merged, err := evalimport.Merge(base, results)
+	if err != nil {
+		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
+	}
+	name := dc.name
+	if name == "" {
+		return failedError{summary: fmt.Sprintf("%s: --update: the card names no model (no model-index name and no model_name in its metadata); add model_name: ORG/NAME to its YAML block", path)}
+	}
+	entries, err := card.EvalResultsToModelIndex(name, merged)
+	if err != nil {
+		return failedError{summary: fmt.Sprintf("%s: --update: the results cannot form a model-index: %v (complete the results in the --against files)", path, err)}
+	}
+	if err := dc.card.Meta.Set("model-index", entries); err != nil {
+		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
+	}
+	out, err := card.RenderHF(dc.card)
+	if err != nil {
+		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
+	}
+	perm := fs.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		perm = st.Mode().Perm()
+	}
+	if err := atomicfile.Write(path, out, perm, true); err != nil {
+		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
+	}
+	return nil
+}
