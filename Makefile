@@ -13,6 +13,9 @@ FUZZ_TARGETS := \
 	./card:FuzzHFMarkdownBlock \
 	./card:FuzzFastYAML \
 	./card:FuzzModelIndexClean \
+	./card:FuzzParseMCT \
+	./card:FuzzParseCardJSON \
+	./card:FuzzHTMLSafe \
 	./engine:FuzzLoadTaskModel \
 	./evalimport:FuzzCSV \
 	./evalimport:FuzzLMEval

@@ -400,7 +400,13 @@ func (a *annexWriter) results() string {
 		b = append(b, "| "...)
 		b = hfAppendNamePair(b, r.DatasetName, r.DatasetType)
 		b = append(b, " | "...)
-		b = hfAppendCell(b, strings.Trim(r.DatasetConfig+" / "+r.DatasetSplit, " /"))
+		var parts []string
+		for _, p := range [...]string{r.DatasetConfig, r.DatasetSplit} {
+			if !hfIsBlank(p) {
+				parts = append(parts, p)
+			}
+		}
+		b = hfAppendCell(b, strings.Join(parts, " / "))
 		b = append(b, " | "...)
 		b = hfAppendNamePair(b, r.MetricName, r.MetricType)
 		b = append(b, " | "...)

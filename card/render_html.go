@@ -142,18 +142,11 @@ func htmlMetaValue(key string, v any) htmlMetaRow {
 		row.Value = "null"
 		return row
 	case []any:
-		parts := make([]string, 0, len(t))
-		for _, e := range t {
-			switch e.(type) {
-			case map[string]any, []any:
-				parts = nil
+		if allScalars(t) {
+			parts := make([]string, len(t))
+			for i, e := range t {
+				parts[i] = htmlScalar(e)
 			}
-			if parts == nil {
-				break
-			}
-			parts = append(parts, htmlScalar(e))
-		}
-		if parts != nil || len(t) == 0 {
 			row.Value = strings.Join(parts, ", ")
 			return row
 		}
@@ -171,6 +164,17 @@ func htmlMetaValue(key string, v any) htmlMetaRow {
 	}
 	row.Block = true
 	return row
+}
+
+// allScalars reports whether a list holds no mapping or list.
+func allScalars(l []any) bool {
+	for _, e := range l {
+		switch e.(type) {
+		case map[string]any, []any:
+			return false
+		}
+	}
+	return true
 }
 
 // htmlScalar writes a scalar value as text.

@@ -429,6 +429,16 @@ func TestHTMLErrors(t *testing.T) {
 	if _, err := RenderHTML(&Card{Family: "nope"}); err == nil {
 		t.Error("unknown family rendered")
 	}
+	page, err := RenderHTML(&Card{})
+	if err != nil {
+		t.Fatalf("empty card: %v", err)
+	}
+	if bad := ftUnsafe(page); len(bad) > 0 {
+		t.Errorf("empty card: %v", bad)
+	}
+	if title, _, _ := ftPageText(t, page); title != "Model Card" {
+		t.Errorf("empty card title = %q", title)
+	}
 }
 
 // FuzzHTMLSafe renders any Markdown as a card's description and checks

@@ -117,40 +117,17 @@ func RenderJSON(c *Card) ([]byte, error) {
 func needsInformation(c *Card) ([]string, error) {
 	if c.source != nil {
 		if c.Body != nil {
-			return scanNeedsInfo(c.Body.Text), nil
+			return FindNeedsInfo(c.Body.Text), nil
 		}
-		return scanNeedsInfo(c.source.body), nil
+		return FindNeedsInfo(c.source.body), nil
 	}
 	md, err := RenderHF(c)
 	if err != nil {
 		return nil, err
 	}
-	return scanNeedsInfo(string(md)), nil
+	return FindNeedsInfo(string(md)), nil
 }
 
-// scanNeedsInfo is FindNeedsInfo without a regular expression: the ids of
-// the lines that start with a marker, in order.
-func scanNeedsInfo(text string) []string {
-	var ids []string
-	for i := 0; ; {
-		j := strings.Index(text[i:], needsInfoLead)
-		if j < 0 {
-			return ids
-		}
-		start := i + j
-		i = start + len(needsInfoLead)
-		if start > 0 && text[start-1] != '\n' {
-			continue
-		}
-		end := i
-		for end < len(text) && isNeedsInfoIDByte(text[end]) {
-			end++
-		}
-		if end > i && end < len(text) && text[end] == '`' {
-			ids = append(ids, text[i:end])
-		}
-	}
-}
 
 // isNeedsInfoIDByte reports whether c may appear in a marker's id.
 func isNeedsInfoIDByte(c byte) bool {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ func driftCommand(io stdio) *cli.Command {
 	return &cli.Command{
 		Name:      "drift",
 		Usage:     "compare a card's reported results with new evaluation results; exit 1 when a metric moved past its threshold",
-		ArgsUsage: "CARD --against EVAL... (a Hub README.md, or a spec)",
+		ArgsUsage: "CARD --against EVAL... (CARD: a README.md, a spec, or a toolkit or JSON card)",
 		Description: strings.TrimSpace(`
 Compares the evaluation results a card reports (a README's model-index, a
 spec's eval_results, or those of a Model Card Toolkit or JSON card) with
@@ -92,7 +93,7 @@ drifted past its threshold, or an input could not be read; 2 wrong command
 line (no card, no --against, bad --threshold).`),
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "against", Aliases: []string{"a"}, Usage: "new evaluation results: `EVAL` file or folder (repeatable)"},
-			&cli.StringSliceFlag{Name: "threshold", Usage: "`METRIC=VALUE`: absolute (0.005) or relative (3%) threshold of a metric, * for all; repeatable"},
+			&cli.StringSliceFlag{Name: "threshold", Usage: "a metric's threshold, `METRIC=VALUE`: absolute (accuracy=0.005) or relative (loss=3%); * for every metric; repeatable"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document instead of the table"},
 			&cli.BoolFlag{Name: "update", Usage: "write the new results into the card's model-index"},
 			&cli.BoolFlag{Name: "force", Usage: "with --update, replace a model-index that cannot be read or holds several models"},
@@ -166,11 +167,19 @@ var lowerIsBetter = map[string]bool{
 var metricWords = regexp.MustCompile(`[a-z]+`)
 
 // isLowerBetter reports a metric whose lower values are better, from the
-// words of its type and name ("eval_loss", "word_perplexity", "WER").
+// words of its type and name ("eval_loss", "word_perplexity", "WER",
+// "valLoss").
 func isLowerBetter(r card.EvalResult) bool {
 	for _, s := range []string{r.MetricType, r.MetricName} {
-		for _, w := range metricWords.FindAllString(strings.ToLower(s), -1) {
+		s = strings.ToLower(s)
+		for _, w := range metricWords.FindAllString(s, -1) {
 			if lowerIsBetter[w] {
+				return true
+			}
+		}
+		// Run-together names: "evalloss", "valperplexity".
+		for _, part := range []string{"loss", "perplexity", "error"} {
+			if strings.Contains(s, part) {
 				return true
 			}
 		}
@@ -259,17 +268,18 @@ func decimals(f float64) int {
 
 // driftRow is one compared metric.
 type driftRow struct {
-	Status        string  `json:"status"`
-	Task          string  `json:"task,omitempty"`
-	Dataset       string  `json:"dataset,omitempty"`
-	DatasetConfig string  `json:"dataset_config,omitempty"`
-	Split         string  `json:"split,omitempty"`
-	Revision      string  `json:"revision,omitempty"`
-	Metric        string  `json:"metric"`
-	MetricConfig  string  `json:"metric_config,omitempty"`
-	Old           any     `json:"old,omitempty"`
-	New           any     `json:"new,omitempty"`
-	Change        float64 `json:"change,omitempty"`
+	Status        string `json:"status"`
+	Task          string `json:"task,omitempty"`
+	Dataset       string `json:"dataset,omitempty"`
+	DatasetConfig string `json:"dataset_config,omitempty"`
+	Split         string `json:"split,omitempty"`
+	Revision      string `json:"revision,omitempty"`
+	Metric        string `json:"metric"`
+	MetricConfig  string `json:"metric_config,omitempty"`
+	Old           any    `json:"old,omitempty"`
+	New           any    `json:"new,omitempty"`
+	// Change is new minus old; absent unless both are numbers.
+	Change *float64 `json:"change,omitempty"`
 	// RelativeChange is the change in percent of the old value; absent
 	// when the old value is 0.
 	RelativeChange *float64 `json:"relative_change,omitempty"`
@@ -335,7 +345,8 @@ func compareResults(old, new []card.EvalResult, flags map[string]threshold) []dr
 		t := thresholdFor(o, ov, nv, flags)
 		row.Threshold = &t
 		diff := nv - ov
-		row.Change = roundTo(diff, max(decimals(ov), decimals(nv)))
+		change := roundTo(diff, max(decimals(ov), decimals(nv)))
+		row.Change = &change
 		var rel float64
 		if ov != 0 {
 			rel = diff / math.Abs(ov) * 100
@@ -435,7 +446,8 @@ func readDriftCard(io stdio, path string, maxBytes int64) (*driftCard, error) {
 		return dc, nil
 	}
 	dc.results = results
-	if name != "" {
+	if dc.name == "" {
+		// The card's id is the first entry's name; the Hub reads the last.
 		dc.name = name
 	}
 	return dc, nil
@@ -499,6 +511,9 @@ func runDrift(c *cli.Context, io stdio) error {
 		}
 	}
 
+	if len(dc.results) == 0 {
+		fmt.Fprintf(io.err, "note: %s reports no evaluation results; every new result is listed as new\n", path)
+	}
 	rows := compareResults(dc.results, im.Results, flags)
 	report := driftReport{Card: path, Against: against, Counts: map[string]int{}, Results: rows}
 	for _, r := range rows {
@@ -530,9 +545,17 @@ func runDrift(c *cli.Context, io stdio) error {
 		}
 	}
 	if report.Drifted && !update {
-		return failedError{summary: fmt.Sprintf("%d metrics drifted past their thresholds", report.Counts[statusDrift])}
+		return failedError{summary: plural(report.Counts[statusDrift], "metric") + " drifted past the threshold"}
 	}
 	return nil
+}
+
+// plural writes a count and a noun, with an s unless the count is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // usesMetric reports whether a result has the metric type (case-insensitive).
@@ -567,9 +590,9 @@ func writeDriftTable(io stdio, rows []driftRow) error {
 			dataset += " (" + r.DatasetConfig + ")"
 		}
 		change := r.changeText
-		if r.Comparable {
-			change = strconv.FormatFloat(r.Change, 'f', -1, 64)
-			if r.Change >= 0 {
+		if r.Change != nil {
+			change = strconv.FormatFloat(*r.Change, 'f', -1, 64)
+			if *r.Change >= 0 {
 				change = "+" + change
 			}
 			if r.RelativeChange != nil {
@@ -600,7 +623,22 @@ func updateCard(path string, dc *driftCard, results []card.EvalResult) error {
 	if dc.miErr != nil {
 		base = nil // --force: the unreadable model-index is replaced
 	}
-	merged, err := evalimport.Merge(base, results)
+	// The values are new; the names the card gives its task, dataset and
+	// metric stay.
+	at := map[evalimport.ResultKey]card.EvalResult{}
+	for _, r := range base {
+		at[evalimport.KeyOf(r)] = r
+	}
+	named := make([]card.EvalResult, len(results))
+	for i, r := range results {
+		if old, ok := at[evalimport.KeyOf(r)]; ok {
+			r.TaskName = cmp.Or(old.TaskName, r.TaskName)
+			r.DatasetName = cmp.Or(old.DatasetName, r.DatasetName)
+			r.MetricName = cmp.Or(old.MetricName, r.MetricName)
+		}
+		named[i] = r
+	}
+	merged, err := evalimport.Merge(base, named)
 	if err != nil {
 		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
 	}

@@ -97,7 +97,7 @@ func parseFormatList(flag string, values []string) ([]outputFormat, error) {
 func formatHelp() string {
 	var b strings.Builder
 	for _, f := range outputFormats {
-		fmt.Fprintf(&b, "   %-9s NAME%-12s %s\n", f.name, f.ext, f.desc)
+		fmt.Fprintf(&b, "   %-9s NAME%-13s %s\n", f.name, f.ext, f.desc)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
