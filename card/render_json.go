@@ -128,7 +128,6 @@ func needsInformation(c *Card) ([]string, error) {
 	return FindNeedsInfo(string(md)), nil
 }
 
-
 // isNeedsInfoIDByte reports whether c may appear in a marker's id.
 func isNeedsInfoIDByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == ':' || c == '-'
