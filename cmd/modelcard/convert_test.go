@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -380,6 +381,9 @@ func sharedFacts(c *card.Card) map[string]string {
 		"citation_bibtex":        words(ct.CitationBibTeX),
 		"citation_apa":           words(ct.CitationAPA),
 		"version":                words(ct.Version),
+		"developed_by":           words(ct.DevelopedBy),
+		"contact":                words(ct.Contact),
+		"architecture":           words(cmp.Or(ct.Architecture, ct.ModelType)),
 	}
 	var lic []string
 	for _, id := range c.Meta.Strings("license") {

@@ -182,9 +182,8 @@ func looksLikeSpecYAML(data []byte) bool {
 //     JSON card when it has "format_version" and "content", a Model Card
 //     Toolkit card when it has "model_details" or "schema_version", and a
 //     spec otherwise;
-//   - other content is a spec when it is a YAML mapping with one of the
-//     keys every spec has (model_id, model_name, ...), and a README
-//     otherwise.
+//   - other content is a spec when it is a YAML mapping holding one of
+//     specKeys (model_id, model_name, ...), and a README otherwise.
 func detectInput(name string, data []byte) inputFormat {
 	pick := func(n string) inputFormat {
 		f, _ := lookupInput(n)

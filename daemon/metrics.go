@@ -1,0 +1,274 @@
+package daemon
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the daemon's Prometheus metrics, in a registry of their own.
+type Metrics struct {
+	// Registry holds every metric below and the Go and process collectors.
+	Registry *prometheus.Registry
+
+	cardsGenerated *prometheus.CounterVec
+	cardsAudited   *prometheus.CounterVec
+	batchSize      prometheus.Histogram
+	batchDuration  *prometheus.HistogramVec
+	cacheHits      prometheus.Counter
+	cacheMisses    prometheus.Counter
+	httpRequests   *prometheus.CounterVec
+	httpDuration   *prometheus.HistogramVec
+}
+
+// MetricsConfig says what the metrics describe.
+type MetricsConfig struct {
+	// Backend and Device label modelcard_backend_info.
+	Backend, Device string
+	// QueueDepth reports the cards waiting for a batch.
+	QueueDepth func() float64
+	// GPU is the source of device statistics; nil reports nvml_up 0.
+	GPU GPUStats
+	// Pool is the device memory pool, if the backend has one.
+	Pool MemoryPoolStats
+}
+
+// NewMetrics builds the metrics and registers them in a new registry.
+func NewMetrics(cfg MetricsConfig) (*Metrics, error) {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		cardsGenerated: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "modelcard_cards_generated_total",
+			Help: "Cards generated, by output format, template family and outcome (ok, invalid, error).",
+		}, []string{"format", "family", "outcome"}),
+		cardsAudited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "modelcard_cards_audited_total",
+			Help: "Cards audited, by outcome (ok, unreadable, error).",
+		}, []string{"outcome"}),
+		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "modelcard_batch_size",
+			Help:    "Cards per engine batch.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 12),
+		}),
+		batchDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "modelcard_batch_duration_seconds",
+			Help:    "Time spent per batch, by stage (decide: the engine call; audit: one audit request).",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}, []string{"stage"}),
+		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "modelcard_cache_hits_total",
+			Help: "Generated-card cache hits.",
+		}),
+		cacheMisses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "modelcard_cache_misses_total",
+			Help: "Generated-card cache misses.",
+		}),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_requests_total",
+			Help: "HTTP requests served, by status code, handler and method.",
+		}, []string{"code", "handler", "method"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "http_request_duration_seconds",
+			Help:    "HTTP request latency, by handler.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"handler"}),
+	}
+	queue := cfg.QueueDepth
+	if queue == nil {
+		queue = func() float64 { return 0 }
+	}
+	info := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "modelcard_backend_info",
+		Help:        "The scoring backend in use (always 1).",
+		ConstLabels: prometheus.Labels{"backend": cfg.Backend, "device": cfg.Device},
+	})
+	info.Set(1)
+	cs := []prometheus.Collector{
+		m.cardsGenerated, m.cardsAudited, m.batchSize, m.batchDuration,
+		m.cacheHits, m.cacheMisses, m.httpRequests, m.httpDuration, info,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "modelcard_queue_depth",
+			Help: "Cards waiting for an engine batch.",
+		}, queue),
+		NewGPUCollector(cfg.GPU),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	}
+	if cfg.Pool != nil {
+		cs = append(cs, NewPoolCollector(cfg.Pool))
+	}
+	for _, c := range cs {
+		if err := m.Registry.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// Handler serves the registry in the Prometheus exposition formats.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// instrument wraps an API handler with the request counter and latency
+// histogram, labelled with the handler's name.
+func (m *Metrics) instrument(name string, h http.Handler) http.Handler {
+	counter := m.httpRequests.MustCurryWith(prometheus.Labels{"handler": name})
+	duration := m.httpDuration.MustCurryWith(prometheus.Labels{"handler": name})
+	return promhttp.InstrumentHandlerDuration(duration, promhttp.InstrumentHandlerCounter(counter, h))
+}
+
+// observeBatch records one engine batch.
+func (m *Metrics) observeBatch(cards int, seconds float64) {
+	m.batchSize.Observe(float64(cards))
+	m.batchDuration.WithLabelValues("decide").Observe(seconds)
+}
+
+// GPUStats is a source of GPU statistics, such as NVML.
+type GPUStats interface {
+	// Devices returns the statistics of every device, or an error when
+	// the source cannot be read (no driver, no library).
+	Devices() ([]DeviceStats, error)
+}
+
+// DeviceStats are one GPU's statistics.
+type DeviceStats struct {
+	// Index is the device's index; UUID and Name identify it.
+	Index      int
+	UUID, Name string
+	// Utilization is the fraction of time the device was busy, in [0,1].
+	Utilization float64
+	// MemoryUsed and MemoryTotal are in bytes.
+	MemoryUsed, MemoryTotal uint64
+	// TemperatureC is the core temperature in degrees Celsius.
+	TemperatureC float64
+	// PowerW is the power draw in watts.
+	PowerW float64
+}
+
+// ErrNoNVML is what NoGPU reports: this build reads no GPU statistics.
+var ErrNoNVML = errors.New("no NVML in this build")
+
+// NoGPU is the GPU statistics source of builds without NVML: it always
+// reports ErrNoNVML, so modelcard_gpu_nvml_up is 0.
+type NoGPU struct{}
+
+// Devices returns ErrNoNVML.
+func (NoGPU) Devices() ([]DeviceStats, error) { return nil, ErrNoNVML }
+
+// gpuCollector exports a GPUStats source.
+type gpuCollector struct {
+	src                                      GPUStats
+	up, util, memUsed, memTotal, temp, power *prometheus.Desc
+}
+
+// NewGPUCollector returns a collector of src's statistics. When src is nil
+// or fails, it reports modelcard_gpu_nvml_up 0 and no device metrics.
+func NewGPUCollector(src GPUStats) prometheus.Collector {
+	labels := []string{"gpu", "uuid", "name"}
+	return &gpuCollector{
+		src:      src,
+		up:       prometheus.NewDesc("modelcard_gpu_nvml_up", "1 when GPU statistics could be read, else 0.", nil, nil),
+		util:     prometheus.NewDesc("modelcard_gpu_utilization_ratio", "Fraction of time the GPU was busy.", labels, nil),
+		memUsed:  prometheus.NewDesc("modelcard_gpu_memory_used_bytes", "GPU memory in use.", labels, nil),
+		memTotal: prometheus.NewDesc("modelcard_gpu_memory_total_bytes", "GPU memory in all.", labels, nil),
+		temp:     prometheus.NewDesc("modelcard_gpu_temperature_celsius", "GPU core temperature.", labels, nil),
+		power:    prometheus.NewDesc("modelcard_gpu_power_watts", "GPU power draw.", labels, nil),
+	}
+}
+
+// Describe sends the descriptors.
+func (c *gpuCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.up, c.util, c.memUsed, c.memTotal, c.temp, c.power} {
+		ch <- d
+	}
+}
+
+// Collect reads the source once.
+func (c *gpuCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.src == nil {
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
+		return
+	}
+	devs, err := c.src.Devices()
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
+	for _, d := range devs {
+		l := []string{strconv.Itoa(d.Index), d.UUID, d.Name}
+		ch <- prometheus.MustNewConstMetric(c.util, prometheus.GaugeValue, d.Utilization, l...)
+		ch <- prometheus.MustNewConstMetric(c.memUsed, prometheus.GaugeValue, float64(d.MemoryUsed), l...)
+		ch <- prometheus.MustNewConstMetric(c.memTotal, prometheus.GaugeValue, float64(d.MemoryTotal), l...)
+		ch <- prometheus.MustNewConstMetric(c.temp, prometheus.GaugeValue, d.TemperatureC, l...)
+		ch <- prometheus.MustNewConstMetric(c.power, prometheus.GaugeValue, d.PowerW, l...)
+	}
+}
+
+// MemoryPoolStats is a device memory pool that reports its use; the CUDA
+// backend's pool implements it.
+type MemoryPoolStats interface {
+	// PoolStats returns the pool's statistics per device.
+	PoolStats() ([]PoolStats, error)
+}
+
+// PoolStats are one device memory pool's statistics.
+type PoolStats struct {
+	// Device names the device, such as "0".
+	Device string
+	// InUseBytes and FreeBytes are the bytes handed out and held free.
+	InUseBytes, FreeBytes uint64
+	// Allocations counts allocation requests; Hits those served from the
+	// pool, Misses those that went to the driver.
+	Allocations, Hits, Misses uint64
+}
+
+// poolCollector exports a MemoryPoolStats source.
+type poolCollector struct {
+	src                                 MemoryPoolStats
+	up, inUse, free, allocs, hits, miss *prometheus.Desc
+}
+
+// NewPoolCollector returns a collector of a device memory pool's
+// statistics; modelcard_device_pool_up is 0 when the pool cannot be read.
+func NewPoolCollector(src MemoryPoolStats) prometheus.Collector {
+	l := []string{"device"}
+	return &poolCollector{
+		src:    src,
+		up:     prometheus.NewDesc("modelcard_device_pool_up", "1 when the device memory pool could be read, else 0.", nil, nil),
+		inUse:  prometheus.NewDesc("modelcard_device_pool_in_use_bytes", "Device pool bytes handed out.", l, nil),
+		free:   prometheus.NewDesc("modelcard_device_pool_free_bytes", "Device pool bytes held free.", l, nil),
+		allocs: prometheus.NewDesc("modelcard_device_pool_allocations_total", "Device pool allocation requests.", l, nil),
+		hits:   prometheus.NewDesc("modelcard_device_pool_hits_total", "Allocations served from the pool.", l, nil),
+		miss:   prometheus.NewDesc("modelcard_device_pool_misses_total", "Allocations that went to the driver.", l, nil),
+	}
+}
+
+// Describe sends the descriptors.
+func (c *poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.up, c.inUse, c.free, c.allocs, c.hits, c.miss} {
+		ch <- d
+	}
+}
+
+// Collect reads the pool once.
+func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
+	stats, err := c.src.PoolStats()
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
+	for _, s := range stats {
+		ch <- prometheus.MustNewConstMetric(c.inUse, prometheus.GaugeValue, float64(s.InUseBytes), s.Device)
+		ch <- prometheus.MustNewConstMetric(c.free, prometheus.GaugeValue, float64(s.FreeBytes), s.Device)
+		ch <- prometheus.MustNewConstMetric(c.allocs, prometheus.CounterValue, float64(s.Allocations), s.Device)
+		ch <- prometheus.MustNewConstMetric(c.hits, prometheus.CounterValue, float64(s.Hits), s.Device)
+		ch <- prometheus.MustNewConstMetric(c.miss, prometheus.CounterValue, float64(s.Misses), s.Device)
+	}
+}
