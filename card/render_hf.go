@@ -35,6 +35,19 @@ func RenderHF(c *Card) ([]byte, error) {
 // AppendHF is RenderHF appending to dst, so that callers rendering many
 // cards can reuse one buffer. On error it returns dst unchanged.
 func AppendHF(dst []byte, c *Card) ([]byte, error) {
+	return AppendHFWith(dst, c, RenderOptions{})
+}
+
+// RenderHFWith is RenderHF with options: opts.Lang writes the headings and
+// the card title in another language (the card's own text, metadata and
+// guidance stay as they are). A card read from a file is written back as
+// it was, whatever the options.
+func RenderHFWith(c *Card, opts RenderOptions) ([]byte, error) {
+	return AppendHFWith(nil, c, opts)
+}
+
+// AppendHFWith is RenderHFWith appending to dst.
+func AppendHFWith(dst []byte, c *Card, opts RenderOptions) ([]byte, error) {
 	if c == nil {
 		return dst, errors.New("render Hugging Face card: the card is nil; build one from a spec or parse a README first")
 	}
@@ -57,8 +70,55 @@ func AppendHF(dst []byte, c *Card) ([]byte, error) {
 		return dst[:start], err
 	}
 	w := hfWriter{buf: dst, fam: &fam, markers: hfMarkerSets[fam.ID]}
+	if opts.Lang != "" && opts.Lang != "en" {
+		lang, err := newHFLang(opts.Lang, fam.ID)
+		if err != nil {
+			return dst[:start], fmt.Errorf("render Hugging Face card: %w", err)
+		}
+		w.lang = lang
+	}
 	w.body(c)
 	return w.buf, nil
+}
+
+// hfLang holds the headings of one language for one family.
+type hfLang struct {
+	code     string
+	lines    map[SectionID]string // heading lines with their blank line
+	headings map[SectionID]string
+	family   FamilyHeadings
+}
+
+func newHFLang(lang string, fam FamilyID) (*hfLang, error) {
+	headings, err := HeadingsFor(lang)
+	if err != nil {
+		return nil, err
+	}
+	family, err := FamilyHeadingsFor(lang, fam)
+	if err != nil {
+		return nil, err
+	}
+	l := &hfLang{code: lang, headings: headings, family: family, lines: make(map[SectionID]string, len(hfOutline))}
+	for _, s := range hfOutline {
+		if s.line == "" {
+			continue
+		}
+		level := strings.IndexByte(s.line, ' ')
+		if title, ok := headings[s.id]; ok {
+			l.lines[s.id] = s.line[:level] + " " + title + "\n\n"
+		}
+	}
+	return l, nil
+}
+
+// sectionLine returns the heading line of an outline section.
+func (w *hfWriter) sectionLine(s *hfSection) string {
+	if w.lang != nil {
+		if line, ok := w.lang.lines[s.id]; ok {
+			return line
+		}
+	}
+	return s.line
 }
 
 // appendSourceHF writes a card that was read from a file: the original head
@@ -848,6 +908,7 @@ type hfWriter struct {
 	buf     []byte
 	fam     *Family
 	markers *hfMarkerSet
+	lang    *hfLang // nil for English
 }
 
 // heading writes a heading line followed by a blank line.
@@ -1039,6 +1100,12 @@ func (w *hfWriter) body(c *Card) {
 	if name := hfCardName(ct); hfIsBlank(name) {
 		w.buf = append(w.buf, "# Model Card\n\n"...)
 		w.marker(GuidanceModelName)
+	} else if w.lang != nil {
+		escaped := string(hfAppendEscapedText(nil, name, false))
+		title, _ := CardTitleFor(w.lang.code, escaped)
+		w.buf = append(w.buf, "# "...)
+		w.buf = append(w.buf, title...)
+		w.buf = append(w.buf, '\n', '\n')
 	} else {
 		w.buf = append(w.buf, "# Model Card for "...)
 		w.buf = hfAppendEscapedText(w.buf, name, false)
@@ -1047,7 +1114,7 @@ func (w *hfWriter) body(c *Card) {
 	w.text(GuidanceSummary, ct.Summary)
 	for i := range hfOutline {
 		s := &hfOutline[i]
-		w.buf = append(w.buf, s.line...)
+		w.buf = append(w.buf, w.sectionLine(s)...)
 		switch {
 		case s.write != nil:
 			s.write(w, c)
@@ -1134,10 +1201,18 @@ func (w *hfWriter) sources(c *Card) {
 // specifics writes the family's own section, one subsection per field.
 func (w *hfWriter) specifics(c *Card) {
 	ct := &c.Content
-	w.heading(2, w.fam.SectionTitle)
+	title := w.fam.SectionTitle
+	if w.lang != nil && w.lang.family.Section != "" {
+		title = w.lang.family.Section
+	}
+	w.heading(2, title)
 	for i := range w.fam.Fields {
 		f := &w.fam.Fields[i]
-		w.heading(3, f.Title)
+		fieldTitle := f.Title
+		if w.lang != nil && w.lang.family.Fields[f.Key] != "" {
+			fieldTitle = w.lang.family.Fields[f.Key]
+		}
+		w.heading(3, fieldTitle)
 		v := ct.Specifics[f.Key]
 		if hfIsBlank(v) {
 			w.buf = append(w.buf, w.markers.fields[i]...)
@@ -1389,7 +1464,11 @@ func (w *hfWriter) license(c *Card) {
 	if len(ids) == 0 {
 		return
 	}
-	w.heading(2, hfLicenseTitle)
+	licenseTitle := hfLicenseTitle
+	if w.lang != nil && w.lang.headings[SecLicense] != "" {
+		licenseTitle = w.lang.headings[SecLicense]
+	}
+	w.heading(2, licenseTitle)
 	name, link := m.String("license_name"), m.String("license_link")
 	if len(ids) == 1 && ids[0] == "other" {
 		w.buf = append(w.buf, "The model is released under a license of its own (license id `other`"...)

@@ -71,6 +71,7 @@ The spec format: run ` + "`modelcard init --family llm`" + ` for a commented exa
 			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
 			&cli.Int64Flag{Name: "max-bytes", Value: 8 << 20, Usage: "largest spec file accepted, in bytes"},
 			&cli.StringFlag{Name: "report", Usage: "write each card's template choice and per-standard scores and gaps to `FILE` (JSON Lines, - for stdout)"},
+			&cli.StringFlag{Name: "lang", Usage: "language of the hf format's headings: " + strings.Join(card.SupportedLanguages(), ", ") + " (the card's own text stays as written)"},
 			backendFlag(),
 		},
 		Action: func(c *cli.Context) error { return runGenerate(c, io) },
@@ -95,6 +96,11 @@ func runGenerate(c *cli.Context, io stdio) error {
 	evals, err := importEvals(io, c.StringSlice("eval"))
 	if err != nil {
 		return err
+	}
+	if lang := c.String("lang"); lang != "" {
+		if _, err := card.HeadingsFor(lang); err != nil {
+			return usagef("--lang: %v", err)
+		}
 	}
 	inputs, err := expandInputs(c.Args().Slice(), []string{".yaml", ".yml", ".json"})
 	if err != nil {
@@ -167,7 +173,13 @@ func runGenerate(c *cli.Context, io stdio) error {
 			reports[i].Output = filepath.Join(outDir, g.stem+formats[0].ext)
 		}
 		for _, f := range formats {
-			data, err := f.render(g.card)
+			render := f.render
+			if lang := c.String("lang"); lang != "" && f.name == "hf" {
+				render = func(cd *card.Card) ([]byte, error) {
+					return card.RenderHFWith(cd, card.RenderOptions{Lang: lang})
+				}
+			}
+			data, err := render(g.card)
 			if err != nil {
 				fmt.Fprintf(io.err, "%s: error: render %s: %v\n", g.source, f.name, err)
 				failed++

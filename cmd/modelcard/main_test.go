@@ -247,3 +247,17 @@ func TestSlugify(t *testing.T) {
 		}
 	}
 }
+
+func TestGenerateLang(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "generate", "--lang", "fr", "--out", "-", "../../examples/nlp.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	headings, _ := card.HeadingsFor("fr")
+	if !strings.Contains(stdout, "## "+headings[card.SecUses]+"\n") || strings.Contains(stdout, "## Uses\n") {
+		t.Errorf("headings not in French:\n%s", stdout[:min(len(stdout), 2000)])
+	}
+	if code, _, _ := runCLI(t, "", "generate", "--lang", "xx", "--out", "-", "../../examples/nlp.yaml"); code != exitUsage {
+		t.Errorf("unknown language: exit %d, want %d", code, exitUsage)
+	}
+}
