@@ -267,6 +267,17 @@ func guideSection(key string) bool {
 	return false
 }
 
+// guideIgnoredKey reports whether key, or a section holding it, is one of
+// the guide's keys without meaning here.
+func guideIgnoredKey(key string) bool {
+	for _, k := range guideIgnored {
+		if k == key || strings.HasPrefix(key, k+".") {
+			return true
+		}
+	}
+	return false
+}
+
 // applyGuideKey sets the setting a guide key maps onto, or records the key
 // as ignored.
 func applyGuideKey(cfg *Config, key string, v *yaml.Node, name string, ignored *[]string) error {
@@ -318,7 +329,7 @@ func applyGuideKey(cfg *Config, key string, v *yaml.Node, name string, ignored *
 			cfg.QueueSize = int(n)
 		}
 	default:
-		if !guideSection(key) {
+		if !guideIgnoredKey(key) {
 			return fmt.Errorf("%s: unknown key of the deployment guide's config", at)
 		}
 		*ignored = append(*ignored, key)
