@@ -32,6 +32,10 @@ type Config struct {
 	// Workers is the number of parallel parse/featurize workers (default
 	// GOMAXPROCS).
 	Workers int
+	// ParseCard reads one audit input into a card; nil means card.Parse
+	// (Hugging Face READMEs). It must be safe for concurrent use and, like
+	// card.Parse, may return a usable card together with an error.
+	ParseCard func(path string, data []byte) (*card.Card, error)
 }
 
 // Engine scores cards. It is safe for concurrent use.
@@ -42,6 +46,7 @@ type Engine struct {
 	backend     Backend
 	batchSize   int
 	workers     int
+	parseCard   func(path string, data []byte) (*card.Card, error)
 	featurizers sync.Pool
 }
 
@@ -80,6 +85,10 @@ func New(cfg Config) (*Engine, error) {
 		backend:   be,
 		batchSize: cfg.BatchSize,
 		workers:   cfg.Workers,
+		parseCard: cfg.ParseCard,
+	}
+	if e.parseCard == nil {
+		e.parseCard = func(_ string, data []byte) (*card.Card, error) { return card.Parse(data) }
 	}
 	if e.batchSize <= 0 {
 		e.batchSize = 512

@@ -150,7 +150,7 @@ func (e *Engine) auditChunk(ctx context.Context, inputs []AuditInput) ([]*AuditR
 			r.Problems = []card.Problem{{File: in.Path, Severity: card.SeverityError, Code: "input.read", Message: msg}}
 			continue
 		}
-		c, err := card.Parse(in.Data)
+		c, err := e.parseCard(in.Path, in.Data)
 		r.Problems = card.ValidateParsed(in.Path, c, err)
 		if err != nil {
 			msg := err.Error()

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+
 	"github.com/urfave/cli/v2"
 
+	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/cpu"
 	"github.com/terragonlabs/modelcard-generator/engine"
 )
@@ -29,5 +32,35 @@ func backendFlag() cli.Flag {
 // openEngine builds the engine with the default models and the backend
 // named by --backend.
 func openEngine(c *cli.Context) (*engine.Engine, error) {
-	return engine.New(engine.Config{Registry: newRegistry(), Backend: c.String("backend")})
+	return engine.New(engine.Config{Registry: newRegistry(), Backend: c.String("backend"), ParseCard: parseAuditCard})
+}
+
+// parseAuditCard reads a card to audit: a Hugging Face README as it is; a
+// Model Card Toolkit JSON or the engine's JSON card through the Hub
+// rendering of its content, so that the engine sees its sections.
+func parseAuditCard(path string, data []byte) (*card.Card, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return card.Parse(data)
+	}
+	var (
+		c   *card.Card
+		err error
+	)
+	switch keys := topLevelJSONKeys(data); {
+	case keys["format_version"] && keys["content"]:
+		c, err = card.ParseCardJSON(data, path)
+	case keys["model_details"] || keys["schema_version"]:
+		c, err = card.ParseMCT(data, path)
+	default:
+		return card.Parse(data)
+	}
+	if err != nil {
+		return nil, &card.InputError{Code: "input.format", Msg: err.Error(), Err: err}
+	}
+	md, err := card.RenderHF(c)
+	if err != nil {
+		return nil, &card.InputError{Code: "input.format", Msg: err.Error(), Err: err}
+	}
+	return card.Parse(md)
 }

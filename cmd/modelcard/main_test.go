@@ -261,3 +261,34 @@ func TestGenerateLang(t *testing.T) {
 		t.Errorf("unknown language: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestAuditReadsToolkitAndJSONCards audits cards written in the Model Card
+// Toolkit and the engine's JSON formats, beside a README.
+func TestAuditReadsToolkitAndJSONCards(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "", "generate", "--format", "hf,mct,json", "--out", dir, "../../examples/rl.yaml"); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "", "audit", "--json", "-",
+		filepath.Join(dir, "rl.md"), filepath.Join(dir, "rl.mct.json"), filepath.Join(dir, "rl.card.json"))
+	if code != 0 {
+		t.Fatalf("audit: exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d results, want 3:\n%s", len(lines), stdout)
+	}
+	for _, line := range lines {
+		var r struct {
+			Path   string             `json:"path"`
+			Error  *string            `json:"error"`
+			Scores map[string]float64 `json:"scores"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, line)
+		}
+		if r.Error != nil || r.Scores["hf-hub"] <= 0 {
+			t.Errorf("%s: error %v, hf-hub score %v", r.Path, r.Error, r.Scores["hf-hub"])
+		}
+	}
+}
