@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/terragonlabs/modelcard-generator/card"
 )
 
 // Standard is one documentation standard that cards are scored against: a
@@ -398,32 +400,9 @@ func isStandardID(id string) bool {
 // nearestRubric returns the rubric feature id closest to id when it is
 // close enough to be a typo, else "".
 func nearestRubric(id string) string {
-	best, bestD := "", len(id)/3+1
-	for _, f := range rubricTable {
-		if d := levenshtein(id, f.ID); d < bestD {
-			best, bestD = f.ID, d
-		}
+	ids := make([]string, len(rubricTable))
+	for i, f := range rubricTable {
+		ids[i] = f.ID
 	}
-	return best
-}
-
-// levenshtein returns the edit distance of two short strings.
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return card.Suggest(id, ids)
 }
