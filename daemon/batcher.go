@@ -42,7 +42,7 @@ type BatcherConfig struct {
 // requests queue up and form the next batch, so batches grow with load and
 // a lone request waits at most MaxDelay.
 type Batcher struct {
-	decide DecideFunc
+	decide engine.DecideFunc
 	cfg    BatcherConfig
 
 	mu     sync.RWMutex // guards closed against sends on queue
@@ -65,7 +65,7 @@ type batchReply struct {
 }
 
 // NewBatcher starts a batcher over decide; stop it with Close.
-func NewBatcher(decide DecideFunc, cfg BatcherConfig) *Batcher {
+func NewBatcher(decide engine.DecideFunc, cfg BatcherConfig) *Batcher {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 64
 	}

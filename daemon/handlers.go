@@ -349,7 +349,7 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 	if len(cards) == 0 {
 		return results, nil
 	}
-	choices, err := ChooseFamilies(ctx, s.batcher.Decide, cards)
+	choices, err := engine.ChooseFamilies(ctx, s.batcher.Decide, cards)
 	if err != nil {
 		for range cards {
 			s.metrics.cardsGenerated.WithLabelValues(format, "", "error").Inc()

@@ -27,65 +27,26 @@ type generateReport struct {
 // predicts from its rendered text, and scores every card as it will be
 // written.
 func chooseFamilies(ctx context.Context, eng *engine.Engine, cards []generated) ([]generateReport, error) {
-	reports := make([]generateReport, len(cards))
-	parsed := make([]*card.Card, len(cards))
-	var undecided []int
+	cs := make([]*card.Card, len(cards))
 	for i, g := range cards {
-		reports[i] = generateReport{Spec: g.source, Family: g.card.Family, FamilySource: "spec"}
-		if g.card.Family == "" {
-			g.card.Family = card.FamilyGeneric
-			undecided = append(undecided, i)
-		}
-		pc, err := renderAndParse(g.card)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", g.source, err)
-		}
-		parsed[i] = pc
+		cs[i] = g.card
 	}
-	decisions, err := eng.Decide(ctx, parsed)
+	choices, err := engine.ChooseFamilies(ctx, eng.Decide, cs)
 	if err != nil {
 		return nil, err
 	}
-	for _, i := range undecided {
-		d := decisions[i]
-		if len(d.Predicted) == 0 {
-			continue
+	reports := make([]generateReport, len(cards))
+	for i, ch := range choices {
+		reports[i] = generateReport{
+			Spec:           cards[i].source,
+			Family:         ch.Family,
+			FamilySource:   ch.Source,
+			PredictedTasks: ch.Decision.Predicted,
+			Scores:         ch.Decision.Scores,
+			Missing:        ch.Decision.Missing,
 		}
-		cards[i].card.Family = d.Family
-		reports[i].Family = d.Family
-		reports[i].FamilySource = "predicted"
-		// Re-score the card as it will be written, with its family's
-		// sections.
-		pc, err := renderAndParse(cards[i].card)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", cards[i].source, err)
-		}
-		again, err := eng.Decide(ctx, []*card.Card{pc})
-		if err != nil {
-			return nil, err
-		}
-		decisions[i].Scores, decisions[i].Missing = again[0].Scores, again[0].Missing
-	}
-	for i, d := range decisions {
-		reports[i].PredictedTasks = d.Predicted
-		reports[i].Scores = d.Scores
-		reports[i].Missing = d.Missing
 	}
 	return reports, nil
-}
-
-// renderAndParse renders a card as a Hub card and parses it back, so that
-// the engine sees the card as it will be written.
-func renderAndParse(c *card.Card) (*card.Card, error) {
-	out, err := card.RenderHF(c)
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	pc, err := card.Parse(out)
-	if pc == nil {
-		return nil, fmt.Errorf("parse the rendered card: %w", err)
-	}
-	return pc, nil
 }
 
 // printMeanScores prints the mean completeness per standard.

@@ -1,16 +1,15 @@
-package daemon
+package engine
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/terragonlabs/modelcard-generator/card"
-	"github.com/terragonlabs/modelcard-generator/engine"
 )
 
-// DecideFunc scores parsed cards, in order: (*engine.Engine).Decide, or a
-// Batcher's Decide.
-type DecideFunc func(ctx context.Context, cards []*card.Card) ([]engine.Decision, error)
+// DecideFunc scores parsed cards, in order: (*Engine).Decide, or a
+// batcher in front of it.
+type DecideFunc func(ctx context.Context, cards []*card.Card) ([]Decision, error)
 
 // FamilyChoice is what ChooseFamilies concluded about one card.
 type FamilyChoice struct {
@@ -21,7 +20,7 @@ type FamilyChoice struct {
 	Source string
 	// Decision is the engine's decision for the card as it will be
 	// written (with its family's sections).
-	Decision engine.Decision
+	Decision Decision
 }
 
 // ChooseFamilies gives every card without a family (a spec without family
