@@ -20,10 +20,13 @@ FUZZ_TARGETS := \
 	./evalimport:FuzzCSV \
 	./evalimport:FuzzLMEval
 
+NVCC      ?= nvcc
+PTXAS     ?= ptxas
+
 # The CUDA build needs cuda.h; vet it only where the toolkit is installed.
 HAVE_CUDA := $(shell test -f /usr/include/cuda.h -o -f /usr/local/cuda/include/cuda.h && echo yes)
 
-.PHONY: help build build-cpu test vet fmt-check fuzz run bench model clean
+.PHONY: help build build-cpu test vet fmt-check fuzz run bench model clean kernels gpu-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -66,5 +69,16 @@ model: ## retrain the embedded template-selection model (engine/default_model.bi
 bench: ## parse and render benchmarks on the corpus
 	$(GO) test -tags cpu -run '^$$' -bench . -benchmem ./card
 
+kernels: ## regenerate kernels/scoring.ptx (commit it) and the ptxas register report in kernels/README.md
+	cd kernels && $(NVCC) -ptx -arch=compute_80 -O3 -o scoring.ptx scoring.cu
+	PTXAS=$(PTXAS) scripts/ptxas-report.sh kernels/scoring.ptx kernels/README.md
+
+gpu-check: ## build the CUDA test binary and CLI into build/, and build/gpu-check.sh to run them on a GPU machine
+	mkdir -p build
+	$(GO) test -c -o build/gpu.test ./gpu
+	$(GO) build -o build/modelcard ./cmd/modelcard
+	cp scripts/gpu-check.sh build/gpu-check.sh
+	chmod +x build/gpu-check.sh
+
 clean: ## remove build outputs
-	rm -rf $(BIN) out
+	rm -rf $(BIN) out build

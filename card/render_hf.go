@@ -1500,7 +1500,18 @@ func (w *hfWriter) license(c *Card) {
 
 // ---- Markdown escaping --------------------------------------------------
 
-// hfIsBlank reports whether s holds only white space.
+// hfLineBlank reports whether a line is blank in CommonMark's sense: only
+// spaces and tabs (a vertical tab or form feed makes it a text line).
+func hfLineBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' && s[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// hfIsBlank reports whether a field holds nothing but white space.
 func hfIsBlank(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -1763,7 +1774,7 @@ type hfMdState struct {
 
 // line writes one line of a field.
 func (st *hfMdState) line(dst []byte, line string) []byte {
-	blank := hfIsBlank(line)
+	blank := hfLineBlank(line)
 	dst = st.write(dst, line, blank)
 	st.prevBlank = blank
 	return dst
@@ -1844,7 +1855,7 @@ func (st *hfMdState) write(dst []byte, line string, blank bool) []byte {
 		}
 		if col < 0 && !quoted {
 			col = pos + w
-			if hfIsBlank(line[pos+w:]) {
+			if hfLineBlank(line[pos+w:]) {
 				// An item that starts with a blank line has its content
 				// one column after the marker itself.
 				marker := w
@@ -2026,7 +2037,7 @@ func hfClosesFence(line string, c byte, n int) bool {
 	for i+m < len(line) && line[i+m] == c {
 		m++
 	}
-	return m >= n && hfIsBlank(line[i+m:])
+	return m >= n && hfLineBlank(line[i+m:])
 }
 
 // hfHtmlBlockStart recognises the HTML blocks that run until an end marker
