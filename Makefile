@@ -75,8 +75,8 @@ kernels: ## regenerate kernels/scoring.ptx (commit it) and the ptxas register re
 
 gpu-check: ## build the CUDA test binary and CLI into build/, and build/gpu-check.sh to run them on a GPU machine
 	mkdir -p build
-	$(GO) test -c -o build/gpu.test ./gpu
-	$(GO) build -o build/modelcard ./cmd/modelcard
+	$(GO) test -c -ldflags="-s -w" -o build/gpu.test ./gpu
+	$(GO) build -ldflags="-s -w" -o build/modelcard ./cmd/modelcard
 	cp scripts/gpu-check.sh build/gpu-check.sh
 	chmod +x build/gpu-check.sh
 

@@ -250,7 +250,7 @@ func (f *Featurizer) flush() {
 			continue
 		}
 		f.acc[b] = 0
-		v := float32(1 + math.Log(float64(abs32(c))))
+		v := logTF(abs32(c))
 		if c < 0 {
 			v = -v
 		}
@@ -265,6 +265,22 @@ func (f *Featurizer) flush() {
 			f.vals[i] *= inv
 		}
 	}
+}
+
+// logTFTable holds 1 + ln(n) for the small counts most tokens have.
+var logTFTable = func() (t [256]float32) {
+	for n := 1; n < len(t); n++ {
+		t[n] = float32(1 + math.Log(float64(n)))
+	}
+	return t
+}()
+
+// logTF returns 1 + ln(n) for a positive whole count n.
+func logTF(n float32) float32 {
+	if n < float32(len(logTFTable)) {
+		return logTFTable[int(n)]
+	}
+	return float32(1 + math.Log(float64(n)))
 }
 
 func abs32(x float32) float32 {

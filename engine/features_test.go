@@ -194,3 +194,12 @@ func BenchmarkFeaturizeCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(cards))*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
 }
+
+func TestLogTF(t *testing.T) {
+	for _, n := range []float32{1, 2, 3, 100, 255, 256, 1000, 123456} {
+		want := float32(1 + math.Log(float64(n)))
+		if got := logTF(n); math.Abs(float64(got-want)) > 1e-6 {
+			t.Errorf("logTF(%v) = %v, want %v", n, got, want)
+		}
+	}
+}
