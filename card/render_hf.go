@@ -1787,7 +1787,7 @@ func (st *hfMdState) write(dst []byte, line string, blank bool) []byte {
 		left := !blank && ((st.fenceQuoted && !hfStartsQuote(line)) ||
 			(st.fenceCol > 0 && hfIndentWidth(line) < st.fenceCol))
 		if !left {
-			if hfClosesFence(line, st.fenceChar, st.fenceLen) {
+			if hfClosesFence(line, st.fenceChar, st.fenceLen, st.fenceQuoted) {
 				st.fenceLen = 0
 			}
 			return append(dst, line...)
@@ -2028,9 +2028,11 @@ func hfOpensFence(s string) (byte, int, bool) {
 }
 
 // hfClosesFence reports whether line closes a fence of c repeated n times.
-func hfClosesFence(line string, c byte, n int) bool {
+// Block quote markers are skipped only for a fence opened inside a quote:
+// at the top level, ">```" is a line of code, not a closing fence.
+func hfClosesFence(line string, c byte, n int, quoted bool) bool {
 	i := hfSkipSpaces(line, 0)
-	for i < len(line) && line[i] == '>' {
+	for quoted && i < len(line) && line[i] == '>' {
 		i = hfSkipSpaces(line, i+1)
 	}
 	m := 0
