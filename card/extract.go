@@ -641,7 +641,7 @@ func forEachLine(text string, fn func(line string, inFence bool)) {
 		indent := len(line) - len(trimmed)
 		switch {
 		case fenceLen > 0:
-			if indent <= 3 && hfClosesFence(trimmed, fenceChar, fenceLen, false) && !strings.HasPrefix(trimmed, ">") {
+			if indent <= 3 && hfClosesFence(trimmed, fenceChar, fenceLen, false, 0) && !strings.HasPrefix(trimmed, ">") {
 				fenceLen = 0
 			}
 			fn(line, true)

@@ -1787,7 +1787,7 @@ func (st *hfMdState) write(dst []byte, line string, blank bool) []byte {
 		left := !blank && ((st.fenceQuoted && !hfStartsQuote(line)) ||
 			(st.fenceCol > 0 && hfIndentWidth(line) < st.fenceCol))
 		if !left {
-			if hfClosesFence(line, st.fenceChar, st.fenceLen, st.fenceQuoted) {
+			if hfClosesFence(line, st.fenceChar, st.fenceLen, st.fenceQuoted, st.fenceCol) {
 				st.fenceLen = 0
 			}
 			return append(dst, line...)
@@ -2030,7 +2030,14 @@ func hfOpensFence(s string) (byte, int, bool) {
 // hfClosesFence reports whether line closes a fence of c repeated n times.
 // Block quote markers are skipped only for a fence opened inside a quote:
 // at the top level, ">```" is a line of code, not a closing fence.
-func hfClosesFence(line string, c byte, n int, quoted bool) bool {
+//
+// A closing fence may be indented by at most three columns past base (the
+// content column of the list item holding the fence, 0 at the top level);
+// tabs count to the next multiple of four.
+func hfClosesFence(line string, c byte, n int, quoted bool, base int) bool {
+	if !quoted && hfIndentWidth(line)-base > 3 {
+		return false
+	}
 	i := hfSkipSpaces(line, 0)
 	for quoted && i < len(line) && line[i] == '>' {
 		i = hfSkipSpaces(line, i+1)
