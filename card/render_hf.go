@@ -1728,6 +1728,51 @@ var hfLinkSpecial = func() (t [256]bool) {
 //
 // Everything else is written as given.
 func hfAppendMarkdownBlock(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = hfAppendMarkdownBlockLines(dst, s)
+	// Fences and HTML blocks follow CommonMark's container rules, which
+	// the line state above follows only in part: check with the section
+	// scanner (which finds the same headings as goldmark) that a heading
+	// written after the block is still seen, and otherwise write the field
+	// as a code block, shown as it is.
+	if strings.ContainsAny(s, "`~<") && !hfBlockIsClosed(dst[start:]) {
+		dst = hfAppendCodeBlock(dst[:start], hfTrimBlock(s))
+	}
+	return dst
+}
+
+// hfSentinel is a heading that no field can hold as a top-level heading:
+// every heading of a field is escaped.
+const hfSentinel = "modelcard-end-of-field"
+
+// hfBlockIsClosed reports whether a heading written right after a block
+// is read as a top-level heading.
+func hfBlockIsClosed(block []byte) bool {
+	b := ParseBody(string(block)+"\n# "+hfSentinel+"\n", 1)
+	if len(b.Sections) == 0 {
+		return false
+	}
+	last := b.Sections[len(b.Sections)-1]
+	return last.Level == 1 && last.Title == hfSentinel && len(last.Children) == 0
+}
+
+// hfAppendCodeBlock writes text as a fenced code block whose fence is
+// longer than any backtick run in it, so that nothing in it is Markdown.
+func hfAppendCodeBlock(dst []byte, text string) []byte {
+	fence := max(3, hfLongestRun(text, '`')+1)
+	dst = hfAppendRepeat(dst, '`', fence)
+	dst = append(dst, "text\n"...)
+	dst = hfAppendNormalisedLines(dst, text)
+	if len(dst) > 0 && dst[len(dst)-1] != '\n' {
+		dst = append(dst, '\n')
+	}
+	dst = hfAppendRepeat(dst, '`', fence)
+	return append(dst, '\n')
+}
+
+// hfAppendMarkdownBlockLines writes the field line by line through the
+// block state.
+func hfAppendMarkdownBlockLines(dst []byte, s string) []byte {
 	s = hfTrimBlock(s)
 	var st hfMdState
 	st.prevBlank = true
