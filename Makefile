@@ -60,8 +60,9 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 		$(GO) test -tags cpu -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 50x $$pkg; \
 	done
 
-run: build-cpu ## generate the example cards into out/ (no GPU, no network, nothing of yours needed)
-	$(BIN)/modelcard-cpu generate --out out --force examples/
+run: build-cpu ## generate the example cards in every format into out/, then audit them (no GPU, no network, nothing of yours needed)
+	$(BIN)/modelcard-cpu generate --out out --force --format hf,mct,html,annex-iv,json --report out/report.jsonl examples/
+	$(BIN)/modelcard-cpu audit --json out/audit.jsonl --report out/audit.html $$(ls out/*.md | grep -v '\.annex-iv\.md$$')
 
 model: ## retrain the embedded template-selection model (engine/default_model.bin) on the shared corpus
 	$(GO) run -tags cpu ./cmd/modelcard train --corpus ../shared/corpus --out engine/default_model.bin --seed 1
