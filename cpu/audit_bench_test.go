@@ -9,15 +9,13 @@ import (
 
 	"github.com/terragonlabs/modelcard-generator/cpu"
 	"github.com/terragonlabs/modelcard-generator/engine"
+	"github.com/terragonlabs/modelcard-generator/internal/sharedtest"
 )
 
 // corpusCards reads every card of the shared corpus.
 func corpusCards(b *testing.B) []engine.AuditInput {
 	b.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "cards")
-	if env := os.Getenv("MODELCARD_SHARED"); env != "" {
-		dir = filepath.Join(env, "corpus", "cards")
-	}
+	dir := filepath.Join(sharedtest.Dir(b), "corpus", "cards")
 	var out []engine.AuditInput
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {

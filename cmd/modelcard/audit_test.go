@@ -13,20 +13,15 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/terragonlabs/modelcard-generator/internal/sharedtest"
 )
 
 // auditShared returns the project's shared material, failing loudly when
 // it is missing.
 func auditShared(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared")
-	if env := os.Getenv("MODELCARD_SHARED"); env != "" {
-		dir = env
-	}
-	if _, err := os.Stat(filepath.Join(dir, "corpus", "index.tsv")); err != nil {
-		t.Fatalf("shared material not found at %s (set MODELCARD_SHARED to the folder holding corpus/): %v", dir, err)
-	}
-	return dir
+	return sharedtest.Dir(t)
 }
 
 // corpusSample returns n corpus card paths spread over the index.

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/terragonlabs/modelcard-generator/card"
+	"github.com/terragonlabs/modelcard-generator/internal/sharedtest"
 )
 
 // convertFixtureSpec is a small spec with one fact of each kind the
@@ -442,10 +443,7 @@ func resultValueText(v any) string {
 // block, failing the test when the shared corpus is missing.
 func corpusCards(t *testing.T) []string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared")
-	if env := os.Getenv("MODELCARD_SHARED"); env != "" {
-		dir = env
-	}
+	dir := sharedtest.Dir(t)
 	index := filepath.Join(dir, "corpus", "index.tsv")
 	data, err := os.ReadFile(index)
 	if err != nil {
