@@ -417,6 +417,9 @@ func UnmarshalTaskModel(data []byte) (*TaskModel, error) {
 			return nil, err
 		}
 		m.Bias[t] = math.Float32frombits(binary.LittleEndian.Uint32(b))
+		if v := float64(m.Bias[t]); math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, d.corrupt("the bias of task %d is not a finite number", t)
+		}
 	}
 	m.W = make([]float32, dim*k)
 	prev := -1
@@ -446,7 +449,15 @@ func UnmarshalTaskModel(data []byte) (*TaskModel, error) {
 			if err != nil {
 				return nil, err
 			}
-			w[t] = HalfToFloat32(binary.LittleEndian.Uint16(b))
+			h := binary.LittleEndian.Uint16(b)
+			switch {
+			case h&0x7fff == 0:
+				// Save stores only nonzero weights.
+				return nil, d.corrupt("feature %d stores a zero weight for task %d", f, t)
+			case h&0x7c00 == 0x7c00:
+				return nil, d.corrupt("feature %d has a weight that is not a finite number", f)
+			}
+			w[t] = HalfToFloat32(h)
 		}
 		prev = f
 	}
