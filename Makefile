@@ -54,11 +54,7 @@ test: fmt-check vet ## the CPU build's tests with -race, vet of both builds, a s
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t##*:}; \
-		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
-		$(GO) test -tags cpu -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 50x $$pkg; \
-	done
+	@bash scripts/fuzz.sh $(FUZZTIME) $(FUZZ_TARGETS)
 
 run: build-cpu ## generate the example cards in every format into out/, then audit them (no GPU, no network, nothing of yours needed)
 	$(BIN)/modelcard-cpu generate --out out --force --format hf,mct,html,annex-iv,json --report out/report.jsonl examples/
