@@ -47,6 +47,7 @@ ifeq ($(HAVE_CUDA),yes)
 	$(GO) vet ./...
 else
 	@echo "vet: CUDA toolkit not installed, CUDA build not vetted (scripts/install-cuda-toolkit.sh installs it)"
+	@if [ -n "$$CI" ]; then echo "vet: CI must vet the CUDA build"; exit 1; fi
 endif
 
 test: fmt-check vet ## the CPU build's tests with -race, vet of both builds, a short fuzz pass
