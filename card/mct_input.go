@@ -97,19 +97,8 @@ func ParseMCT(data []byte, name string) (*Card, error) {
 	if name == "" {
 		name = "<input>"
 	}
-	if err := CheckText(data); err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", format, name, err)
-	}
-	inst, probs := decodeJSONInput(data, name, "mct")
-	if len(probs) > 0 {
-		return nil, &InputFormatError{Format: format, Problems: probs}
-	}
-	s, err := loadMCTSchema()
-	if err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", format, name, err)
-	}
-	if probs := s.problems(inst, data, name, "mct"); len(probs) > 0 {
-		return nil, &InputFormatError{Format: format, Problems: probs}
+	if err := checkJSONInput(data, name, format, "mct", loadMCTSchema); err != nil {
+		return nil, err
 	}
 	var m mctCard
 	if err := json.Unmarshal(data, &m); err != nil {
@@ -622,6 +611,28 @@ func oneLine(s string) string {
 }
 
 // ---- JSON input checking shared by the JSON readers ------------------------
+
+// checkJSONInput checks that data is text, parses as JSON and validates
+// against a schema, returning every problem in an *InputFormatError. name
+// names the input, format the format in messages, code prefixes problem
+// codes.
+func checkJSONInput(data []byte, name, format, code string, schema func() (*inputSchema, error)) error {
+	if err := CheckText(data); err != nil {
+		return fmt.Errorf("read %s %s: %w", format, name, err)
+	}
+	inst, probs := decodeJSONInput(data, name, code)
+	if len(probs) > 0 {
+		return &InputFormatError{Format: format, Problems: probs}
+	}
+	s, err := schema()
+	if err != nil {
+		return fmt.Errorf("read %s %s: %w", format, name, err)
+	}
+	if probs := s.problems(inst, data, name, code); len(probs) > 0 {
+		return &InputFormatError{Format: format, Problems: probs}
+	}
+	return nil
+}
 
 // inputSchema is a compiled schema and its decoded document.
 type inputSchema struct {

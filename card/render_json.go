@@ -377,19 +377,8 @@ func ParseCardJSON(data []byte, name string) (*Card, error) {
 	if name == "" {
 		name = "<input>"
 	}
-	if err := CheckText(data); err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", format, name, err)
-	}
-	inst, probs := decodeJSONInput(data, name, "card")
-	if len(probs) > 0 {
-		return nil, &InputFormatError{Format: format, Problems: probs}
-	}
-	s, err := loadCardSchema()
-	if err != nil {
-		return nil, fmt.Errorf("read %s %s: %w", format, name, err)
-	}
-	if probs := s.problems(inst, data, name, "card"); len(probs) > 0 {
-		return nil, &InputFormatError{Format: format, Problems: probs}
+	if err := checkJSONInput(data, name, format, "card", loadCardSchema); err != nil {
+		return nil, err
 	}
 	var doc struct {
 		Family   FamilyID        `json:"family"`
