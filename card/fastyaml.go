@@ -866,27 +866,40 @@ func (p *fastYAML) flowSequence() (*yaml.Node, bool) {
 			return nil, false
 		}
 		p.stack = append(p.stack, item)
-		p.skipSpaces()
-		if p.pos >= len(s) {
+		more, ok := p.flowNext(s, ']')
+		if !ok {
 			return nil, false
 		}
-		switch s[p.pos] {
-		case ',':
-			p.pos++
-			p.skipSpaces()
-			if p.pos < len(s) && s[p.pos] == ']' {
-				return nil, false
-			}
+		if more {
 			continue
-		case ']':
-			p.pos++
-		default:
-			return nil, false
 		}
 		break
 	}
 	seq.Content = p.collect(base)
 	return seq, true
+}
+
+// flowNext reads what follows an item of a flow collection on line s: a
+// comma before another item (more), or the closing bracket. ok is false
+// for anything else, a trailing comma included.
+func (p *fastYAML) flowNext(s string, closing byte) (more, ok bool) {
+	p.skipSpaces()
+	if p.pos >= len(s) {
+		return false, false
+	}
+	switch s[p.pos] {
+	case ',':
+		p.pos++
+		p.skipSpaces()
+		if p.pos < len(s) && s[p.pos] == closing {
+			return false, false
+		}
+		return true, true
+	case closing:
+		p.pos++
+		return false, true
+	}
+	return false, false
 }
 
 // flowMapping parses a flow mapping "{...}" of "key: value" pairs on one
@@ -944,22 +957,12 @@ func (p *fastYAML) flowMapping() (*yaml.Node, bool) {
 			return nil, false
 		}
 		p.stack = append(p.stack, key, value)
-		p.skipSpaces()
-		if p.pos >= len(s) {
+		more, ok := p.flowNext(s, '}')
+		if !ok {
 			return nil, false
 		}
-		switch s[p.pos] {
-		case ',':
-			p.pos++
-			p.skipSpaces()
-			if p.pos < len(s) && s[p.pos] == '}' {
-				return nil, false
-			}
+		if more {
 			continue
-		case '}':
-			p.pos++
-		default:
-			return nil, false
 		}
 		break
 	}
