@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"reflect"
 	"testing"
 )
@@ -24,26 +23,11 @@ const maxFuzzSeed = 8 << 10
 //     error, keeps every metric, and regrouping again changes nothing.
 func FuzzModelIndex(f *testing.F) {
 	seeds := 0
-	for _, e := range corpusEntries(f) {
+	for _, mi := range corpusModelIndexes(f) {
 		if seeds >= 200 {
 			break
 		}
-		if !e.HasModelIndex {
-			continue
-		}
-		src, err := os.ReadFile(e.Path)
-		if err != nil {
-			f.Fatalf("read %s: %v", e.Path, err)
-		}
-		fm := SplitFrontMatter(string(src))
-		md, err := ParseMetadata(fm.YAML, fm.YAMLLine)
-		if err != nil {
-			continue
-		}
-		v, ok := md.Value("model-index")
-		if !ok {
-			continue
-		}
+		v := mi.value
 		b, err := json.Marshal(v)
 		if err != nil || len(b) > maxFuzzSeed {
 			continue // NaN values, or a leaderboard too big to mutate fast

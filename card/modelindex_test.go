@@ -767,33 +767,18 @@ func miRoundTrip(t testing.TB, name string, results []EvalResult) (lossless bool
 func TestModelIndexCorpusRoundTrip(t *testing.T) {
 	var total, converted, lossless, viaYAML int
 	failures := map[string]int{}
-	for _, e := range corpusEntries(t) {
-		if !e.HasModelIndex {
-			continue
-		}
-		src, err := os.ReadFile(e.Path)
-		if err != nil {
-			t.Fatalf("read %s: %v", e.Path, err)
-		}
-		fm := SplitFrontMatter(string(src))
-		md, err := ParseMetadata(fm.YAML, fm.YAMLLine)
-		if err != nil {
-			continue
-		}
-		v, ok := md.Value("model-index")
-		if !ok {
-			continue
-		}
+	for _, cmi := range corpusModelIndexes(t) {
+		v := cmi.value
 		total++
 		name, results, err := ModelIndexToEvalResults(v)
 		issues := CheckModelIndex(v)
 		if miHasErrorIssue(issues) != (err != nil) {
-			t.Fatalf("%s: CheckModelIndex and ModelIndexToEvalResults disagree: %v / %v", e.Path, issues, err)
+			t.Fatalf("%s: CheckModelIndex and ModelIndexToEvalResults disagree: %v / %v", cmi.path, issues, err)
 		}
 		if err != nil {
 			var mie *ModelIndexError
 			if !errors.As(err, &mie) {
-				t.Fatalf("%s: error %v is not a *ModelIndexError", e.Path, err)
+				t.Fatalf("%s: error %v is not a *ModelIndexError", cmi.path, err)
 			}
 			failures[mie.Issue.Code]++
 			continue
@@ -812,24 +797,24 @@ func TestModelIndexCorpusRoundTrip(t *testing.T) {
 		mi, _ := EvalResultsToModelIndex(name, results)
 		out := NewMetadata()
 		if err := out.Set("model-index", mi); err != nil {
-			t.Fatalf("%s: set model-index: %v", e.Path, err)
+			t.Fatalf("%s: set model-index: %v", cmi.path, err)
 		}
 		text, err := out.Encode()
 		if err != nil {
-			t.Fatalf("%s: encode: %v", e.Path, err)
+			t.Fatalf("%s: encode: %v", cmi.path, err)
 		}
 		back, err := ParseMetadata(text, 1)
 		if err != nil {
-			t.Fatalf("%s: re-parse written metadata: %v", e.Path, err)
+			t.Fatalf("%s: re-parse written metadata: %v", cmi.path, err)
 		}
 		bv, _ := back.Value("model-index")
 		_, results2, err := ModelIndexToEvalResults(bv)
 		if err != nil {
-			t.Fatalf("%s: read written model-index: %v", e.Path, err)
+			t.Fatalf("%s: read written model-index: %v", cmi.path, err)
 		}
 		_, regrouped, _ := ModelIndexToEvalResults(mi)
 		if miLooseRepr(results2) != miLooseRepr(regrouped) {
-			t.Fatalf("%s: YAML round trip changed the results", e.Path)
+			t.Fatalf("%s: YAML round trip changed the results", cmi.path)
 		}
 		viaYAML++
 	}
