@@ -511,3 +511,56 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Error("the listener still accepts after shutdown")
 	}
 }
+
+// switchHealth is a BackendHealth whose state a test flips.
+type switchHealth struct {
+	degraded atomic.Bool
+}
+
+func (h *switchHealth) Degraded() (bool, string) {
+	if h.degraded.Load() {
+		return true, "device lost"
+	}
+	return false, ""
+}
+
+func TestReadyFollowsBackendHealth(t *testing.T) {
+	health := &switchHealth{}
+	s, err := New(Options{Config: testConfig(), Engine: &fakeEngine{}, Version: "test", Device: "gpu", GPU: NoGPU{}, Health: health})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	cases := []struct {
+		name      string
+		degraded  bool
+		wantCode  int
+		wantGauge float64
+		wantBody  string
+	}{
+		{"healthy", false, http.StatusOK, 0, `"ready"`},
+		{"degraded", true, http.StatusServiceUnavailable, 1, "device lost"},
+		{"recovered", false, http.StatusOK, 0, `"ready"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			health.degraded.Store(tc.degraded)
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/ready", nil))
+			if rec.Code != tc.wantCode || !strings.Contains(rec.Body.String(), tc.wantBody) {
+				t.Errorf("/ready = %d %s, want %d containing %s", rec.Code, rec.Body.String(), tc.wantCode, tc.wantBody)
+			}
+			rec = httptest.NewRecorder()
+			s.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+			want := fmt.Sprintf("modelcard_backend_degraded %g\n", tc.wantGauge)
+			if !strings.Contains(rec.Body.String(), want) {
+				t.Errorf("metrics lack %q", want)
+			}
+			rec = httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/health", nil))
+			if rec.Code != http.StatusOK {
+				t.Errorf("/health = %d while degraded=%v; liveness must not follow the backend", rec.Code, tc.degraded)
+			}
+		})
+	}
+}

@@ -479,11 +479,15 @@ func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// handleReady serves GET /ready: 200 while the engine is loaded and the
-// server is not draining, else 503.
+// handleReady serves GET /ready: 200 while the engine is loaded, the
+// backend is healthy and the server is not draining, else 503.
 func (s *Server) handleReady(w http.ResponseWriter, _ *http.Request) {
 	if s.draining.Load() {
 		writeError(w, http.StatusServiceUnavailable, APIError{Code: CodeUnavailable, Message: "the server is draining"})
+		return
+	}
+	if d, why := s.degraded(); d {
+		writeError(w, http.StatusServiceUnavailable, APIError{Code: CodeUnavailable, Message: "the scoring backend is degraded: " + why})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "backend": s.eng.BackendName()})

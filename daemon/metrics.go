@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -35,6 +36,8 @@ type MetricsConfig struct {
 	GPU GPUStats
 	// Pool is the device memory pool, if the backend has one.
 	Pool MemoryPoolStats
+	// Degraded reports 1 while the backend is degraded, else 0 (nil: 0).
+	Degraded func() float64
 }
 
 // NewMetrics builds the metrics and registers them in a new registry.
@@ -87,6 +90,10 @@ func NewMetrics(cfg MetricsConfig) (*Metrics, error) {
 		ConstLabels: prometheus.Labels{"backend": cfg.Backend, "device": cfg.Device},
 	})
 	info.Set(1)
+	degraded := cfg.Degraded
+	if degraded == nil {
+		degraded = func() float64 { return 0 }
+	}
 	cs := []prometheus.Collector{
 		m.cardsGenerated, m.cardsAudited, m.batchSize, m.batchDuration,
 		m.cacheHits, m.cacheMisses, m.httpRequests, m.httpDuration, info,
@@ -94,6 +101,10 @@ func NewMetrics(cfg MetricsConfig) (*Metrics, error) {
 			Name: "modelcard_queue_depth",
 			Help: "Cards waiting for an engine batch.",
 		}, queue),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "modelcard_backend_degraded",
+			Help: "1 while the scoring backend is degraded (for example a GPU backend scoring on the CPU after a device failure), else 0.",
+		}, degraded),
 		NewGPUCollector(cfg.GPU),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -202,11 +213,21 @@ func (c *gpuCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
 	for _, d := range devs {
 		l := []string{strconv.Itoa(d.Index), d.UUID, d.Name}
-		ch <- prometheus.MustNewConstMetric(c.util, prometheus.GaugeValue, d.Utilization, l...)
-		ch <- prometheus.MustNewConstMetric(c.memUsed, prometheus.GaugeValue, float64(d.MemoryUsed), l...)
-		ch <- prometheus.MustNewConstMetric(c.memTotal, prometheus.GaugeValue, float64(d.MemoryTotal), l...)
-		ch <- prometheus.MustNewConstMetric(c.temp, prometheus.GaugeValue, d.TemperatureC, l...)
-		ch <- prometheus.MustNewConstMetric(c.power, prometheus.GaugeValue, d.PowerW, l...)
+		// A reading the device does not support is NaN and left out.
+		for _, g := range []struct {
+			desc *prometheus.Desc
+			v    float64
+		}{
+			{c.util, d.Utilization},
+			{c.memUsed, float64(d.MemoryUsed)},
+			{c.memTotal, float64(d.MemoryTotal)},
+			{c.temp, d.TemperatureC},
+			{c.power, d.PowerW},
+		} {
+			if !math.IsNaN(g.v) {
+				ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, g.v, l...)
+			}
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package daemon
 import (
 	"bytes"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -150,20 +151,26 @@ func collect(t *testing.T, c prometheus.Collector) map[string]*dto.MetricFamily 
 
 func TestGPUCollector(t *testing.T) {
 	dev := DeviceStats{Index: 0, UUID: "GPU-1", Name: "Test GPU", Utilization: 0.25, MemoryUsed: 1 << 30, MemoryTotal: 8 << 30, TemperatureC: 55, PowerW: 120.5}
+	noPower := dev
+	noPower.PowerW = math.NaN()
 	tests := []struct {
-		name string
-		src  GPUStats
-		up   float64
-		want map[string]float64
+		name   string
+		src    GPUStats
+		up     float64
+		want   map[string]float64
+		absent []string
 	}{
-		{"nil source", nil, 0, nil},
-		{"no NVML", NoGPU{}, 0, nil},
-		{"failing", fakeGPU{err: errors.New("driver gone")}, 0, nil},
+		{"nil source", nil, 0, nil, nil},
+		{"no NVML", NoGPU{}, 0, nil, nil},
+		{"failing", fakeGPU{err: errors.New("driver gone")}, 0, nil, nil},
 		{"one device", fakeGPU{devs: []DeviceStats{dev}}, 1, map[string]float64{
 			"modelcard_gpu_utilization_ratio": 0.25, "modelcard_gpu_memory_used_bytes": 1 << 30,
 			"modelcard_gpu_memory_total_bytes": 8 << 30, "modelcard_gpu_temperature_celsius": 55,
 			"modelcard_gpu_power_watts": 120.5,
-		}},
+		}, nil},
+		{"unsupported readings", fakeGPU{devs: []DeviceStats{noPower}}, 1, map[string]float64{
+			"modelcard_gpu_utilization_ratio": 0.25, "modelcard_gpu_temperature_celsius": 55,
+		}, []string{"modelcard_gpu_power_watts"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,6 +180,11 @@ func TestGPUCollector(t *testing.T) {
 			}
 			if tt.want == nil && len(fams) != 1 {
 				t.Errorf("device metrics without a source: %v", fams)
+			}
+			for _, name := range tt.absent {
+				if fams[name] != nil {
+					t.Errorf("%s exported for a reading the device does not support", name)
+				}
 			}
 			for name, want := range tt.want {
 				f := fams[name]

@@ -38,6 +38,8 @@ type Options struct {
 	GPU GPUStats
 	// Pool is the backend's device memory pool, if it has one.
 	Pool MemoryPoolStats
+	// Health reports whether the backend is degraded (nil: never).
+	Health BackendHealth
 	// Logger logs requests' failures and the lifecycle (nil: discard).
 	Logger *slog.Logger
 	// Now is the clock of the rate limiter (nil: time.Now).
@@ -56,7 +58,25 @@ type Server struct {
 	limiter  *RateLimiter
 	metrics  *Metrics
 	handler  http.Handler
+	health   BackendHealth
 	draining atomic.Bool
+}
+
+// BackendHealth reports whether the scoring backend is degraded, such as a
+// GPU backend that lost its device and scores on the CPU; a degraded
+// daemon still answers, but /ready turns 503 so that traffic moves to
+// healthy replicas.
+type BackendHealth interface {
+	// Degraded returns true and the reason when the backend is degraded.
+	Degraded() (bool, string)
+}
+
+// degraded asks the backend's health source, if there is one.
+func (s *Server) degraded() (bool, string) {
+	if s.health == nil {
+		return false, ""
+	}
+	return s.health.Degraded()
 }
 
 // New builds a server and starts its batcher; Serve runs it, and Close
@@ -72,7 +92,7 @@ func New(opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: opts.Config, eng: opts.Engine, version: opts.Version, log: log}
+	s := &Server{cfg: opts.Config, eng: opts.Engine, version: opts.Version, log: log, health: opts.Health}
 	if s.cfg.CacheBytes > 0 {
 		s.cache = NewCache(s.cfg.CacheBytes, s.cfg.CacheEntries)
 	}
@@ -86,6 +106,12 @@ func New(opts Options) (*Server, error) {
 		QueueDepth: func() float64 { return float64(batcher.QueuedCards()) },
 		GPU:        opts.GPU,
 		Pool:       opts.Pool,
+		Degraded: func() float64 {
+			if d, _ := s.degraded(); d {
+				return 1
+			}
+			return 0
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("register metrics: %w", err)

@@ -148,6 +148,10 @@ func (e *Engine) Close() error { return e.backend.Close() }
 // BackendName returns the name of the backend in use.
 func (e *Engine) BackendName() string { return e.backend.Name() }
 
+// Backend returns the backend in use, for callers that look for what a
+// particular backend adds (a device memory pool, a health report).
+func (e *Engine) Backend() Backend { return e.backend }
+
 // Standards returns the standards the engine scores.
 func (e *Engine) Standards() []Standard { return e.standards }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/cpu"
+	"github.com/terragonlabs/modelcard-generator/daemon"
 	"github.com/terragonlabs/modelcard-generator/engine"
 )
 
@@ -33,6 +34,15 @@ func backendFlag() cli.Flag {
 // named by --backend.
 func openEngine(c *cli.Context) (*engine.Engine, error) {
 	return engine.New(engine.Config{Registry: newRegistry(), Backend: c.String("backend"), ParseCard: parseAuditCard})
+}
+
+// serveDevice is what the daemon is told of the devices the engine runs on.
+type serveDevice struct {
+	gpu    daemon.GPUStats
+	pool   daemon.MemoryPoolStats
+	health daemon.BackendHealth
+	// close releases what reading the statistics holds.
+	close func()
 }
 
 // parseAuditCard reads a card to audit: a Hugging Face README as it is; a

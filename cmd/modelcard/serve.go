@@ -62,12 +62,16 @@ turns 503, in-flight requests finish, and the process exits.`),
 
 // runServer serves eng with cfg until ctx ends.
 func runServer(ctx context.Context, cfg daemon.Config, eng daemon.Engine, log *slog.Logger) error {
+	dev := deviceOptions(eng)
+	defer dev.close()
 	srv, err := daemon.New(daemon.Options{
 		Config:  cfg,
 		Engine:  eng,
 		Version: versionText,
 		Device:  deviceName(eng.BackendName()),
-		GPU:     daemon.NoGPU{},
+		GPU:     dev.gpu,
+		Pool:    dev.pool,
+		Health:  dev.health,
 		Logger:  log,
 	})
 	if err != nil {
