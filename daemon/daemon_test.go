@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -280,6 +281,33 @@ func TestCacheHit(t *testing.T) {
 	}
 	if a.Cached || !b.Cached || a.Card != b.Card || a.Card == "" {
 		t.Errorf("first cached %v, second cached %v, same card %v", a.Cached, b.Cached, a.Card == b.Card)
+	}
+	// The cached answer is the first one, field for field, but "cached".
+	var am, bm map[string]any
+	if err := json.Unmarshal(first.body, &am); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(second.body, &bm); err != nil {
+		t.Fatal(err)
+	}
+	if am["cached"] != false || bm["cached"] != true {
+		t.Errorf("cached flags %v then %v, want false then true", am["cached"], bm["cached"])
+	}
+	delete(am, "cached")
+	delete(bm, "cached")
+	if !reflect.DeepEqual(am, bm) {
+		t.Errorf("cached answer differs from the first:\n%v\n%v", am, bm)
+	}
+	// In an array, a cached card keeps its own index.
+	arr := do(t, "POST", ts.URL+"/v1/cards:generate", "application/json", `[{"model_id": "c/d"}, {"model_id": "a/b", "license": "mit"}]`)
+	var got struct {
+		Cards []map[string]any `json:"cards"`
+	}
+	if err := json.Unmarshal(arr.body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Cards) != 2 || got.Cards[1]["index"] != 1.0 || got.Cards[1]["cached"] != true || got.Cards[0]["cached"] != false || got.Cards[1]["card"] != am["card"] {
+		t.Errorf("array with a cached card: %v", got.Cards)
 	}
 	// Another format is another entry.
 	do(t, "POST", ts.URL+"/v1/cards:generate?format=json", "application/json", `{"model_id": "a/b", "license": "mit"}`)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,72 @@ type GeneratedCard struct {
 	Cached bool `json:"cached"`
 	// Error is set instead of the above when the spec is invalid.
 	Error *APIError `json:"error,omitempty"`
+
+	// encoded, when set, is the JSON of the fields from model_id to card,
+	// without braces: the form the cache keeps, written out as it is.
+	encoded []byte
+}
+
+// generatedFields are the fields of a GeneratedCard that the cache keeps.
+type generatedFields struct {
+	ModelID        string                  `json:"model_id,omitempty"`
+	Format         string                  `json:"format,omitempty"`
+	Family         card.FamilyID           `json:"family,omitempty"`
+	FamilySource   string                  `json:"family_source,omitempty"`
+	PredictedTasks []engine.TaskPrediction `json:"predicted_tasks,omitempty"`
+	Scores         map[string]float64      `json:"scores,omitempty"`
+	Missing        map[string][]string     `json:"missing,omitempty"`
+	Card           string                  `json:"card,omitempty"`
+}
+
+// encodeFields sets g.encoded from g's fields.
+func (g *GeneratedCard) encodeFields() error {
+	data, err := json.Marshal(generatedFields{
+		ModelID: g.ModelID, Format: g.Format, Family: g.Family, FamilySource: g.FamilySource,
+		PredictedTasks: g.PredictedTasks, Scores: g.Scores, Missing: g.Missing, Card: g.Card,
+	})
+	if err != nil {
+		return fmt.Errorf("encode the generated card: %w", err)
+	}
+	// data is {...}: keep what is between the braces.
+	g.encoded = data[1 : len(data)-1]
+	return nil
+}
+
+// MarshalJSON writes the card, from its cached encoding when it has one.
+func (g GeneratedCard) MarshalJSON() ([]byte, error) {
+	if g.encoded == nil || g.Error != nil {
+		type plain GeneratedCard
+		return json.Marshal(plain(g))
+	}
+	out := make([]byte, 0, len(g.encoded)+48)
+	out = append(out, `{"index":`...)
+	out = strconv.AppendInt(out, int64(g.Index), 10)
+	if len(g.encoded) > 0 {
+		out = append(out, ',')
+		out = append(out, g.encoded...)
+	}
+	out = append(out, `,"cached":`...)
+	out = strconv.AppendBool(out, g.Cached)
+	return append(out, '}'), nil
+}
+
+// cacheValue is what the cache keeps of a generated card: its family (for
+// the metrics of a hit), a NUL byte, then its encoded fields.
+func cacheValue(g *GeneratedCard) []byte {
+	v := make([]byte, 0, len(g.Family)+1+len(g.encoded))
+	v = append(v, g.Family...)
+	v = append(v, 0)
+	return append(v, g.encoded...)
+}
+
+// fromCacheValue restores a generated card from the cache.
+func fromCacheValue(v []byte) (family card.FamilyID, encoded []byte, ok bool) {
+	i := bytes.IndexByte(v, 0)
+	if i < 0 {
+		return "", nil, false
+	}
+	return card.FamilyID(v[:i]), v[i+1:], true
 }
 
 // renderers are the output formats by name. Read-only.
@@ -323,11 +390,13 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 			key, err := CacheKey(spec, format, s.version)
 			if err == nil {
 				keys[i] = key
-				if data, ok := s.cache.Get(key); ok && json.Unmarshal(data, &results[i]) == nil {
-					s.metrics.cacheHits.Inc()
-					results[i].Index, results[i].Cached = i, true
-					s.metrics.cardsGenerated.WithLabelValues(format, string(results[i].Family), "ok").Inc()
-					continue
+				if data, ok := s.cache.Get(key); ok {
+					if fam, enc, ok := fromCacheValue(data); ok {
+						s.metrics.cacheHits.Inc()
+						results[i] = GeneratedCard{Index: i, Family: fam, Cached: true, encoded: enc}
+						s.metrics.cardsGenerated.WithLabelValues(format, string(fam), "ok").Inc()
+						continue
+					}
 				}
 				s.metrics.cacheMisses.Inc()
 			}
@@ -349,7 +418,7 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 	if len(cards) == 0 {
 		return results, nil
 	}
-	choices, err := engine.ChooseFamilies(ctx, s.batcher.Decide, cards)
+	choices, err := engine.ChooseFamilies(ctx, s.batcher.Decide, s.standards, cards)
 	if err != nil {
 		for range cards {
 			s.metrics.cardsGenerated.WithLabelValues(format, "", "error").Inc()
@@ -371,10 +440,13 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 			Scores:         ch.Decision.Scores, Missing: ch.Decision.Missing,
 			Card: string(out),
 		}
+		if err := results[i].encodeFields(); err != nil {
+			results[i].Error = &APIError{Code: CodeInternal, Message: err.Error()}
+			s.metrics.cardsGenerated.WithLabelValues(format, string(ch.Family), "error").Inc()
+			continue
+		}
 		if keys[i] != "" {
-			if data, err := json.Marshal(results[i]); err == nil {
-				s.cache.Put(keys[i], data)
-			}
+			s.cache.Put(keys[i], cacheValue(&results[i]))
 		}
 		s.metrics.cardsGenerated.WithLabelValues(format, string(ch.Family), "ok").Inc()
 	}

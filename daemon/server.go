@@ -49,17 +49,20 @@ type Options struct {
 // Server is the daemon: the API and metrics handlers over one engine,
 // behind one Batcher.
 type Server struct {
-	cfg      Config
-	eng      Engine
-	version  string
-	log      *slog.Logger
-	batcher  *Batcher
-	cache    *Cache
-	limiter  *RateLimiter
-	metrics  *Metrics
-	handler  http.Handler
-	health   BackendHealth
-	draining atomic.Bool
+	cfg     Config
+	eng     Engine
+	version string
+	log     *slog.Logger
+	batcher *Batcher
+	cache   *Cache
+	limiter *RateLimiter
+	metrics *Metrics
+	handler http.Handler
+	health  BackendHealth
+	// standards score generated cards on the host after their family is
+	// chosen, when the engine tells them (nil: the engine scores again).
+	standards []engine.Standard
+	draining  atomic.Bool
 }
 
 // BackendHealth reports whether the scoring backend is degraded, such as a
@@ -93,6 +96,9 @@ func New(opts Options) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: opts.Config, eng: opts.Engine, version: opts.Version, log: log, health: opts.Health}
+	if se, ok := opts.Engine.(interface{ Standards() []engine.Standard }); ok {
+		s.standards = se.Standards()
+	}
 	if s.cfg.CacheBytes > 0 {
 		s.cache = NewCache(s.cfg.CacheBytes, s.cfg.CacheEntries)
 	}

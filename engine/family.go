@@ -26,8 +26,10 @@ type FamilyChoice struct {
 // ChooseFamilies gives every card without a family (a spec without family
 // or task) the family the engine predicts from its rendered text, sets it on
 // the card, and scores every card as it will be written. A card the engine
-// cannot place keeps the generic family.
-func ChooseFamilies(ctx context.Context, decide DecideFunc, cards []*card.Card) ([]FamilyChoice, error) {
+// cannot place keeps the generic family. With the engine's standards, the
+// cards re-rendered in their predicted family are scored on the host from
+// their rubric; with nil, they go through decide a second time.
+func ChooseFamilies(ctx context.Context, decide DecideFunc, standards []Standard, cards []*card.Card) ([]FamilyChoice, error) {
 	choices := make([]FamilyChoice, len(cards))
 	parsed := make([]*card.Card, len(cards))
 	var undecided []int
@@ -51,8 +53,10 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, cards []*card.Card) 
 	if len(decisions) != len(cards) {
 		return nil, fmt.Errorf("the engine returned %d decisions for %d cards", len(decisions), len(cards))
 	}
-	// Re-score, in one more call, the cards whose family changed, with
-	// their family's sections.
+	// A card whose family was predicted is rendered again in that family,
+	// and its completeness is that of the card as it will be written. The
+	// completeness depends on the rubric alone, so with the standards at
+	// hand it is computed here rather than by scoring the card again.
 	var again []*card.Card
 	var againIdx []int
 	for _, i := range undecided {
@@ -66,6 +70,10 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, cards []*card.Card) 
 		pc, err := RenderAndParse(cards[i])
 		if err != nil {
 			return nil, fmt.Errorf("card %d: %w", i, err)
+		}
+		if standards != nil {
+			decisions[i].Scores, decisions[i].Missing = StandardScores(pc, standards)
+			continue
 		}
 		again = append(again, pc)
 		againIdx = append(againIdx, i)
@@ -86,6 +94,26 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, cards []*card.Card) 
 		choices[i].Decision = decisions[i]
 	}
 	return choices, nil
+}
+
+// StandardScores computes a card's completeness and missing items for
+// each standard on the host, from its rubric alone: what a backend's
+// scoring gives in its standard columns, without the text features.
+func StandardScores(c *card.Card, standards []Standard) (map[string]float64, map[string][]string) {
+	var bits RubricBits
+	rubricOf(c, &bits)
+	scores := make(map[string]float64, len(standards))
+	missing := make(map[string][]string, len(standards))
+	for i := range standards {
+		st := &standards[i]
+		scores[st.ID] = st.Completeness(&bits)
+		m := st.Missing(&bits)
+		if m == nil {
+			m = []string{}
+		}
+		missing[st.ID] = m
+	}
+	return scores, missing
 }
 
 // RenderAndParse renders a card as a Hub card and parses it back, so that

@@ -31,7 +31,7 @@ func chooseFamilies(ctx context.Context, eng *engine.Engine, cards []generated) 
 	for i, g := range cards {
 		cs[i] = g.card
 	}
-	choices, err := engine.ChooseFamilies(ctx, eng.Decide, cs)
+	choices, err := engine.ChooseFamilies(ctx, eng.Decide, eng.Standards(), cs)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,53 @@
+package card
+
+import (
+	"os"
+	"testing"
+)
+
+// exampleSpecData reads the example specs of the repository.
+func exampleSpecData(b *testing.B) [][]byte {
+	b.Helper()
+	var specs [][]byte
+	for _, p := range exampleSpecs(b) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		specs = append(specs, data)
+	}
+	return specs
+}
+
+// BenchmarkGenerateExamples parses each example spec and renders its Hub
+// card: the work of one `generate` per card.
+func BenchmarkGenerateExamples(b *testing.B) {
+	specs := exampleSpecData(b)
+	var size int64
+	for _, s := range specs {
+		size += int64(len(s))
+	}
+	b.SetBytes(size / int64(len(specs)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s := specs[i%len(specs)]
+		c, err := ParseSpec(s, "spec.yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := RenderHF(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseSpecExamples parses the example specs only.
+func BenchmarkParseSpecExamples(b *testing.B) {
+	specs := exampleSpecData(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := ParseSpec(specs[i%len(specs)], "spec.yaml"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/terragonlabs/modelcard-generator/card"
+)
+
+// TestChooseFamiliesHostScores checks that the completeness computed on the
+// host for re-rendered cards equals what scoring them again gives.
+func TestChooseFamiliesHostScores(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("automatic-speech-recognition", "text-classification", "image-classification"), 8, 1)
+	specs := []string{
+		"model_id: org/plain\n",
+		"model_id: org/with-task\npipeline_tag: text-classification\nlicense: mit\ndescription: A classifier of short reviews.\n",
+		"model_id: org/described\nlicense: apache-2.0\ndescription: Transcribes speech recorded in meetings.\nbias_risks_limitations: Noisy rooms lower accuracy.\ntraining_data: Recorded meetings.\n",
+	}
+	parse := func() []*card.Card {
+		var cs []*card.Card
+		for i, s := range specs {
+			c, err := card.ParseSpec([]byte(s), "spec.yaml")
+			if err != nil {
+				t.Fatalf("spec %d: %v", i, err)
+			}
+			cs = append(cs, c)
+		}
+		return cs
+	}
+	cases := []struct {
+		name      string
+		standards []Standard
+	}{
+		{"host", e.Standards()},
+		{"scored again", nil},
+	}
+	results := make([][]FamilyChoice, len(cases))
+	for k, tc := range cases {
+		ch, err := ChooseFamilies(context.Background(), e.Decide, tc.standards, parse())
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		results[k] = ch
+	}
+	host, again := results[0], results[1]
+	predicted := 0
+	for i := range specs {
+		if host[i].Family != again[i].Family || host[i].Source != again[i].Source {
+			t.Errorf("spec %d: family %s/%s vs %s/%s", i, host[i].Family, host[i].Source, again[i].Family, again[i].Source)
+		}
+		if host[i].Source == "predicted" {
+			predicted++
+		}
+		for id, want := range again[i].Decision.Scores {
+			if got := host[i].Decision.Scores[id]; math.Abs(got-want) > 1e-6 {
+				t.Errorf("spec %d %s: host completeness %v, scored %v", i, id, got, want)
+			}
+			if !slices.Equal(host[i].Decision.Missing[id], again[i].Decision.Missing[id]) {
+				t.Errorf("spec %d %s: host missing %v, scored %v", i, id, host[i].Decision.Missing[id], again[i].Decision.Missing[id])
+			}
+		}
+		if len(host[i].Decision.Scores) != len(e.Standards()) {
+			t.Errorf("spec %d: %d scores, want one per standard", i, len(host[i].Decision.Scores))
+		}
+	}
+	if predicted == 0 {
+		t.Fatal("no spec had its family predicted: the host path was not exercised")
+	}
+}
