@@ -95,6 +95,42 @@ func (g GeneratedCard) MarshalJSON() ([]byte, error) {
 	return append(out, '}'), nil
 }
 
+// writeGenerated writes generated cards as JSON: prefix, the cards with sep
+// between them (and after the last when sep ends in a newline, as NDJSON
+// wants), then suffix. The cards' own encoding is written as it is, without
+// the second pass encoding/json gives a Marshaler's output.
+func writeGenerated(w http.ResponseWriter, contentType string, prefix []byte, results []GeneratedCard, sep []byte, suffix ...byte) {
+	size := len(prefix) + len(suffix)
+	for i := range results {
+		size += len(results[i].encoded) + 64 + len(sep)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, prefix...)
+	ndjson := len(sep) > 0 && sep[len(sep)-1] == '\n'
+	for i := range results {
+		data, err := results[i].MarshalJSON()
+		if err != nil {
+			writeEngineError(w, err)
+			return
+		}
+		if i > 0 && !ndjson {
+			out = append(out, sep...)
+		}
+		out = append(out, data...)
+		if ndjson {
+			out = append(out, sep...)
+		}
+	}
+	if ndjson {
+		suffix = nil
+	}
+	out = append(out, suffix...)
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+}
+
 // cacheValue is what the cache keeps of a generated card: its family (for
 // the metrics of a hit), a NUL byte, then its encoded fields.
 func cacheValue(g *GeneratedCard) []byte {
@@ -303,23 +339,11 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, singleOnly boo
 			writeError(w, http.StatusBadRequest, *results[0].Error)
 			return
 		}
-		writeJSON(w, http.StatusOK, results[0])
+		writeGenerated(w, "application/json", nil, results, nil, '\n')
 	case ndjson:
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		for _, res := range results {
-			if err := enc.Encode(res); err != nil {
-				writeEngineError(w, err)
-				return
-			}
-		}
-		w.Header().Set("Content-Type", "application/x-ndjson")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(buf.Bytes())
+		writeGenerated(w, "application/x-ndjson", nil, results, []byte("\n"), '\n')
 	default:
-		writeJSON(w, http.StatusOK, struct {
-			Cards []GeneratedCard `json:"cards"`
-		}{results})
+		writeGenerated(w, "application/json", []byte(`{"cards":[`), results, []byte(","), ']', '}', '\n')
 	}
 }
 
