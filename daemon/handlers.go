@@ -451,7 +451,14 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 	}
 	for k, i := range todo {
 		c, ch := cards[k], choices[k]
-		out, err := render(c)
+		var out []byte
+		var err error
+		if format == "hf" && ch.Rendered != nil {
+			// The engine decided on this very rendering.
+			out = ch.Rendered
+		} else {
+			out, err = render(c)
+		}
 		if err != nil {
 			results[i].Error = &APIError{Code: CodeInternal, Message: fmt.Sprintf("render spec %d as %s: %v", i, format, err)}
 			s.metrics.cardsGenerated.WithLabelValues(format, string(ch.Family), "error").Inc()

@@ -21,6 +21,10 @@ type FamilyChoice struct {
 	// Decision is the engine's decision for the card as it will be
 	// written (with its family's sections).
 	Decision Decision
+	// Rendered is the card's Hub rendering in its final family, the text
+	// the decision was made on: a caller writing the Hub format can use
+	// it instead of rendering the card again.
+	Rendered []byte
 }
 
 // ChooseFamilies gives every card without a family (a spec without family
@@ -40,11 +44,12 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, standards []Standard
 			choices[i].Family = card.FamilyGeneric
 			undecided = append(undecided, i)
 		}
-		pc, err := RenderAndParse(c)
+		md, pc, err := renderAndParse(c)
 		if err != nil {
 			return nil, fmt.Errorf("card %d: %w", i, err)
 		}
 		parsed[i] = pc
+		choices[i].Rendered = md
 	}
 	decisions, err := decide(ctx, parsed)
 	if err != nil {
@@ -67,10 +72,11 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, standards []Standard
 		cards[i].Family = d.Family
 		choices[i].Family = d.Family
 		choices[i].Source = "predicted"
-		pc, err := RenderAndParse(cards[i])
+		md, pc, err := renderAndParse(cards[i])
 		if err != nil {
 			return nil, fmt.Errorf("card %d: %w", i, err)
 		}
+		choices[i].Rendered = md
 		if standards != nil {
 			decisions[i].Scores, decisions[i].Missing = StandardScores(pc, standards)
 			continue
@@ -119,13 +125,19 @@ func StandardScores(c *card.Card, standards []Standard) (map[string]float64, map
 // RenderAndParse renders a card as a Hub card and parses it back, so that
 // the engine sees the card as it will be written.
 func RenderAndParse(c *card.Card) (*card.Card, error) {
+	_, pc, err := renderAndParse(c)
+	return pc, err
+}
+
+// renderAndParse is RenderAndParse that also returns the rendering.
+func renderAndParse(c *card.Card) ([]byte, *card.Card, error) {
 	out, err := card.RenderHF(c)
 	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+		return nil, nil, fmt.Errorf("render: %w", err)
 	}
 	pc, err := card.Parse(out)
 	if pc == nil {
-		return nil, fmt.Errorf("parse the rendered card: %w", err)
+		return nil, nil, fmt.Errorf("parse the rendered card: %w", err)
 	}
-	return pc, nil
+	return out, pc, nil
 }

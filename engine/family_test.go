@@ -37,8 +37,10 @@ func TestChooseFamiliesHostScores(t *testing.T) {
 		{"scored again", nil},
 	}
 	results := make([][]FamilyChoice, len(cases))
+	parsedSpecs := make([][]*card.Card, len(cases))
 	for k, tc := range cases {
-		ch, err := ChooseFamilies(context.Background(), e.Decide, tc.standards, parse())
+		parsedSpecs[k] = parse()
+		ch, err := ChooseFamilies(context.Background(), e.Decide, tc.standards, parsedSpecs[k])
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -59,6 +61,15 @@ func TestChooseFamiliesHostScores(t *testing.T) {
 			}
 			if !slices.Equal(host[i].Decision.Missing[id], again[i].Decision.Missing[id]) {
 				t.Errorf("spec %d %s: host missing %v, scored %v", i, id, host[i].Decision.Missing[id], again[i].Decision.Missing[id])
+			}
+		}
+		for k, ch := range []FamilyChoice{host[i], again[i]} {
+			want, err := card.RenderHF(&card.Card{Content: parsedSpecs[k][i].Content, Meta: parsedSpecs[k][i].Meta, Family: ch.Family})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(ch.Rendered) != string(want) {
+				t.Errorf("spec %d (%s): Rendered is not the card's Hub rendering in family %s", i, cases[k].name, ch.Family)
 			}
 		}
 		if len(host[i].Decision.Scores) != len(e.Standards()) {
