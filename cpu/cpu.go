@@ -30,6 +30,9 @@ type Backend struct {
 	tasks   int
 	feats   int
 	workers int
+	// simd is whether rows are accumulated with the processor's vector
+	// instructions (AVX2 with FMA on amd64).
+	simd    bool
 	scratch sync.Pool
 }
 
@@ -46,6 +49,13 @@ func WithWorkers(n int) Option {
 	}
 }
 
+// WithoutSIMD makes the backend accumulate in portable Go even where the
+// processor has the vector instructions of the assembly version: the
+// baseline of benchmarks and the reference of tests.
+func WithoutSIMD() Option {
+	return func(b *Backend) { b.simd = false }
+}
+
 // New returns a CPU backend for the model.
 func New(m *engine.Model, opts ...Option) (*Backend, error) {
 	if err := m.Check(); err != nil {
@@ -58,6 +68,7 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 		tasks:   len(m.Tasks),
 		feats:   m.Features(),
 		workers: runtime.GOMAXPROCS(0),
+		simd:    hasAVX2FMA(),
 	}
 	for _, o := range opts {
 		o(b)
@@ -136,11 +147,18 @@ func (b *Backend) scoreRow(batch *engine.CSR, r int, acc []float32, out *engine.
 	lo, hi := batch.RowPtr[r], batch.RowPtr[r+1]
 	idx := batch.ColIdx[lo:hi]
 	vals := batch.Vals[lo:hi]
+	accumulate(acc, b.w, cols, idx, vals, b.simd)
+	Epilogue(acc, b.tasks, out, r)
+}
+
+// accumulateGo adds vals[k] times row idx[k] of w (cols wide) to acc[:cols]
+// for every k: the portable version of accumulate.
+func accumulateGo(acc, w []float32, cols int, idx []int32, vals []float32) {
+	acc = acc[:cols]
 	for k, f := range idx {
 		off := int(f) * cols
-		axpy(acc, b.w[off:off+cols], vals[k])
+		axpy(acc, w[off:off+cols], vals[k])
 	}
-	Epilogue(acc, b.tasks, out, r)
 }
 
 // axpy adds a*x to y, eight lanes at a time; len(x) must equal len(y).

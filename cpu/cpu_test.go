@@ -2,8 +2,11 @@ package cpu
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/terragonlabs/modelcard-generator/engine"
 	"github.com/terragonlabs/modelcard-generator/engine/enginetest"
@@ -73,9 +76,15 @@ func benchBatch() (*engine.Model, *engine.CSR) {
 	return m, enginetest.RandomBatch(rng, 8192, 1<<16, 600)
 }
 
-func BenchmarkScoreCPU(b *testing.B) {
+func BenchmarkScoreCPU(b *testing.B) { benchmarkScore(b) }
+
+// BenchmarkScoreCPUNoSIMD is the backend accumulating in portable Go: the
+// baseline of the assembly version.
+func BenchmarkScoreCPUNoSIMD(b *testing.B) { benchmarkScore(b, WithoutSIMD()) }
+
+func benchmarkScore(b *testing.B, opts ...Option) {
 	m, batch := benchBatch()
-	be, err := New(m)
+	be, err := New(m, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -106,4 +115,82 @@ func TestScalarBaselineAgrees(t *testing.T) {
 	var out engine.Scores
 	scalarScore(m, batch, &out)
 	enginetest.Check(t, m, batch, &out)
+}
+
+func TestAccumulateSIMDMatchesGo(t *testing.T) {
+	if !hasAVX2FMA() {
+		t.Skip("this processor has no AVX2 with FMA: only the Go version runs here")
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	cases := []struct {
+		name       string
+		cols, rows int
+		nnz        int
+	}{
+		{"one column", 1, 50, 30},
+		{"below a vector", 7, 50, 30},
+		{"one vector", 8, 50, 30},
+		{"vector and one", 9, 50, 30},
+		{"the model's width", 45, 4096, 600},
+		{"whole vectors", 48, 4096, 600},
+		{"wide", 100, 300, 200},
+		{"no features", 45, 10, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := make([]float32, tc.rows*tc.cols)
+			for i := range w {
+				w[i] = float32(rng.NormFloat64())
+			}
+			idx := make([]int32, tc.nnz)
+			vals := make([]float32, tc.nnz)
+			for k := range idx {
+				idx[k] = int32(rng.IntN(tc.rows))
+				vals[k] = float32(rng.Float64()*2 - 1)
+			}
+			start := make([]float32, tc.cols)
+			for j := range start {
+				start[j] = float32(rng.NormFloat64())
+			}
+			want := append([]float32(nil), start...)
+			accumulateGo(want, w, tc.cols, idx, vals)
+			// One extra slot past cols must stay untouched.
+			got := append(append([]float32(nil), start...), 12345)
+			accumulate(got, w, tc.cols, idx, vals, true)
+			if got[tc.cols] != 12345 {
+				t.Fatalf("the assembly wrote past column %d", tc.cols)
+			}
+			for j := range tc.cols {
+				scale := math.Max(1, math.Abs(float64(want[j])))
+				if d := math.Abs(float64(got[j]-want[j])) / scale; d > 1e-4 {
+					t.Fatalf("column %d: assembly %v, Go %v", j, got[j], want[j])
+				}
+			}
+			if tc.nnz > 0 && slices.Equal(got[:tc.cols], start) {
+				t.Fatal("the assembly added nothing")
+			}
+		})
+	}
+}
+
+func TestSIMDBackendAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
+	m := enginetest.RandomModel(rng, 4096, 41, 4)
+	batch := enginetest.RandomBatch(rng, 500, 4096, 300)
+	results := make([]engine.Scores, 2)
+	for i, opts := range [][]Option{nil, {WithoutSIMD()}} {
+		be, err := New(m, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := be.Score(context.Background(), batch, &results[i]); err != nil {
+			t.Fatal(err)
+		}
+		enginetest.Check(t, m, batch, &results[i])
+	}
+	for r := range batch.Rows() {
+		if results[0].TopTask[r*engine.TopK] != results[1].TopTask[r*engine.TopK] {
+			t.Fatalf("row %d: top task %d with SIMD, %d without", r, results[0].TopTask[r*engine.TopK], results[1].TopTask[r*engine.TopK])
+		}
+	}
 }

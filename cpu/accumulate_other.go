@@ -1,0 +1,12 @@
+//go:build !amd64 || purego
+
+package cpu
+
+// hasAVX2FMA is false where there is no assembly version.
+func hasAVX2FMA() bool { return false }
+
+// accumulate adds vals[k] times row idx[k] of w (cols wide) to acc[:cols]
+// for every k, in Go.
+func accumulate(acc, w []float32, cols int, idx []int32, vals []float32, _ bool) {
+	accumulateGo(acc, w, cols, idx, vals)
+}

@@ -1,0 +1,1229 @@
+package daemon
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.yaml.in/yaml/v3"
+)
+
+// The monitoring files of deploy/monitoring, relative to this package.
+const (
+	monitoringDir    = "../deploy/monitoring"
+	monitoringConfig = "prometheus.yml"
+	monitoringRules  = "rules/modelcard.rules.yml"
+	monitoringTests  = "tests"
+	monitoringDash   = "grafana/modelcard-dashboard.json"
+)
+
+// monitoringPath returns a monitoring file's path from this package.
+func monitoringPath(rel string) string {
+	return filepath.Join(monitoringDir, filepath.FromSlash(rel))
+}
+
+// monitoringPromtool returns promtool's path. Without promtool it skips the
+// test, except under CI, where promtool must be installed.
+func monitoringPromtool(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("promtool is not installed, so the monitoring config, rules and rule tests cannot be checked; CI must install it (Debian package prometheus)")
+		}
+		t.Skip("promtool is not installed (Debian package prometheus); skipping the promtool checks of deploy/monitoring")
+	}
+	return path
+}
+
+// runMonitoringPromtool runs promtool with args in dir and returns its output.
+func runMonitoringPromtool(bin, dir string, args ...string) (string, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("promtool %s: %w", strings.Join(args, " "), err)
+	}
+	return string(out), nil
+}
+
+// monitoringRulesFile is the part of a Prometheus rules file that the tests read.
+type monitoringRulesFile struct {
+	Groups []struct {
+		Name  string `yaml:"name"`
+		Rules []struct {
+			Record      string            `yaml:"record"`
+			Alert       string            `yaml:"alert"`
+			Expr        string            `yaml:"expr"`
+			For         string            `yaml:"for"`
+			Labels      map[string]string `yaml:"labels"`
+			Annotations map[string]string `yaml:"annotations"`
+		} `yaml:"rules"`
+	} `yaml:"groups"`
+}
+
+// loadMonitoringRules reads the rules file.
+func loadMonitoringRules(t *testing.T) monitoringRulesFile {
+	t.Helper()
+	data, err := os.ReadFile(monitoringPath(monitoringRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rf monitoringRulesFile
+	if err := yaml.Unmarshal(data, &rf); err != nil {
+		t.Fatalf("%s: %v", monitoringRules, err)
+	}
+	return rf
+}
+
+// loadMonitoringDashboard reads the Grafana dashboard.
+func loadMonitoringDashboard(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(monitoringPath(monitoringDash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatalf("%s: %v", monitoringDash, err)
+	}
+	return d
+}
+
+// exprSource is one PromQL expression and where it comes from.
+type exprSource struct {
+	where, expr string
+}
+
+// monitoringRuleExprs returns the expressions of the rules and the names of the
+// recording rules.
+func monitoringRuleExprs(rf monitoringRulesFile) ([]exprSource, map[string]bool) {
+	var exprs []exprSource
+	recorded := map[string]bool{}
+	for _, g := range rf.Groups {
+		for _, r := range g.Rules {
+			name := r.Alert
+			if r.Record != "" {
+				name = r.Record
+				recorded[r.Record] = true
+			}
+			exprs = append(exprs, exprSource{where: fmt.Sprintf("%s: %s", monitoringRules, name), expr: r.Expr})
+		}
+	}
+	return exprs, recorded
+}
+
+// monitoringDashboardTarget is one query of a dashboard panel.
+type monitoringDashboardTarget struct {
+	panel  string
+	target map[string]any
+}
+
+// monitoringDashboardTargets returns every panel query of a dashboard, rows' nested
+// panels included.
+func monitoringDashboardTargets(d map[string]any) []monitoringDashboardTarget {
+	var out []monitoringDashboardTarget
+	var walk func(panels any)
+	walk = func(panels any) {
+		list, _ := panels.([]any)
+		for _, p := range list {
+			panel, ok := p.(map[string]any)
+			if !ok {
+				continue
+			}
+			title, _ := panel["title"].(string)
+			targets, _ := panel["targets"].([]any)
+			for _, tg := range targets {
+				if m, ok := tg.(map[string]any); ok {
+					out = append(out, monitoringDashboardTarget{panel: title, target: m})
+				}
+			}
+			walk(panel["panels"])
+		}
+	}
+	walk(d["panels"])
+	return out
+}
+
+// monitoringDashboardExprs returns the PromQL expressions of a dashboard's targets.
+func monitoringDashboardExprs(d map[string]any) []exprSource {
+	var exprs []exprSource
+	for _, dt := range monitoringDashboardTargets(d) {
+		expr, _ := dt.target["expr"].(string)
+		ref, _ := dt.target["refId"].(string)
+		exprs = append(exprs, exprSource{where: fmt.Sprintf("%s: panel %q, target %s", monitoringDash, dt.panel, ref), expr: expr})
+	}
+	return exprs
+}
+
+// ---- promtool ---------------------------------------------------------------
+
+// TestMonitoringPromtool checks the Prometheus config, the rules and their
+// unit tests, and the dashboard's queries with promtool.
+func TestMonitoringPromtool(t *testing.T) {
+	bin := monitoringPromtool(t)
+
+	t.Run("check config", func(t *testing.T) {
+		out, err := runMonitoringPromtool(bin, monitoringDir, "check", "config", monitoringConfig)
+		if err == nil {
+			return
+		}
+		if !strings.Contains(out, "kubernetes_sd_configs not found") {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		// Debian's promtool is built without Kubernetes service discovery.
+		// Check the rest with each kubernetes_sd_configs swapped for a
+		// static target; TestMonitoringKubernetesRelabel checks the
+		// Kubernetes job's relabelling.
+		t.Logf("this promtool has no Kubernetes service discovery; checking %s with static targets in its place", monitoringConfig)
+		path := configWithoutKubernetesSD(t)
+		if out, err := runMonitoringPromtool(bin, monitoringDir, "check", "config", path); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+	})
+
+	t.Run("check rules", func(t *testing.T) {
+		out, err := runMonitoringPromtool(bin, monitoringDir, "check", "rules", monitoringRules)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+	})
+
+	t.Run("test rules", func(t *testing.T) {
+		files, err := filepath.Glob(filepath.Join(monitoringDir, monitoringTests, "*.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) == 0 {
+			t.Fatalf("no rule tests in %s/%s", monitoringDir, monitoringTests)
+		}
+		args := []string{"test", "rules"}
+		for _, f := range files {
+			rel, err := filepath.Rel(monitoringDir, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, rel)
+		}
+		out, err := runMonitoringPromtool(bin, monitoringDir, args...)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+	})
+
+	t.Run("dashboard queries", func(t *testing.T) {
+		// promtool has no command to parse one expression; a rules file
+		// with each query as a recording rule gets them parsed.
+		exprs := monitoringDashboardExprs(loadMonitoringDashboard(t))
+		if len(exprs) == 0 {
+			t.Fatal("the dashboard has no queries")
+		}
+		type rule struct {
+			Record string `yaml:"record"`
+			Expr   string `yaml:"expr"`
+		}
+		type group struct {
+			Name  string `yaml:"name"`
+			Rules []rule `yaml:"rules"`
+		}
+		g := group{Name: "dashboard"}
+		for i, e := range exprs {
+			g.Rules = append(g.Rules, rule{Record: fmt.Sprintf("dashboard:query_%d", i), Expr: substituteGrafanaVars(e.expr)})
+		}
+		data, err := yaml.Marshal(map[string][]group{"groups": {g}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "dashboard.rules.yml")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := runMonitoringPromtool(bin, ".", "check", "rules", path); err != nil {
+			t.Fatalf("a dashboard query does not parse: %v\n%s", err, out)
+		}
+	})
+}
+
+// configWithoutKubernetesSD writes a copy of the Prometheus config whose
+// kubernetes_sd_configs are static targets and whose rule_files are
+// absolute, and returns its path.
+func configWithoutKubernetesSD(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(monitoringPath(monitoringConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatalf("%s: %v", monitoringConfig, err)
+	}
+	abs, err := filepath.Abs(monitoringDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := cfg["rule_files"].([]any)
+	for i, f := range files {
+		if s, ok := f.(string); ok && !filepath.IsAbs(s) {
+			files[i] = filepath.Join(abs, s)
+		}
+	}
+	jobs, _ := cfg["scrape_configs"].([]any)
+	replaced := 0
+	for _, j := range jobs {
+		job, ok := j.(map[string]any)
+		if !ok {
+			continue
+		}
+		if _, ok := job["kubernetes_sd_configs"]; ok {
+			delete(job, "kubernetes_sd_configs")
+			job["static_configs"] = []any{map[string]any{"targets": []any{"kubernetes-sd.invalid:9090"}}}
+			replaced++
+		}
+	}
+	if replaced == 0 {
+		t.Fatalf("promtool rejected kubernetes_sd_configs, but %s has none", monitoringConfig)
+	}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "prometheus.yml")
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// substituteGrafanaVars replaces a dashboard query's Grafana variables with
+// values that make it plain PromQL: intervals become 5m, the others .*.
+func substituteGrafanaVars(expr string) string {
+	re := regexp.MustCompile(`\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\$([A-Za-z0-9_]+)`)
+	return re.ReplaceAllStringFunc(expr, func(v string) string {
+		name := strings.Trim(v, "${}")
+		name, _, _ = strings.Cut(name, ":")
+		switch name {
+		case "__rate_interval", "__interval", "__range":
+			return "5m"
+		}
+		return ".*"
+	})
+}
+
+// ---- the Kubernetes scrape job ----------------------------------------------
+
+// monitoringScrapeJob is the part of a scrape config that the tests read.
+type monitoringScrapeJob struct {
+	JobName             string `yaml:"job_name"`
+	KubernetesSDConfigs []struct {
+		Role string `yaml:"role"`
+	} `yaml:"kubernetes_sd_configs"`
+	StaticConfigs []struct {
+		Targets []string `yaml:"targets"`
+	} `yaml:"static_configs"`
+	RelabelConfigs []relabelConfig `yaml:"relabel_configs"`
+}
+
+// relabelConfig is one relabel_configs entry.
+type relabelConfig struct {
+	SourceLabels []string `yaml:"source_labels"`
+	Separator    *string  `yaml:"separator"`
+	Regex        *string  `yaml:"regex"`
+	TargetLabel  string   `yaml:"target_label"`
+	Replacement  *string  `yaml:"replacement"`
+	Action       string   `yaml:"action"`
+}
+
+// loadMonitoringScrapeJobs reads the Prometheus config's scrape jobs and rule files.
+func loadMonitoringScrapeJobs(t *testing.T) ([]monitoringScrapeJob, []string) {
+	t.Helper()
+	data, err := os.ReadFile(monitoringPath(monitoringConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		RuleFiles     []string              `yaml:"rule_files"`
+		ScrapeConfigs []monitoringScrapeJob `yaml:"scrape_configs"`
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatalf("%s: %v", monitoringConfig, err)
+	}
+	return cfg.ScrapeConfigs, cfg.RuleFiles
+}
+
+// simulateRelabel applies relabel configs to a discovered target's labels the way
+// Prometheus does for the actions replace, keep and drop. It returns the
+// target's labels, without the double-underscore ones and with instance
+// defaulting to __address__, or false when the target is dropped.
+func simulateRelabel(job string, discovered map[string]string, rcs []relabelConfig) (map[string]string, bool, error) {
+	ls := map[string]string{"job": job}
+	for k, v := range discovered {
+		ls[k] = v
+	}
+	for i, rc := range rcs {
+		sep, rx, repl := ";", "(.*)", "$1"
+		if rc.Separator != nil {
+			sep = *rc.Separator
+		}
+		if rc.Regex != nil {
+			rx = *rc.Regex
+		}
+		if rc.Replacement != nil {
+			repl = *rc.Replacement
+		}
+		re, err := regexp.Compile("^(?s:" + rx + ")$")
+		if err != nil {
+			return nil, false, fmt.Errorf("relabel_configs[%d]: %w", i, err)
+		}
+		vals := make([]string, len(rc.SourceLabels))
+		for j, s := range rc.SourceLabels {
+			vals[j] = ls[s]
+		}
+		val := strings.Join(vals, sep)
+		switch rc.Action {
+		case "keep":
+			if !re.MatchString(val) {
+				return nil, false, nil
+			}
+		case "drop":
+			if re.MatchString(val) {
+				return nil, false, nil
+			}
+		case "", "replace":
+			idx := re.FindStringSubmatchIndex(val)
+			if idx == nil {
+				continue
+			}
+			target := string(re.ExpandString(nil, rc.TargetLabel, val, idx))
+			res := string(re.ExpandString(nil, repl, val, idx))
+			if res == "" {
+				delete(ls, target)
+			} else {
+				ls[target] = res
+			}
+		default:
+			return nil, false, fmt.Errorf("relabel_configs[%d]: action %q is not simulated by this test", i, rc.Action)
+		}
+	}
+	if _, ok := ls["instance"]; !ok {
+		ls["instance"] = ls["__address__"]
+	}
+	for k := range ls {
+		if strings.HasPrefix(k, "__") {
+			delete(ls, k)
+		}
+	}
+	return ls, true, nil
+}
+
+// TestMonitoringKubernetesRelabel runs the Kubernetes scrape job's
+// relabelling on endpoints as Kubernetes service discovery reports them:
+// only the modelcard pods' metrics port is kept, ready or not, labelled
+// with namespace, pod and node.
+func TestMonitoringKubernetesRelabel(t *testing.T) {
+	jobs, _ := loadMonitoringScrapeJobs(t)
+	var k8s *monitoringScrapeJob
+	for i := range jobs {
+		if len(jobs[i].KubernetesSDConfigs) > 0 {
+			if k8s != nil {
+				t.Fatalf("%s: more than one Kubernetes job", monitoringConfig)
+			}
+			k8s = &jobs[i]
+		}
+	}
+	if k8s == nil {
+		t.Fatalf("%s: no job with kubernetes_sd_configs", monitoringConfig)
+	}
+	for _, sd := range k8s.KubernetesSDConfigs {
+		if sd.Role != "endpoints" {
+			t.Fatalf("%s: job %s: role %q; these cases are endpoints", monitoringConfig, k8s.JobName, sd.Role)
+		}
+	}
+	endpoint := func(app, port, ready string) map[string]string {
+		m := map[string]string{
+			"__address__":                          "10.1.2.3:9090",
+			"__meta_kubernetes_namespace":          "ml",
+			"__meta_kubernetes_service_name":       "modelcard",
+			"__meta_kubernetes_endpoint_ready":     ready,
+			"__meta_kubernetes_pod_name":           "modelcard-7d9f-abcde",
+			"__meta_kubernetes_pod_node_name":      "node-1",
+			"__meta_kubernetes_endpoint_port_name": port,
+		}
+		if app != "" {
+			m["__meta_kubernetes_pod_label_app_kubernetes_io_name"] = app
+			m["__meta_kubernetes_pod_labelpresent_app_kubernetes_io_name"] = "true"
+		}
+		return m
+	}
+	kept := map[string]string{
+		"job": k8s.JobName, "instance": "10.1.2.3:9090", "namespace": "ml",
+		"pod": "modelcard-7d9f-abcde", "node": "node-1", "service": "modelcard",
+	}
+	withVersion := endpoint("modelcard", "metrics", "true")
+	withVersion["__meta_kubernetes_pod_label_app_kubernetes_io_version"] = "1.2.0"
+	keptVersion := map[string]string{"version": "1.2.0"}
+	for k, v := range kept {
+		keptVersion[k] = v
+	}
+	tests := []struct {
+		name       string
+		discovered map[string]string
+		want       map[string]string // nil: dropped
+	}{
+		{"metrics port of a ready pod", endpoint("modelcard", "metrics", "true"), kept},
+		{"metrics port of a pod that is not ready (degraded)", endpoint("modelcard", "metrics", "false"), kept},
+		{"version label", withVersion, keptVersion},
+		{"API port", endpoint("modelcard", "http", "true"), nil},
+		{"another application", endpoint("other", "metrics", "true"), nil},
+		{"an endpoint without a pod", endpoint("", "metrics", "true"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok, err := simulateRelabel(k8s.JobName, tt.discovered, k8s.RelabelConfigs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.want == nil && ok:
+				t.Errorf("kept %v, want it dropped", got)
+			case tt.want != nil && !ok:
+				t.Errorf("dropped, want %v", tt.want)
+			case tt.want != nil && !maps.Equal(got, tt.want):
+				t.Errorf("labels %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestMonitoringRelabelSimulation checks the relabelling simulation that
+// TestMonitoringKubernetesRelabel relies on.
+func TestMonitoringRelabelSimulation(t *testing.T) {
+	str := func(s string) *string { return &s }
+	tests := []struct {
+		name string
+		rcs  []relabelConfig
+		in   map[string]string
+		want map[string]string // nil: dropped
+	}{
+		{"no configs", nil, map[string]string{"__address__": "h:1", "__meta_x": "y"}, map[string]string{"job": "j", "instance": "h:1"}},
+		{"keep matches whole value", []relabelConfig{{SourceLabels: []string{"a"}, Regex: str("mod"), Action: "keep"}},
+			map[string]string{"__address__": "h:1", "a": "modelcard"}, nil},
+		{"keep", []relabelConfig{{SourceLabels: []string{"a"}, Regex: str("model.*"), Action: "keep"}},
+			map[string]string{"__address__": "h:1", "a": "modelcard"}, map[string]string{"job": "j", "instance": "h:1", "a": "modelcard"}},
+		{"drop", []relabelConfig{{SourceLabels: []string{"a"}, Regex: str("x"), Action: "drop"}},
+			map[string]string{"__address__": "h:1", "a": "x"}, nil},
+		{"replace with defaults", []relabelConfig{{SourceLabels: []string{"__meta_ns"}, TargetLabel: "namespace"}},
+			map[string]string{"__address__": "h:1", "__meta_ns": "ml"}, map[string]string{"job": "j", "instance": "h:1", "namespace": "ml"}},
+		{"replace joins sources and expands", []relabelConfig{{SourceLabels: []string{"a", "b"}, Regex: str("(.*);(.*)"), Replacement: str("$2-$1"), TargetLabel: "c"}},
+			map[string]string{"__address__": "h:1", "a": "x", "b": "y"}, map[string]string{"job": "j", "instance": "h:1", "a": "x", "b": "y", "c": "y-x"}},
+		{"replace without a match leaves the label", []relabelConfig{{SourceLabels: []string{"a"}, Regex: str("(.+)"), TargetLabel: "v"}},
+			map[string]string{"__address__": "h:1"}, map[string]string{"job": "j", "instance": "h:1"}},
+		{"empty replacement deletes", []relabelConfig{{SourceLabels: []string{"a"}, TargetLabel: "instance"}},
+			map[string]string{"__address__": "h:1", "instance": "i"}, map[string]string{"job": "j", "instance": "h:1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok, err := simulateRelabel("j", tt.in, tt.rcs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (tt.want != nil) != ok || (ok && !maps.Equal(got, tt.want)) {
+				t.Errorf("got %v (kept %v), want %v", got, ok, tt.want)
+			}
+		})
+	}
+	if _, _, err := simulateRelabel("j", nil, []relabelConfig{{Action: "hashmod"}}); err == nil {
+		t.Error("an action the simulation does not know was accepted")
+	}
+}
+
+// TestMonitoringConfigConsistency checks that the rule files of the
+// Prometheus config exist and that the rules' job matchers select every
+// scrape job.
+func TestMonitoringConfigConsistency(t *testing.T) {
+	jobs, ruleFiles := loadMonitoringScrapeJobs(t)
+	if !slices.Contains(ruleFiles, monitoringRules) {
+		t.Errorf("%s: rule_files %v lack %s", monitoringConfig, ruleFiles, monitoringRules)
+	}
+	for _, f := range ruleFiles {
+		if _, err := os.Stat(monitoringPath(f)); err != nil {
+			t.Errorf("%s: rule file: %v", monitoringConfig, err)
+		}
+	}
+	if len(jobs) < 2 {
+		t.Fatalf("%s: %d scrape jobs, want the Kubernetes one and the single-host one", monitoringConfig, len(jobs))
+	}
+	exprs, _ := monitoringRuleExprs(loadMonitoringRules(t))
+	jobMatcher := regexp.MustCompile(`\bjob\s*(=~|=)\s*"([^"]*)"`)
+	matchers := 0
+	for _, e := range exprs {
+		for _, m := range jobMatcher.FindAllStringSubmatch(e.expr, -1) {
+			matchers++
+			rx := regexp.QuoteMeta(m[2])
+			if m[1] == "=~" {
+				rx = m[2]
+			}
+			re, err := regexp.Compile("^(?:" + rx + ")$")
+			if err != nil {
+				t.Errorf("%s: job matcher %q: %v", e.where, m[2], err)
+				continue
+			}
+			for _, j := range jobs {
+				if !re.MatchString(j.JobName) {
+					t.Errorf("%s: job matcher %q does not select scrape job %q", e.where, m[2], j.JobName)
+				}
+			}
+		}
+	}
+	if matchers == 0 {
+		t.Errorf("%s: no job matchers; the rules would read other applications' metrics", monitoringRules)
+	}
+}
+
+// ---- alerts and their tests -------------------------------------------------
+
+// TestMonitoringAlerts checks that the alerts the deployment relies on
+// exist, carry a severity and the annotations, and that each has a unit
+// test where it fires and one where it does not.
+func TestMonitoringAlerts(t *testing.T) {
+	want := []string{
+		"ModelcardDown", "HighErrorRate", "ThroughputBelowTarget", "CacheHitRatioDegraded",
+		"PodsRestarting", "GPUMemoryPressure", "BackendDegraded", "GPUMetricsUnavailable",
+		"HighLatency", "QueueSaturation",
+	}
+	fires, quiet := alertTestCoverage(t)
+	var alerts []string
+	for _, g := range loadMonitoringRules(t).Groups {
+		for _, r := range g.Rules {
+			if r.Alert == "" {
+				continue
+			}
+			alerts = append(alerts, r.Alert)
+			switch r.Labels["severity"] {
+			case "critical", "warning", "info":
+			default:
+				t.Errorf("%s: severity %q, want critical, warning or info", r.Alert, r.Labels["severity"])
+			}
+			for _, a := range []string{"summary", "description", "runbook"} {
+				if strings.TrimSpace(r.Annotations[a]) == "" {
+					t.Errorf("%s: no %s annotation", r.Alert, a)
+				}
+			}
+			if !fires[r.Alert] {
+				t.Errorf("%s: no unit test in %s where it fires", r.Alert, monitoringTests)
+			}
+			if !quiet[r.Alert] {
+				t.Errorf("%s: no unit test in %s where it does not fire", r.Alert, monitoringTests)
+			}
+		}
+	}
+	for _, w := range want {
+		if !slices.Contains(alerts, w) {
+			t.Errorf("%s: no alert %s", monitoringRules, w)
+		}
+	}
+}
+
+// alertTestCoverage reads the rule unit tests and returns the alerts that
+// some test expects to fire and those that some test expects quiet.
+func alertTestCoverage(t *testing.T) (fires, quiet map[string]bool) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(monitoringDir, monitoringTests, "*.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fires, quiet = map[string]bool{}, map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tf struct {
+			Tests []struct {
+				AlertRuleTest []struct {
+					Alertname string           `yaml:"alertname"`
+					ExpAlerts []map[string]any `yaml:"exp_alerts"`
+				} `yaml:"alert_rule_test"`
+			} `yaml:"tests"`
+		}
+		if err := yaml.Unmarshal(data, &tf); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, tg := range tf.Tests {
+			for _, at := range tg.AlertRuleTest {
+				if len(at.ExpAlerts) > 0 {
+					fires[at.Alertname] = true
+				} else {
+					quiet[at.Alertname] = true
+				}
+			}
+		}
+	}
+	return fires, quiet
+}
+
+// ---- the dashboard ----------------------------------------------------------
+
+// TestMonitoringDashboard checks the dashboard's shape: its data source is
+// a template variable, it filters on job, namespace and instance, and its
+// panels have unique ids and queries.
+func TestMonitoringDashboard(t *testing.T) {
+	d := loadMonitoringDashboard(t)
+	if v, _ := d["schemaVersion"].(float64); v < 36 {
+		t.Errorf("schemaVersion %v, want at least 36", d["schemaVersion"])
+	}
+	vars := map[string]string{}
+	templating, _ := d["templating"].(map[string]any)
+	list, _ := templating["list"].([]any)
+	for _, v := range list {
+		if m, ok := v.(map[string]any); ok {
+			name, _ := m["name"].(string)
+			typ, _ := m["type"].(string)
+			vars[name] = typ
+		}
+	}
+	for name, typ := range map[string]string{"datasource": "datasource", "job": "query", "namespace": "query", "instance": "query"} {
+		if vars[name] != typ {
+			t.Errorf("template variable %s: type %q, want %q", name, vars[name], typ)
+		}
+	}
+	ids := map[float64]bool{}
+	var walk func(panels any)
+	walk = func(panels any) {
+		l, _ := panels.([]any)
+		for _, p := range l {
+			panel, _ := p.(map[string]any)
+			id, _ := panel["id"].(float64)
+			if ids[id] {
+				t.Errorf("panel %q: id %v is used twice", panel["title"], id)
+			}
+			ids[id] = true
+			walk(panel["panels"])
+		}
+	}
+	walk(d["panels"])
+	targets := monitoringDashboardTargets(d)
+	if len(targets) < 20 {
+		t.Errorf("%d queries, want the dashboard's panels to have at least 20", len(targets))
+	}
+	for _, dt := range targets {
+		ds, _ := dt.target["datasource"].(map[string]any)
+		if ds["uid"] != "${datasource}" {
+			t.Errorf("panel %q: data source %v, want uid ${datasource}", dt.panel, ds)
+		}
+		expr, _ := dt.target["expr"].(string)
+		for _, filter := range []string{`job=~"$job"`, `namespace=~"$namespace"`, `instance=~"$instance"`} {
+			if !strings.Contains(expr, filter) {
+				t.Errorf("panel %q: query %q lacks %s", dt.panel, expr, filter)
+			}
+		}
+	}
+}
+
+// ---- metric names -----------------------------------------------------------
+
+// exportedMetricNames returns the name and type (counter, gauge, histogram,
+// summary, untyped) of every metric the daemon's registry exports, with a
+// GPU and a device memory pool so that their metrics are there. Labelled
+// metrics that have no sample yet come from the registry's descriptors,
+// which carry no type: theirs is "".
+func exportedMetricNames(t *testing.T) map[string]string {
+	t.Helper()
+	m, err := NewMetrics(MetricsConfig{
+		Backend: "cuda",
+		Device:  "gpu",
+		GPU: fakeGPU{devs: []DeviceStats{{
+			Index: 0, UUID: "GPU-0", Name: "Test GPU", Utilization: 0.5,
+			MemoryUsed: 1 << 30, MemoryTotal: 8 << 30, TemperatureC: 50, PowerW: 100,
+		}}},
+		Pool: fakePool{stats: []PoolStats{{Device: "0", InUseBytes: 1, FreeBytes: 1, Allocations: 2, Hits: 1, Misses: 1}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	fams, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		names[f.GetName()] = strings.ToLower(f.GetType().String())
+	}
+	ch := make(chan *prometheus.Desc)
+	go func() {
+		m.Registry.Describe(ch)
+		close(ch)
+	}()
+	var bad []string
+	for d := range ch {
+		name, err := descName(d)
+		if err != nil {
+			bad = append(bad, err.Error())
+			continue
+		}
+		if _, ok := names[name]; !ok {
+			names[name] = ""
+		}
+	}
+	if len(bad) > 0 {
+		t.Fatalf("unreadable descriptors: %s", strings.Join(bad, "; "))
+	}
+	return names
+}
+
+// descName returns a descriptor's metric name, which client_golang shows
+// only in the descriptor's String.
+func descName(d *prometheus.Desc) (string, error) {
+	s := d.String()
+	rest, ok := strings.CutPrefix(s, "Desc{fqName: ")
+	if !ok {
+		return "", fmt.Errorf("descriptor %s: no fqName", s)
+	}
+	q, err := strconv.QuotedPrefix(rest)
+	if err != nil {
+		return "", fmt.Errorf("descriptor %s: %w", s, err)
+	}
+	return strconv.Unquote(q)
+}
+
+// unknownMetrics returns, sorted, "where: name" for each metric that an
+// expression reads and that is neither exported, nor a recording rule, nor
+// Prometheus's own up. exported maps names to types, as
+// exportedMetricNames returns them. A histogram's _bucket, _sum and _count
+// series and a summary's _sum and _count series count as their metric; so
+// they do for a metric of unknown type.
+func unknownMetrics(exprs []exprSource, exported map[string]string, recorded map[string]bool) ([]string, error) {
+	var out []string
+	for _, e := range exprs {
+		names, err := promqlNames(e.expr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.where, err)
+		}
+		for _, n := range names {
+			if n == "up" || recorded[n] || isSeriesOf(n, exported) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s: %s", e.where, n))
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// isSeriesOf reports whether name is an exported metric or one of the
+// series of an exported histogram or summary.
+func isSeriesOf(name string, exported map[string]string) bool {
+	if _, ok := exported[name]; ok {
+		return true
+	}
+	base := seriesBase(name)
+	if base == name {
+		return false
+	}
+	typ, ok := exported[base]
+	switch {
+	case !ok:
+		return false
+	case typ == "" || typ == "histogram":
+		return true
+	case typ == "summary":
+		return !strings.HasSuffix(name, "_bucket")
+	}
+	return false
+}
+
+// seriesBase strips a histogram's or summary's series suffix.
+func seriesBase(name string) string {
+	for _, s := range []string{"_bucket", "_sum", "_count"} {
+		if b, ok := strings.CutSuffix(name, s); ok {
+			return b
+		}
+	}
+	return name
+}
+
+// TestMonitoringMetricNames checks that every metric that the rules and the
+// dashboard read is one the daemon exports.
+func TestMonitoringMetricNames(t *testing.T) {
+	exported := exportedMetricNames(t)
+	ruleSrc, recorded := monitoringRuleExprs(loadMonitoringRules(t))
+	dashSrc := monitoringDashboardExprs(loadMonitoringDashboard(t))
+
+	unknown, err := unknownMetrics(append(slices.Clone(ruleSrc), dashSrc...), exported, recorded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range unknown {
+		t.Errorf("%s is not a metric of the daemon (see daemon/metrics.go)", u)
+	}
+
+	// The extraction must have found what the alerts are built on, or the
+	// check above proves nothing.
+	used := map[string]bool{}
+	for _, e := range ruleSrc {
+		names, err := promqlNames(e.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			used[n] = true
+		}
+	}
+	for _, n := range []string{
+		"up", "http_requests_total", "http_request_duration_seconds_bucket",
+		"modelcard_cards_generated_total", "modelcard_cards_audited_total",
+		"modelcard_cache_hits_total", "modelcard_cache_misses_total", "process_start_time_seconds",
+		"modelcard_gpu_memory_used_bytes", "modelcard_gpu_memory_total_bytes",
+		"modelcard_backend_degraded", "modelcard_gpu_nvml_up", "modelcard_backend_info", "modelcard_queue_depth",
+	} {
+		if !used[n] {
+			t.Errorf("no rule reads %s", n)
+		}
+	}
+	dashUsed := map[string]bool{}
+	for _, e := range dashSrc {
+		names, err := promqlNames(e.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			dashUsed[seriesBase(n)] = true
+		}
+	}
+	for _, n := range []string{
+		"http_requests_total", "http_request_duration_seconds", "modelcard_cards_generated_total",
+		"modelcard_batch_size", "modelcard_batch_duration_seconds", "modelcard_cache_hits_total",
+		"modelcard_queue_depth", "modelcard_gpu_utilization_ratio", "modelcard_gpu_memory_used_bytes",
+		"modelcard_device_pool_in_use_bytes", "modelcard_backend_info", "modelcard_backend_degraded",
+	} {
+		if !dashUsed[n] {
+			t.Errorf("no dashboard panel reads %s", n)
+		}
+	}
+}
+
+// TestMonitoringUnknownMetrics checks that unknownMetrics reports names
+// the daemon does not export, against the daemon's real metrics.
+func TestMonitoringUnknownMetrics(t *testing.T) {
+	exported := exportedMetricNames(t)
+	recorded := map[string]bool{"job:modelcard_cards:rate5m": true}
+	tests := []struct {
+		name string
+		expr string
+		want []string
+	}{
+		{"known counter", `rate(modelcard_cards_generated_total[5m])`, nil},
+		{"vector without samples", `sum by (outcome) (modelcard_cards_audited_total)`, nil},
+		{"histogram series", `histogram_quantile(0.9, rate(http_request_duration_seconds_bucket[5m])) + modelcard_batch_size_count`, nil},
+		{"GPU and pool metrics", `modelcard_gpu_power_watts + on (instance) modelcard_device_pool_free_bytes`, nil},
+		{"process collector", `changes(process_start_time_seconds[1h])`, nil},
+		{"recording rule and up", `job:modelcard_cards:rate5m < 1 and on (job) up == 1`, nil},
+		{"unknown counter", `rate(modelcard_cards_frobnicated_total[5m])`, []string{"x: modelcard_cards_frobnicated_total"}},
+		{"the deployment guide's names", `neural_cache_hit_rate < 0.6 or rate(modelcard_generated_total[5m]) < 1`,
+			[]string{"x: modelcard_generated_total", "x: neural_cache_hit_rate"}},
+		{"unknown histogram", `histogram_quantile(0.99, rate(modelcard_latency_seconds_bucket[5m]))`, []string{"x: modelcard_latency_seconds_bucket"}},
+		{"suffix of a gauge", `modelcard_queue_depth_count`, []string{"x: modelcard_queue_depth_count"}},
+		{"summary series", `go_gc_duration_seconds_count + go_gc_duration_seconds_sum`, nil},
+		{"summary has no buckets", `go_gc_duration_seconds_bucket`, []string{"x: go_gc_duration_seconds_bucket"}},
+		{"unknown in label matcher form", `{__name__="modelcard_nothing"}`, []string{"x: modelcard_nothing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := unknownMetrics([]exprSource{{where: "x", expr: tt.expr}}, exported, recorded)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("unknownMetrics(%q) = %q, want %q", tt.expr, got, tt.want)
+			}
+		})
+	}
+}
+
+// ---- the PromQL metric name extractor ---------------------------------------
+
+// promqlNames returns the metric names that a PromQL expression reads, in
+// order of first use, each once. A name is an identifier that is not a
+// keyword and not followed by "(" (that makes it a function or an
+// aggregation), outside string literals, label matchers, range brackets
+// and the label lists of by, without, on, ignoring, group_left and
+// group_right; a {__name__="x"} matcher or a quoted name in braces names x.
+// Grafana variables ($x, ${x}) are skipped. It is no PromQL parser: it
+// reports unbalanced quotes, braces and brackets, but not other errors.
+func promqlNames(expr string) ([]string, error) {
+	var names []string
+	add := func(n string) {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	for i := 0; i < len(expr); {
+		c := expr[i]
+		switch {
+		case c == '#':
+			if j := strings.IndexByte(expr[i:], '\n'); j >= 0 {
+				i += j
+			} else {
+				i = len(expr)
+			}
+		case c == '"' || c == '\'' || c == '`':
+			_, end, err := promqlString(expr, i)
+			if err != nil {
+				return nil, err
+			}
+			i = end
+		case c == '{':
+			name, end, err := promqlMatchers(expr, i)
+			if err != nil {
+				return nil, err
+			}
+			if name != "" {
+				add(name)
+			}
+			i = end
+		case c == '[':
+			j := strings.IndexByte(expr[i:], ']')
+			if j < 0 {
+				return nil, fmt.Errorf("unclosed [ at byte %d of %q", i, expr)
+			}
+			i += j + 1
+		case c == '$':
+			i = skipGrafanaVar(expr, i)
+		case promqlDigit(c) || (c == '.' && i+1 < len(expr) && promqlDigit(expr[i+1])):
+			i = promqlSkipNumber(expr, i)
+		case promqlIdentStart(c):
+			j := i
+			for j < len(expr) && promqlIdentChar(expr[j]) {
+				j++
+			}
+			word := expr[i:j]
+			k := j
+			for k < len(expr) && promqlSpace(expr[k]) {
+				k++
+			}
+			followedByParen := k < len(expr) && expr[k] == '('
+			lower := strings.ToLower(word)
+			switch {
+			case promqlLabelListKeyword(lower):
+				i = j
+				if followedByParen {
+					end := strings.IndexByte(expr[k:], ')')
+					if end < 0 {
+						return nil, fmt.Errorf("unclosed label list after %s in %q", word, expr)
+					}
+					i = k + end + 1
+				}
+				continue
+			case followedByParen, promqlKeyword(lower):
+			default:
+				add(word)
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return names, nil
+}
+
+// promqlString reads the string literal that starts at expr[start] and
+// returns its value and the index after it.
+func promqlString(expr string, start int) (string, int, error) {
+	quote := expr[start]
+	for i := start + 1; i < len(expr); i++ {
+		switch {
+		case expr[i] == '\\' && quote != '`':
+			i++
+		case expr[i] == quote:
+			lit := expr[start : i+1]
+			if quote == '\'' {
+				lit = `"` + strings.ReplaceAll(expr[start+1:i], `"`, `\"`) + `"`
+			}
+			v, err := strconv.Unquote(lit)
+			if err != nil {
+				return "", 0, fmt.Errorf("string at byte %d of %q: %w", start, expr, err)
+			}
+			return v, i + 1, nil
+		}
+	}
+	return "", 0, fmt.Errorf("unterminated string at byte %d of %q", start, expr)
+}
+
+// promqlMatchers reads the label matchers that start at expr[start] ("{")
+// and returns the metric name they give, if any, and the index after "}".
+func promqlMatchers(expr string, start int) (string, int, error) {
+	var name, label, op string
+	for i := start + 1; i < len(expr); {
+		c := expr[i]
+		switch {
+		case c == '}':
+			return name, i + 1, nil
+		case c == '"' || c == '\'' || c == '`':
+			v, end, err := promqlString(expr, i)
+			if err != nil {
+				return "", 0, err
+			}
+			switch {
+			case label == "" && op == "":
+				name = v // {"metric.name", ...}
+			case label == "__name__" && op == "=":
+				name = v
+			case label == "__name__":
+				return "", 0, fmt.Errorf("%q: a __name__%s matcher names no single metric", expr, op)
+			}
+			label, op = "", ""
+			i = end
+		case promqlIdentStart(c):
+			j := i
+			for j < len(expr) && promqlIdentChar(expr[j]) {
+				j++
+			}
+			label, i = expr[i:j], j
+		case c == '=' || c == '!' || c == '~':
+			op += string(c)
+			i++
+		case c == ',':
+			label, op = "", ""
+			i++
+		default:
+			i++
+		}
+	}
+	return "", 0, fmt.Errorf("unclosed { at byte %d of %q", start, expr)
+}
+
+// skipGrafanaVar returns the index after the Grafana variable at expr[start]
+// ("$name" or "${name...}").
+func skipGrafanaVar(expr string, start int) int {
+	i := start + 1
+	if i < len(expr) && expr[i] == '{' {
+		if j := strings.IndexByte(expr[i:], '}'); j >= 0 {
+			return i + j + 1
+		}
+		return len(expr)
+	}
+	for i < len(expr) && promqlIdentChar(expr[i]) && expr[i] != ':' {
+		i++
+	}
+	return i
+}
+
+// promqlSkipNumber returns the index after the number or duration at
+// expr[start], such as 0.99, 1e-3, 0x1f or 1h30m.
+func promqlSkipNumber(expr string, start int) int {
+	i := start
+	for i < len(expr) {
+		c := expr[i]
+		switch {
+		case promqlIdentChar(c) && c != ':', c == '.':
+			i++
+		case (c == '+' || c == '-') && (expr[i-1] == 'e' || expr[i-1] == 'E') && !strings.HasPrefix(expr[start:], "0x"):
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// promqlLabelListKeyword reports whether a keyword may be followed by a
+// parenthesised list of label names.
+func promqlLabelListKeyword(w string) bool {
+	switch w {
+	case "by", "without", "on", "ignoring", "group_left", "group_right":
+		return true
+	}
+	return false
+}
+
+// promqlKeyword reports whether a lower-cased identifier is a PromQL
+// keyword rather than a metric name: an aggregation (which may stand
+// before "by (...)" rather than "("), a binary or set operator, a
+// modifier, or a special number. Functions need no list: they are always
+// followed by "(".
+func promqlKeyword(w string) bool {
+	switch w {
+	case "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values",
+		"bottomk", "topk", "quantile", "limitk", "limit_ratio",
+		"and", "or", "unless", "atan2", "bool", "offset", "start", "end", "inf", "nan":
+		return true
+	}
+	return false
+}
+
+// promqlDigit reports whether c is a decimal digit.
+func promqlDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// promqlIdentStart reports whether c may start a PromQL identifier.
+func promqlIdentStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':'
+}
+
+// promqlIdentChar reports whether c may continue a PromQL identifier.
+func promqlIdentChar(c byte) bool { return promqlIdentStart(c) || promqlDigit(c) }
+
+// promqlSpace reports whether c is white space.
+func promqlSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// TestMonitoringPromQLNames checks the metric name extractor.
+func TestMonitoringPromQLNames(t *testing.T) {
+	tests := []struct {
+		name string
+		expr string
+		want []string
+	}{
+		{"bare name", `up`, []string{"up"}},
+		{"selector", `up{job="modelcard"} == 0`, []string{"up"}},
+		{"range and function", `rate(http_requests_total[5m])`, []string{"http_requests_total"}},
+		{"space before the paren of a function", `rate (foo_total [5m])`, []string{"foo_total"}},
+		{"label names in braces are not metrics", `foo{handler=~"generate|audit", code!="200"}`, []string{"foo"}},
+		{"strings are not metrics", `label_replace(foo, "dst_label", "$1", "src_label", "(.*)")`, []string{"foo"}},
+		{"single-quoted and raw strings", "foo{a='bar baz', b=`qux`}", []string{"foo"}},
+		{"escaped quote in a string", `foo{a="say \"bar\""} + baz`, []string{"foo", "baz"}},
+		{"aggregation with by before", `sum by (job, namespace) (rate(foo_total[5m]))`, []string{"foo_total"}},
+		{"aggregation with by after", `sum(rate(foo_total[5m])) by (job)`, []string{"foo_total"}},
+		{"without", `max without (instance, pod) (bar)`, []string{"bar"}},
+		{"on and group_left", `a / on (job, instance) group_left (node) b`, []string{"a", "b"}},
+		{"ignoring and group_right without labels", `a * ignoring(code) group_right b`, []string{"a", "b"}},
+		{"set operators and bool", `a and b or c unless d > bool 1`, []string{"a", "b", "c", "d"}},
+		{"numbers and durations", `foo offset 1h30m > 1e-3 * 0x1F + .5 - 2.5e+2`, []string{"foo"}},
+		{"histogram_quantile", `histogram_quantile(0.99, sum by (le) (rate(lat_seconds_bucket[5m])))`, []string{"lat_seconds_bucket"}},
+		{"recording rule names with colons", `job:http_requests:rate5m > 0 and on (job) job:errors:ratio`, []string{"job:http_requests:rate5m", "job:errors:ratio"}},
+		{"subquery", `max_over_time(rate(foo[1m])[10m:1m])`, []string{"foo"}},
+		{"at modifier", `foo @ start()`, []string{"foo"}},
+		{"Grafana variables", `rate(foo{namespace=~"$namespace"}[$__rate_interval]) / $bar * ${baz:csv}`, []string{"foo"}},
+		{"__name__ matcher", `{__name__="foo", job="x"}`, []string{"foo"}},
+		{"quoted name", `{"foo.bar", job="x"}`, []string{"foo.bar"}},
+		{"comment", "foo # bar baz\n+ qux", []string{"foo", "qux"}},
+		{"each name once", `a + a`, []string{"a"}},
+		{"inf and nan", `a > Inf or b != NaN`, []string{"a", "b"}},
+		{"topk and count_values", `topk(3, a) + count_values("v", b) + quantile(0.5, c)`, []string{"a", "b", "c"}},
+		{"absent", `absent(up{job="x"})`, []string{"up"}},
+		{"no metric", `vector(1) + time()`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := promqlNames(tt.expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("promqlNames(%q) = %q, want %q", tt.expr, got, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{`foo{a="b"`, `foo{a="b}`, `rate(foo[5m)`, `sum by (job`, `{__name__=~"foo.*"}`} {
+		if got, err := promqlNames(bad); err == nil {
+			t.Errorf("promqlNames(%q) = %q, want an error", bad, got)
+		}
+	}
+}
