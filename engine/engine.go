@@ -48,6 +48,9 @@ type Engine struct {
 	workers     int
 	parseCard   func(path string, data []byte) (*card.Card, error)
 	featurizers sync.Pool
+	// batches are CSR batches kept for reuse, so that a batch's arrays are
+	// not grown afresh for every chunk of cards.
+	batches sync.Pool
 }
 
 // New builds an engine: loads the models, builds the scoring matrix and
@@ -97,6 +100,7 @@ func New(cfg Config) (*Engine, error) {
 		e.workers = runtime.GOMAXPROCS(0)
 	}
 	space := e.space
+	e.batches.New = func() any { return NewCSR(0, 0) }
 	e.featurizers.New = func() any {
 		f, err := NewFeaturizer(space)
 		if err != nil {

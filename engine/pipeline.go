@@ -193,7 +193,9 @@ func (e *Engine) auditChunk(ctx context.Context, inputs []AuditInput) ([]*AuditR
 func (e *Engine) decideWithBits(ctx context.Context, cards []*card.Card) ([]Decision, []RubricBits, error) {
 	f := e.featurizers.Get().(*Featurizer)
 	defer e.featurizers.Put(f)
-	batch := NewCSR(len(cards), len(cards)*256)
+	batch := e.batches.Get().(*CSR)
+	defer e.batches.Put(batch)
+	batch.Reset()
 	bits := make([]RubricBits, len(cards))
 	for i, c := range cards {
 		batch.AppendRow(f.Featurize(c, &bits[i]))

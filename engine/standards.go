@@ -157,7 +157,7 @@ func (s *Standard) Column(numFeatures int) []float32 {
 	}
 	for _, it := range s.Items {
 		if it.Scored {
-			col[s.mustFeature(it)] += float32(it.Weight / total)
+			col[s.mustFeature(&it)] += float32(it.Weight / total)
 		}
 	}
 	return col
@@ -168,7 +168,8 @@ func (s *Standard) Column(numFeatures int) []float32 {
 // what the backends compute with Column.
 func (s *Standard) Completeness(bits *RubricBits) float64 {
 	total, have := 0.0, 0.0
-	for _, it := range s.Items {
+	for i := range s.Items {
+		it := &s.Items[i]
 		if !it.Scored {
 			continue
 		}
@@ -187,7 +188,8 @@ func (s *Standard) Completeness(bits *RubricBits) float64 {
 // in the standard's order; nil when it lacks none.
 func (s *Standard) Missing(bits *RubricBits) []string {
 	var out []string
-	for _, it := range s.Items {
+	for i := range s.Items {
+		it := &s.Items[i]
 		if it.Scored && !bits.Has(s.mustFeature(it)) {
 			out = append(out, it.ID)
 		}
@@ -207,7 +209,7 @@ func (s *Standard) Unscored() []RubricItem {
 }
 
 // mustFeature returns the feature index of a scored item.
-func (s *Standard) mustFeature(it RubricItem) int {
+func (s *Standard) mustFeature(it *RubricItem) int {
 	if it.feature < 0 || it.feature >= NumRubric() || rubricTable[it.feature].ID != it.Feature {
 		panic(fmt.Sprintf("engine: standard %s item %s: feature %q not resolved; build standards with LoadStandards", s.ID, it.ID, it.Feature))
 	}
