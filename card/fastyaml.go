@@ -80,6 +80,9 @@ type fastYAML struct {
 	// quoted scalars with escapes or line breaks, folded plain scalars and
 	// block scalars.
 	buf []byte
+	// skipComments makes whole-line comments between entries blank lines
+	// instead of a reason to decline: for readers that drop comments.
+	skipComments bool
 }
 
 // fastParseYAML parses a metadata block into the document node the YAML
@@ -92,6 +95,19 @@ func fastParseYAML(text string) (*yaml.Node, bool) {
 		return nil, false
 	}
 	p := fastYAML{src: text, colLine: -1}
+	return p.document()
+}
+
+// fastParseYAMLNoComments is fastParseYAML for readers that ignore
+// comments, such as the spec reader: it also answers for texts with
+// whole-line comments between entries, and its tree is the library's with
+// every comment field empty. Comments at the end of a value's line, and
+// comment lines that end a multi-line plain scalar, still make it decline.
+func fastParseYAMLNoComments(text string) (*yaml.Node, bool) {
+	if !fastYAMLTextOK(text) {
+		return nil, false
+	}
+	p := fastYAML{src: text, colLine: -1, skipComments: true}
 	return p.document()
 }
 
@@ -224,7 +240,16 @@ func (p *fastYAML) nextContent() (indent int, eof, ok bool) {
 			p.newLine(i + 2)
 			continue
 		case '#':
-			return 0, false, false
+			if !p.skipComments {
+				return 0, false, false
+			}
+			end := strings.IndexByte(s[i:], '\n')
+			if end < 0 {
+				p.pos = len(s)
+				return 0, true, true
+			}
+			p.newLine(i + end + 1)
+			continue
 		}
 		p.pos = i
 		indent = i - p.lineStart

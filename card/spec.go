@@ -366,7 +366,7 @@ func parseSpecYAML(data []byte, name string) (*specNode, []Problem) {
 	var doc yaml.Node
 	// The fast parser answers only for one plain block-mapping document,
 	// with the decoder's tree; anything else goes to the decoder.
-	if fast, ok := fastParseYAML(string(data)); ok {
+	if fast, ok := fastParseYAMLNoComments(string(data)); ok {
 		doc = *fast
 	} else if probs := decodeOneYAMLDocument(data, name, &doc); probs != nil {
 		return nil, probs
