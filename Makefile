@@ -78,5 +78,18 @@ gpu-check: ## build the CUDA test binary and CLI into build/, and build/gpu-chec
 	cp scripts/gpu-check.sh build/gpu-check.sh
 	chmod +x build/gpu-check.sh
 
+.PHONY: docker-cpu docker-cuda
+# The images are tagged with the version the binary reports, unless VERSION is set.
+docker-cpu docker-cuda: VERSION ?= $(shell sed -n 's/^[[:space:]]*versionText *= *"\(.*\)".*/\1/p' cmd/modelcard/app.go)
+docker-cpu: ## the CPU image from Dockerfile.cpu: modelcard:cpu-VERSION (distroless, no GPU needed)
+	@command -v docker >/dev/null 2>&1 || { echo "docker-cpu: the docker command is not installed; install Docker with BuildKit, or lint the Dockerfiles without it: cd deploy && go test ./docker/"; exit 1; }
+	@test -n "$(VERSION)" || { echo "docker-cpu: no version found in cmd/modelcard/app.go; give one: make docker-cpu VERSION=x.y.z"; exit 1; }
+	docker build -f Dockerfile.cpu -t modelcard:cpu-$(VERSION) --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .
+
+docker-cuda: ## the CUDA image from Dockerfile.cuda: modelcard:cuda-VERSION (runs with --gpus on an NVIDIA host)
+	@command -v docker >/dev/null 2>&1 || { echo "docker-cuda: the docker command is not installed; install Docker with BuildKit, or lint the Dockerfiles without it: cd deploy && go test ./docker/"; exit 1; }
+	@test -n "$(VERSION)" || { echo "docker-cuda: no version found in cmd/modelcard/app.go; give one: make docker-cuda VERSION=x.y.z"; exit 1; }
+	docker build -f Dockerfile.cuda -t modelcard:cuda-$(VERSION) --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .
+
 clean: ## remove build outputs
 	rm -rf $(BIN) out build
