@@ -12,6 +12,7 @@ FUZZ_TARGETS := \
 	./card:FuzzModelIndex \
 	./card:FuzzHFMarkdownBlock \
 	./card:FuzzFastYAML \
+	./card:FuzzFastYAMLNoComments \
 	./card:FuzzModelIndexClean \
 	./card:FuzzParseMCT \
 	./card:FuzzParseCardJSON \
@@ -26,7 +27,7 @@ PTXAS     ?= ptxas
 # The CUDA build needs cuda.h; vet it only where the toolkit is installed.
 HAVE_CUDA := $(shell test -f /usr/include/cuda.h -o -f /usr/local/cuda/include/cuda.h && echo yes)
 
-.PHONY: help build build-cpu test vet fmt-check fuzz run bench model clean kernels gpu-check
+.PHONY: help build build-cpu test test-deploy vet fmt-check fuzz run bench model clean kernels gpu-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -50,9 +51,12 @@ else
 	@if [ -n "$$CI" ]; then echo "vet: CI must vet the CUDA build"; exit 1; fi
 endif
 
-test: fmt-check vet ## the CPU build's tests with -race, vet of both builds, a short fuzz pass
+test: fmt-check vet test-deploy ## the CPU build's tests with -race, vet of both builds, the deploy checks, a short fuzz pass
 	$(GO) test -race -tags cpu -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+
+test-deploy: ## the deploy module: Dockerfile lint and host build, kustomize renders decoded strictly into Kubernetes types
+	cd deploy && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	@bash scripts/fuzz.sh $(FUZZTIME) $(FUZZ_TARGETS)

@@ -1,0 +1,457 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/terragonlabs/modelcard-generator/engine"
+)
+
+// mergeResultLine is one synthetic audit result with every standard at
+// score.
+func mergeResultLine(t *testing.T, path string, score float64) string {
+	t.Helper()
+	scores := map[string]float64{}
+	for _, id := range engine.StandardIDs() {
+		scores[id] = score
+	}
+	data, err := json.Marshal(engine.AuditResult{Path: path, Bytes: 10, Scores: scores, Missing: map[string][]string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// mergeLines is the JSONL of results for paths, each scored 0.5.
+func mergeLines(t *testing.T, paths ...string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, p := range paths {
+		b.WriteString(mergeResultLine(t, p, 0.5) + "\n")
+	}
+	return b.String()
+}
+
+// writeFiles writes name → content under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// inDir replaces {dir} in args.
+func inDir(dir string, args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = strings.ReplaceAll(a, "{dir}", dir)
+	}
+	return out
+}
+
+// resultPaths lists the paths of JSONL results.
+func resultPaths(t *testing.T, data []byte) []string {
+	t.Helper()
+	var out []string
+	for _, m := range readJSONL(t, data) {
+		out = append(out, pathOf(t, m))
+	}
+	return out
+}
+
+func TestMergeShardsEqualUnshardedAudit(t *testing.T) {
+	dir, want := auditFixture(t, 20)
+	tmp := t.TempDir()
+	full := filepath.Join(tmp, "full.jsonl")
+	code, fullSummary, stderr := runCLI(t, "", "audit", "--json", full, "--max-bytes", "1048576", dir)
+	if code != 0 {
+		t.Fatalf("unsharded audit: exit %d: %s", code, stderr)
+	}
+	fullData, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3
+	if len(want)%n == 0 {
+		t.Fatalf("%d cards split evenly over %d shards; the test wants uneven shards", len(want), n)
+	}
+	shardDir := filepath.Join(tmp, "results")
+	shard := func(i int) string { return filepath.Join(shardDir, fmt.Sprintf("shard-%d.jsonl", i)) }
+	for i := range n {
+		code, _, stderr := runCLI(t, "", "audit", "--quiet", "--shard", fmt.Sprintf("%d/%d", i, n), "--json", shard(i), "--max-bytes", "1048576", dir)
+		if code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, stderr)
+		}
+	}
+	glob := filepath.Join(shardDir, "shard-*.jsonl")
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"glob", []string{glob}},
+		{"files out of order", []string{shard(2), shard(0), shard(1)}},
+		{"a file named twice", []string{shard(1), glob}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "merged.jsonl")
+			report := filepath.Join(t.TempDir(), "merged.html")
+			args := append([]string{"merge", "--expect", fmt.Sprint(n), "--json", out, "--report", report}, tt.args...)
+			code, stdout, stderr := runCLI(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if stderr != "" {
+				t.Errorf("warnings for the shards of one run: %s", stderr)
+			}
+			got, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, fullData) {
+				t.Errorf("the merged file (%d bytes, %d results) differs from the unsharded audit's (%d bytes, %d results)",
+					len(got), len(resultPaths(t, got)), len(fullData), len(want))
+			}
+			if stdout != fullSummary {
+				t.Errorf("the merged summary differs from the unsharded audit's:\n%s\nwant:\n%s", stdout, fullSummary)
+			}
+			checkReport(t, report, readJSONL(t, got))
+		})
+	}
+}
+
+func TestMergeOrderAndDuplicates(t *testing.T) {
+	eleven := map[string]string{}
+	var elevenPaths []string
+	for i := range 11 {
+		p := fmt.Sprintf("p%d", i)
+		eleven[fmt.Sprintf("shard-%d.jsonl", i)] = mergeLines(t, p)
+		elevenPaths = append(elevenPaths, p)
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+		args  []string
+		want  []string
+		warns []string // in stderr; none when empty
+	}{
+		{
+			name:  "shards interleave into the input order",
+			files: map[string]string{"shard-0.jsonl": mergeLines(t, "a0", "a3"), "shard-1.jsonl": mergeLines(t, "a1", "a4"), "shard-2.jsonl": mergeLines(t, "a2")},
+			args:  []string{"{dir}/shard-*.jsonl"},
+			want:  []string{"a0", "a1", "a2", "a3", "a4"},
+		},
+		{
+			name:  "eleven shards sort by number",
+			files: eleven,
+			args:  []string{"{dir}/shard-*.jsonl"},
+			want:  elevenPaths,
+		},
+		{
+			name:  "other names are concatenated in argument order",
+			files: map[string]string{"a.jsonl": mergeLines(t, "z"), "b.jsonl": mergeLines(t, "x", "y")},
+			args:  []string{"{dir}/b.jsonl", "{dir}/a.jsonl"},
+			want:  []string{"x", "y", "z"},
+		},
+		{
+			name:  "shards with a gap are concatenated",
+			files: map[string]string{"shard-0.jsonl": mergeLines(t, "a", "b"), "shard-2.jsonl": mergeLines(t, "c")},
+			args:  []string{"{dir}/shard-*.jsonl"},
+			want:  []string{"a", "b", "c"},
+		},
+		{
+			name:  "a path in two shards is kept once",
+			files: map[string]string{"shard-0.jsonl": mergeLines(t, "a", "b"), "shard-1.jsonl": mergeLines(t, "b", "c")},
+			args:  []string{"{dir}/shard-*.jsonl"},
+			want:  []string{"a", "b", "c"},
+			warns: []string{"shard-0.jsonl:2", `card "b" already has a result at`, "shard-1.jsonl:1"},
+		},
+		{
+			name:  "a path twice in one file is kept twice",
+			files: map[string]string{"x.jsonl": mergeLines(t, "a", "a")},
+			args:  []string{"{dir}/x.jsonl"},
+			want:  []string{"a", "a"},
+		},
+		{
+			name:  "uneven shards are reported",
+			files: map[string]string{"shard-0.jsonl": mergeLines(t, "a"), "shard-1.jsonl": mergeLines(t, "b", "c", "d")},
+			args:  []string{"{dir}/shard-*.jsonl"},
+			want:  []string{"a", "b", "c", "d"},
+			warns: []string{"[1 3]", "not how one run splits"},
+		},
+		{
+			name:  "blank lines, CRLF and no final newline",
+			files: map[string]string{"r.jsonl": "\n" + mergeResultLine(t, "a", 0.5) + "\r\n\n  \n" + mergeResultLine(t, "b", 0.5)},
+			args:  []string{"{dir}/r.jsonl"},
+			want:  []string{"a", "b"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, tt.files)
+			code, stdout, stderr := runCLI(t, "", append([]string{"merge", "--quiet", "--json", "-"}, inDir(dir, tt.args)...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if got := resultPaths(t, []byte(stdout)); !slices.Equal(got, tt.want) {
+				t.Errorf("merged paths %q, want %q", got, tt.want)
+			}
+			if strings.Contains(stdout, "\r") || !strings.HasSuffix(stdout, "}\n") {
+				t.Errorf("the output's lines do not all end in a bare newline: %q", stdout)
+			}
+			for _, w := range tt.warns {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q: %s", w, stderr)
+				}
+			}
+			if len(tt.warns) == 0 && stderr != "" {
+				t.Errorf("unexpected stderr: %s", stderr)
+			}
+		})
+	}
+}
+
+func TestMergeErrors(t *testing.T) {
+	good := mergeLines(t, "a")
+	tests := []struct {
+		name  string
+		files map[string]string
+		args  []string
+		code  int
+		want  []string // in stderr
+	}{
+		{"malformed JSON", map[string]string{"shard-0.jsonl": mergeLines(t, "a", "b") + `{"path": "c", `},
+			[]string{"--json", "{dir}/out/merged.jsonl", "{dir}/shard-0.jsonl"}, exitFailed, []string{"shard-0.jsonl:3:", "not valid JSON"}},
+		{"an array", map[string]string{"r.jsonl": "[1, 2]\n"},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", "not a JSON object"}},
+		{"blank lines count", map[string]string{"r.jsonl": "\n\n" + good + "\n\"text\"\n"},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:5:", "not a JSON object"}},
+		{"a key missing", map[string]string{"r.jsonl": `{"path": "a", "bytes": 1}` + "\n"},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", `lacks the key "declared_task"`, "modelcard audit --json"}},
+		{"a value of the wrong type", map[string]string{"r.jsonl": strings.Replace(good, `"bytes":10`, `"bytes":"ten"`, 1)},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", "wrong type"}},
+		{"an empty path", map[string]string{"r.jsonl": mergeLines(t, "")},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", `"path" is empty`}},
+		{"shards missing", map[string]string{"shard-0.jsonl": good, "shard-2.jsonl": mergeLines(t, "b")},
+			[]string{"--expect", "4", "{dir}/shard-*.jsonl"}, exitFailed, []string{"2 of the 4 shards are missing: 1, 3", "shard-1.jsonl, shard-3.jsonl", "--shard i/4"}},
+		{"a shard interrupted", map[string]string{"shard-0.jsonl": good, "shard-1.jsonl.partial": mergeLines(t, "b")},
+			[]string{"--expect", "2", "{dir}/shard-*.jsonl"}, exitFailed, []string{"missing: 1", "shard-1.jsonl.partial exists", "--resume"}},
+		{"a shard left out by the glob", map[string]string{"shard-0.jsonl": good, "shard-1.jsonl": mergeLines(t, "b")},
+			[]string{"--expect", "2", "{dir}/shard-0*"}, exitFailed, []string{"missing: 1", "not among the inputs; check the glob"}},
+		{"a shard beyond --expect", map[string]string{"shard-0.jsonl": good, "shard-5.jsonl": mergeLines(t, "b")},
+			[]string{"--expect", "2", "{dir}/shard-*.jsonl"}, exitUsage, []string{"shard-5.jsonl is shard 5", "0 to 1"}},
+		{"a shard twice", map[string]string{"shard-0.jsonl": good, "old/shard-0.jsonl": good},
+			[]string{"--expect", "1", "{dir}/shard-0.jsonl", "{dir}/old/shard-0.jsonl"}, exitUsage, []string{"shard 0 is given twice"}},
+		{"another name with --expect", map[string]string{"shard-0.jsonl": good, "all.jsonl": good},
+			[]string{"--expect", "1", "{dir}/shard-0.jsonl", "{dir}/all.jsonl"}, exitUsage, []string{"all.jsonl is not one"}},
+		{"a glob that matches nothing", nil,
+			[]string{"{dir}/shard-*.jsonl"}, exitFailed, []string{"no file matches", "shard-*.jsonl"}},
+		{"a bad glob", nil,
+			[]string{"{dir}/shard-[.jsonl"}, exitUsage, []string{"not a valid glob"}},
+		{"a missing file", nil,
+			[]string{"{dir}/gone.jsonl"}, exitFailed, []string{"gone.jsonl", "check the path"}},
+		{"a folder", nil,
+			[]string{"{dir}"}, exitUsage, []string{"is a folder", "shard-*.jsonl"}},
+		{"no inputs", nil,
+			[]string{}, exitUsage, []string{"needs the result files"}},
+		{"standard input", nil,
+			[]string{"-"}, exitUsage, []string{"not standard input"}},
+		{"--json is an input", map[string]string{"shard-0.jsonl": good},
+			[]string{"--json", "{dir}/shard-0.jsonl", "{dir}/shard-*.jsonl"}, exitUsage, []string{"both an input and an output"}},
+		{"--report is --json", map[string]string{"shard-0.jsonl": good},
+			[]string{"--json", "{dir}/x", "--report", "{dir}/x", "{dir}/shard-0.jsonl"}, exitUsage, []string{"same file"}},
+		{"--json is a folder", map[string]string{"shard-0.jsonl": good, "out/keep": ""},
+			[]string{"--json", "{dir}/out", "{dir}/shard-0.jsonl"}, exitUsage, []string{"is a folder"}},
+		{"--expect 0", map[string]string{"shard-0.jsonl": good},
+			[]string{"--expect", "0", "{dir}/shard-0.jsonl"}, exitUsage, []string{"--expect 0"}},
+		{"--standard without --fail-under", map[string]string{"shard-0.jsonl": good},
+			[]string{"--standard", "hf-hub", "{dir}/shard-0.jsonl"}, exitUsage, []string{"add --fail-under"}},
+		{"--fail-under above 1", map[string]string{"shard-0.jsonl": good},
+			[]string{"--fail-under", "60", "{dir}/shard-0.jsonl"}, exitUsage, []string{"0 to 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, tt.files)
+			code, _, stderr := runCLI(t, "", append([]string{"merge"}, inDir(dir, tt.args)...)...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q: %s", w, stderr)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out", "merged.jsonl")); err == nil {
+				t.Error("a failed merge wrote its --json file")
+			}
+		})
+	}
+}
+
+func TestMergeFailUnder(t *testing.T) {
+	// Two cards at 0.4 and 0.6 on every standard: every mean is 0.5.
+	files := map[string]string{"shard-0.jsonl": mergeResultLine(t, "a", 0.4) + "\n", "shard-1.jsonl": mergeResultLine(t, "b", 0.6) + "\n"}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"one standard above the mean", []string{"--fail-under", "0.55", "--standard", "hf-hub"}, exitFailed, "hf-hub: mean score 0.5000 over 2 cards is below --fail-under 0.55"},
+		{"one standard below the mean", []string{"--fail-under", "0.45", "--standard", "hf-hub"}, exitOK, ""},
+		{"all standards above the mean", []string{"--fail-under", "0.55"}, exitFailed, "eu-ai-act-annex-iv: mean score"},
+		{"all standards below the mean", []string{"--fail-under", "0.45"}, exitOK, ""},
+		{"an unknown standard", []string{"--fail-under", "0.5", "--standard", "iso-42001"}, exitUsage, "the standards are hf-hub"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, files)
+			args := append(append([]string{"merge", "--quiet", "--expect", "2"}, tt.args...), filepath.Join(dir, "shard-*.jsonl"))
+			code, _, stderr := runCLI(t, "", args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			if tt.want != "" && !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr lacks %q: %s", tt.want, stderr)
+			}
+		})
+	}
+}
+
+func TestMergeOutputs(t *testing.T) {
+	files := map[string]string{"shard-0.jsonl": mergeLines(t, "a", "c"), "shard-1.jsonl": mergeLines(t, "b")}
+	tests := []struct {
+		name       string
+		args       []string
+		wantStdout []string
+		wantStderr []string
+		wantFile   bool // {dir}/out/merged.jsonl
+	}{
+		{"file and summary", []string{"--json", "{dir}/out/merged.jsonl"}, []string{"Cards audited", "hf-hub"}, nil, true},
+		{"stdout: the summary moves to stderr", []string{"--json", "-"}, []string{`"path":"a"`}, []string{"Cards audited"}, false},
+		{"quiet", []string{"--quiet", "--json", "{dir}/out/merged.jsonl"}, nil, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, files)
+			args := append(append([]string{"merge"}, inDir(dir, tt.args)...), filepath.Join(dir, "shard-*.jsonl"))
+			code, stdout, stderr := runCLI(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tt.wantStdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q: %s", w, stdout)
+				}
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q: %s", w, stderr)
+				}
+			}
+			if len(tt.wantStdout) == 0 && stdout != "" {
+				t.Errorf("unexpected stdout: %s", stdout)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "out", "merged.jsonl"))
+			if tt.wantFile != (err == nil) {
+				t.Fatalf("--json file written: %v, want %v", err == nil, tt.wantFile)
+			}
+			if tt.wantFile {
+				if got := resultPaths(t, data); !slices.Equal(got, []string{"a", "b", "c"}) {
+					t.Errorf("merged paths %q, want a, b, c", got)
+				}
+				left, _ := filepath.Glob(filepath.Join(dir, "out", ".*"))
+				if len(left) > 0 {
+					t.Errorf("temporary files left: %q", left)
+				}
+			}
+		})
+	}
+}
+
+func TestMergeHelp(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"merge", "--help"}, []string{"Examples:", "modelcard merge --expect 8", "shard-*.jsonl", "--fail-under", "FILE:LINE"}},
+		{[]string{"--help"}, []string{"merge"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("help lacks %q:\n%s", w, stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestMergeShardIndex(t *testing.T) {
+	tests := []struct {
+		name string
+		want int
+		ok   bool
+	}{
+		{"shard-0.jsonl", 0, true},
+		{"results/shard-12.jsonl", 12, true},
+		{"shard-01.jsonl", 0, false},
+		{"shard--1.jsonl", 0, false},
+		{"shard-+1.jsonl", 0, false},
+		{"shard-1.jsonl.partial", 0, false},
+		{"shard-1.ndjson", 0, false},
+		{"myshard-1.jsonl", 0, false},
+		{"shard-.jsonl", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := shardIndex(tt.name)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("shardIndex(%q) = %d, %v; want %d, %v", tt.name, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestMergeSplitOfOneRun(t *testing.T) {
+	tests := []struct {
+		counts []int
+		want   bool
+	}{
+		{[]int{3, 3, 3}, true},
+		{[]int{3, 3, 2}, true},
+		{[]int{3, 2, 2}, true},
+		{[]int{1, 0, 0}, true},
+		{[]int{2, 3}, false},
+		{[]int{3, 1}, false},
+		{[]int{3, 2, 3}, false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.counts), func(t *testing.T) {
+			if got := splitOfOneRun(tt.counts); got != tt.want {
+				t.Errorf("splitOfOneRun(%v) = %v, want %v", tt.counts, got, tt.want)
+			}
+		})
+	}
+}
