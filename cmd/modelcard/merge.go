@@ -473,25 +473,27 @@ func splitOfOneRun(counts []int) bool {
 	return true
 }
 
-// openMergeOutput returns where the merged results go: a buffer written
-// atomically at the end, the standard output, or a special file written
-// directly. commit finishes the output.
-func openMergeOutput(o mergeOptions, stdout io.Writer) (w io.Writer, commit func() error, err error) {
+// openMergeOutput returns where the merged results go: a temporary file
+// that replaces the target at the end, the standard output, or a special
+// file written directly. commit finishes the output; abort drops a
+// temporary file after a failure (it does nothing for the others).
+func openMergeOutput(o mergeOptions, stdout io.Writer) (w io.Writer, commit func() error, abort func(), err error) {
+	noAbort := func() {}
 	switch {
 	case o.jsonPath == "":
-		return nil, func() error { return nil }, nil
+		return nil, func() error { return nil }, noAbort, nil
 	case o.jsonPath == "-":
 		bw := bufio.NewWriterSize(stdout, 256<<10)
-		return bw, bw.Flush, nil
+		return bw, bw.Flush, noAbort, nil
 	}
 	if st, err := os.Stat(o.jsonPath); err == nil && !st.Mode().IsRegular() {
 		if st.IsDir() {
-			return nil, nil, usagef("--json %s is a folder; give a file name", o.jsonPath)
+			return nil, nil, nil, usagef("--json %s is a folder; give a file name", o.jsonPath)
 		}
 		// A device or pipe, such as /dev/null: written directly.
 		f, err := os.OpenFile(o.jsonPath, os.O_WRONLY, 0)
 		if err != nil {
-			return nil, nil, fmt.Errorf("open --json %s: %w", o.jsonPath, err)
+			return nil, nil, nil, fmt.Errorf("open --json %s: %w", o.jsonPath, err)
 		}
 		bw := bufio.NewWriterSize(f, 256<<10)
 		return bw, func() error {
@@ -503,15 +505,25 @@ func openMergeOutput(o mergeOptions, stdout io.Writer) (w io.Writer, commit func
 				return fmt.Errorf("close --json %s: %w", o.jsonPath, err)
 			}
 			return nil
-		}, nil
+		}, func() { f.Close() }, nil
 	}
-	var buf bytes.Buffer
-	return &buf, func() error {
-		if err := atomicfile.Write(o.jsonPath, buf.Bytes(), 0o644, true); err != nil {
+	// A regular file is streamed into a temporary file that replaces it at
+	// the end, so a merge of millions of results holds none of them.
+	f, err := atomicfile.Create(o.jsonPath, 0o644)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("write the merged results: %w", err)
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	return bw, func() error {
+		if err := bw.Flush(); err != nil {
+			f.Abort()
+			return fmt.Errorf("write the merged results: %w", err)
+		}
+		if err := f.Commit(); err != nil {
 			return fmt.Errorf("write the merged results: %w", err)
 		}
 		return nil
-	}, nil
+	}, f.Abort, nil
 }
 
 // sameFile reports whether a and b name one existing file.
@@ -558,12 +570,13 @@ func runMerge(c *cli.Context, io stdio) error {
 	}
 	interleave := interleaved(srcs)
 
-	out, commit, err := openMergeOutput(o, io.out)
+	out, commit, abort, err := openMergeOutput(o, io.out)
 	if err != nil {
 		return err
 	}
 	m := &merger{out: out, summary: auditreport.NewSummary(rstds), warn: io.err, seen: map[string]seenAt{}}
 	if err := m.readAll(srcs, interleave); err != nil {
+		abort()
 		return err
 	}
 	if err := commit(); err != nil {

@@ -455,3 +455,33 @@ func TestMergeSplitOfOneRun(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeFailureKeepsOutput checks that a merge that fails part way leaves
+// an earlier --json file as it was and no temporary file beside it.
+func TestMergeFailureKeepsOutput(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"shard-0.jsonl":    mergeLines(t, "a", "b"),
+		"shard-1.jsonl":    mergeLines(t, "c") + "{broken\n",
+		"out/merged.jsonl": "earlier results\n",
+	})
+	code, _, stderr := runCLI(t, "", "merge", "--json", filepath.Join(dir, "out", "merged.jsonl"), filepath.Join(dir, "shard-*.jsonl"))
+	if code != exitFailed || !strings.Contains(stderr, "shard-1.jsonl:2:") {
+		t.Fatalf("exit %d, stderr %s; want %d naming shard-1.jsonl:2", code, stderr, exitFailed)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "out", "merged.jsonl"))
+	if err != nil || string(got) != "earlier results\n" {
+		t.Errorf("the earlier output became %q (%v)", got, err)
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("out/ holds %v, want only merged.jsonl", names)
+	}
+}

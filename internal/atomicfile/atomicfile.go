@@ -10,6 +10,84 @@ import (
 	"path/filepath"
 )
 
+// File is a file being written atomically: what is written goes to a
+// temporary file in the target's folder, and Commit renames it over the
+// target. Until Commit succeeds the target is untouched; Abort (or a failed
+// Commit) removes the temporary file. It is for outputs too large to hold
+// in memory.
+type File struct {
+	tmp    *os.File
+	path   string
+	perm   fs.FileMode
+	closed bool
+}
+
+// Create starts writing path atomically, creating its folder when missing.
+// The target is replaced only by Commit.
+func Create(path string, perm fs.FileMode) (*File, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create folder %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file in %s: %w", dir, err)
+	}
+	return &File{tmp: tmp, path: path, perm: perm}, nil
+}
+
+// Write writes to the temporary file.
+func (f *File) Write(p []byte) (int, error) {
+	if f.closed {
+		return 0, fmt.Errorf("write %s: %w", f.path, fs.ErrClosed)
+	}
+	n, err := f.tmp.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("write %s: %w", f.tmp.Name(), err)
+	}
+	return n, nil
+}
+
+// Commit syncs the temporary file and renames it over the target.
+func (f *File) Commit() error {
+	if f.closed {
+		return fmt.Errorf("commit %s: %w", f.path, fs.ErrClosed)
+	}
+	f.closed = true
+	name := f.tmp.Name()
+	fail := func(err error) error {
+		f.tmp.Close()
+		os.Remove(name)
+		return err
+	}
+	if err := f.tmp.Chmod(f.perm); err != nil {
+		return fail(fmt.Errorf("set mode of %s: %w", name, err))
+	}
+	if err := f.tmp.Sync(); err != nil {
+		return fail(fmt.Errorf("sync %s: %w", name, err))
+	}
+	if err := f.tmp.Close(); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("close %s: %w", name, err)
+	}
+	if err := os.Rename(name, f.path); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("rename %s to %s: %w", name, f.path, err)
+	}
+	return nil
+}
+
+// Abort drops what was written and leaves the target as it was. It does
+// nothing after Commit.
+func (f *File) Abort() {
+	if f.closed {
+		return
+	}
+	f.closed = true
+	f.tmp.Close()
+	os.Remove(f.tmp.Name())
+}
+
 // ErrExists is returned when the target exists and overwriting was not
 // allowed.
 var ErrExists = errors.New("file exists")
