@@ -51,3 +51,15 @@ func BenchmarkParseSpecExamples(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseSpecGuide parses the deployment guide's one-line spec: the
+// daemon's most common request.
+func BenchmarkParseSpecGuide(b *testing.B) {
+	spec := []byte(`{"model_name": "test", "metrics": {"accuracy": 0.95}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseSpec(spec, "spec.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -580,6 +580,9 @@ func TestReadyFollowsBackendHealth(t *testing.T) {
 			}
 			rec = httptest.NewRecorder()
 			s.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+			if want := fmt.Sprintf("modelcard_queue_capacity %d\n", testConfig().QueueSize); !strings.Contains(rec.Body.String(), want) {
+				t.Errorf("metrics lack %q", want)
+			}
 			want := fmt.Sprintf("modelcard_backend_degraded %g\n", tc.wantGauge)
 			if !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("metrics lack %q", want)

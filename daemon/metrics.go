@@ -32,6 +32,9 @@ type MetricsConfig struct {
 	Backend, Device string
 	// QueueDepth reports the cards waiting for a batch.
 	QueueDepth func() float64
+	// QueueCapacity is the number of cards the queue holds before the
+	// daemon answers 429: the queue_size setting.
+	QueueCapacity int
 	// GPU is the source of device statistics; nil reports nvml_up 0.
 	GPU GPUStats
 	// Pool is the device memory pool, if the backend has one.
@@ -101,6 +104,10 @@ func NewMetrics(cfg MetricsConfig) (*Metrics, error) {
 			Name: "modelcard_queue_depth",
 			Help: "Cards waiting for an engine batch.",
 		}, queue),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "modelcard_queue_capacity",
+			Help: "Cards the queue holds before requests are refused with 429 (the queue_size setting).",
+		}, func() float64 { return float64(cfg.QueueCapacity) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "modelcard_backend_degraded",
 			Help: "1 while the scoring backend is degraded (for example a GPU backend scoring on the CPU after a device failure), else 0.",

@@ -107,11 +107,12 @@ func New(opts Options) (*Server, error) {
 	}
 	var batcher *Batcher
 	m, err := NewMetrics(MetricsConfig{
-		Backend:    opts.Engine.BackendName(),
-		Device:     opts.Device,
-		QueueDepth: func() float64 { return float64(batcher.QueuedCards()) },
-		GPU:        opts.GPU,
-		Pool:       opts.Pool,
+		Backend:       opts.Engine.BackendName(),
+		Device:        opts.Device,
+		QueueDepth:    func() float64 { return float64(batcher.QueuedCards()) },
+		QueueCapacity: s.cfg.QueueSize,
+		GPU:           opts.GPU,
+		Pool:          opts.Pool,
 		Degraded: func() float64 {
 			if d, _ := s.degraded(); d {
 				return 1
