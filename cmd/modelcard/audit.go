@@ -228,6 +228,7 @@ func runAudit(c *cli.Context, io stdio) error {
 
 	inputs := make(chan engine.AuditInput, 64)
 	var fatal error // set by the producer before it cancels ctx
+	var found int   // cards in all the inputs, every shard's; set by the producer
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -235,6 +236,7 @@ func runAudit(c *cli.Context, io stdio) error {
 		defer close(inputs)
 		w := inputWalker{maxBytes: o.maxBytes, stdin: io.in}
 		k := -1
+		defer func() { found = k + 1 }()
 		w.walk(ctx, o.args, func(it inputItem) bool {
 			k++
 			if !o.shard.keep(k) {
@@ -316,7 +318,16 @@ func runAudit(c *cli.Context, io stdio) error {
 		}
 	}
 	if st.Cards == 0 {
-		fmt.Fprintln(io.err, "modelcard: no cards found in the inputs (folders are searched for *.md and *.markdown)")
+		if found == 0 {
+			// An audit of nothing is almost always a wrong path or a
+			// folder not filled yet: fail, so that CI and jobs notice.
+			where := strings.Join(o.args, ", ")
+			if where == "" || where == "-" {
+				where = "the standard input"
+			}
+			return fmt.Errorf("no cards found in %s (folders are searched for *.md and *.markdown; NDJSON lines and - are read as cards): check the paths", where)
+		}
+		fmt.Fprintf(io.err, "modelcard: shard %d/%d holds none of the %d cards of the inputs\n", o.shard.i, o.shard.n, found)
 	}
 	return checkFailUnder(o, st, failStds)
 }

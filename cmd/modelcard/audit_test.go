@@ -587,3 +587,40 @@ func TestReadLineLimit(t *testing.T) {
 		})
 	}
 }
+
+func TestAuditNoCards(t *testing.T) {
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one")
+	if err := os.MkdirAll(filepath.Join(dir, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(one, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(one, "README.md"), []byte("---\nlicense: mit\n---\n# Model card for x\n\nA model.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		stdin      string
+		wantCode   int
+		wantStderr string
+	}{
+		{"an empty folder fails", []string{"-q", filepath.Join(dir, "empty")}, "", exitFailed, "no cards found in " + filepath.Join(dir, "empty")},
+		{"empty standard input fails", []string{"-q", "-"}, "", exitFailed, "no cards found in the standard input"},
+		{"a shard without cards of its own succeeds", []string{"-q", "--shard", "1/2", one}, "", 0, "shard 1/2 holds none of the 1 cards"},
+		{"the shard with the card succeeds", []string{"-q", "--shard", "0/2", one}, "", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.stdin, append([]string{"audit"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr %s", code, tt.wantCode, stderr)
+			}
+			if tt.wantStderr != "" && !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.wantStderr)
+			}
+		})
+	}
+}

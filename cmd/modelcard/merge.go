@@ -364,12 +364,39 @@ type merger struct {
 	warn    io.Writer
 	seen    map[string]seenAt // card path → where its kept result is
 	dups    int
+	// dedupe drops a card's result when another file already gave one. It
+	// is off for the complete shard set of one run: there the shards
+	// partition the inputs, and a path met twice was given twice (an
+	// NDJSON input with a repeated id), as the unsharded audit would list
+	// it.
+	dedupe bool
+	// kept counts the results written.
+	kept int
 }
 
 // seenAt is the file and line of a kept result.
 type seenAt struct {
 	src  *mergeSource
 	line int
+}
+
+// duplicate reports whether another file already gave a result for path,
+// warning about it; otherwise it remembers where path's result is.
+func (m *merger) duplicate(src *mergeSource, path string, lineNo int) bool {
+	at, ok := m.seen[path]
+	if !ok {
+		m.seen[path] = seenAt{src: src, line: lineNo}
+		return false
+	}
+	if at.src == src {
+		return false
+	}
+	m.dups++
+	if m.dups <= mergeWarnings {
+		fmt.Fprintf(m.warn, "modelcard merge: warning: %s:%d: card %q already has a result at %s:%d; keeping that one\n",
+			src.name, lineNo, path, at.src.name, at.line)
+	}
+	return true
 }
 
 // add checks one line and keeps its result unless another file already
@@ -380,17 +407,8 @@ func (m *merger) add(src *mergeSource, line []byte, lineNo int) error {
 		return fmt.Errorf("%s:%d: not an audit result: %w; merge reads the files `modelcard audit --json FILE` writes, one result object per line",
 			src.name, lineNo, err)
 	}
-	if at, ok := m.seen[r.Path]; ok {
-		if at.src != src {
-			m.dups++
-			if m.dups <= mergeWarnings {
-				fmt.Fprintf(m.warn, "modelcard merge: warning: %s:%d: card %q already has a result at %s:%d; keeping that one\n",
-					src.name, lineNo, r.Path, at.src.name, at.line)
-			}
-			return nil
-		}
-	} else {
-		m.seen[r.Path] = seenAt{src: src, line: lineNo}
+	if m.dedupe && m.duplicate(src, r.Path, lineNo) {
+		return nil
 	}
 	if m.out != nil {
 		if _, err := m.out.Write(line); err != nil {
@@ -400,6 +418,7 @@ func (m *merger) add(src *mergeSource, line []byte, lineNo int) error {
 			return fmt.Errorf("write the merged results: %w", err)
 		}
 	}
+	m.kept++
 	m.summary.Add(r)
 	return nil
 }
@@ -563,6 +582,16 @@ func runMerge(c *cli.Context, io stdio) error {
 			}
 		}
 	}
+	for _, s := range srcs {
+		// audit writes FILE.partial and renames it over FILE when done: a
+		// .partial beside an input means a newer run of that file is going
+		// on or was cut short, and the input may be from an older run.
+		if _, err := os.Stat(s.name + ".partial"); err == nil {
+			return fmt.Errorf("%s.partial exists beside %s: an audit writing it is still running or was interrupted, so %s may hold an older run's results; "+
+				"wait for it, or finish it with `modelcard audit --resume` and the same arguments, or remove the .partial file, then merge again",
+				s.name, s.name, s.name)
+		}
+	}
 	if o.expect > 0 {
 		if err := checkShards(srcs, o.expect); err != nil {
 			return err
@@ -574,10 +603,16 @@ func runMerge(c *cli.Context, io stdio) error {
 	if err != nil {
 		return err
 	}
-	m := &merger{out: out, summary: auditreport.NewSummary(rstds), warn: io.err, seen: map[string]seenAt{}}
+	m := &merger{out: out, summary: auditreport.NewSummary(rstds), warn: io.err, seen: map[string]seenAt{}, dedupe: !interleave}
 	if err := m.readAll(srcs, interleave); err != nil {
 		abort()
 		return err
+	}
+	if m.kept == 0 {
+		// Empty shards mean the audit saw no cards: nothing to report, and
+		// an empty report would pass for a clean one.
+		abort()
+		return fmt.Errorf("the inputs hold no results (%d files, all empty): check that the audit ran over the cards and wrote these files", len(srcs))
 	}
 	if err := commit(); err != nil {
 		return err
@@ -612,9 +647,6 @@ func runMerge(c *cli.Context, io stdio) error {
 		if err := auditreport.WriteText(w, st, 10); err != nil {
 			return err
 		}
-	}
-	if st.Cards == 0 {
-		fmt.Fprintln(io.err, "modelcard merge: the inputs hold no results")
 	}
 	return checkFailUnder(o.gate, st, failStds)
 }
