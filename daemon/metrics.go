@@ -160,8 +160,8 @@ type DeviceStats struct {
 	UUID, Name string
 	// Utilization is the fraction of time the device was busy, in [0,1].
 	Utilization float64
-	// MemoryUsed and MemoryTotal are in bytes.
-	MemoryUsed, MemoryTotal uint64
+	// MemoryUsed and MemoryTotal are in bytes (NaN when unreadable).
+	MemoryUsed, MemoryTotal float64
 	// TemperatureC is the core temperature in degrees Celsius.
 	TemperatureC float64
 	// PowerW is the power draw in watts.
@@ -226,8 +226,8 @@ func (c *gpuCollector) Collect(ch chan<- prometheus.Metric) {
 			v    float64
 		}{
 			{c.util, d.Utilization},
-			{c.memUsed, float64(d.MemoryUsed)},
-			{c.memTotal, float64(d.MemoryTotal)},
+			{c.memUsed, d.MemoryUsed},
+			{c.memTotal, d.MemoryTotal},
 			{c.temp, d.TemperatureC},
 			{c.power, d.PowerW},
 		} {

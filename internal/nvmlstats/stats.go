@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"github.com/terragonlabs/modelcard-generator/daemon"
 )
@@ -42,51 +43,94 @@ type Device interface {
 	PowerMilliwatts() (uint32, error)
 }
 
-// Stats is a daemon.GPUStats over a Library. It initialises the library
-// once, on the first read; when that fails, every read reports the error
-// (the daemon then exports modelcard_gpu_nvml_up 0 and keeps serving).
+// Stats is a daemon.GPUStats over a Library. It initialises the library on
+// the first read; when that fails, reads report the error (the daemon then
+// exports modelcard_gpu_nvml_up 0 and keeps serving) and initialisation is
+// tried again on a later read, at most once per retry interval, so that a
+// driver that comes up after the daemon is picked up.
 type Stats struct {
-	lib     Library
-	once    sync.Once
-	initErr error
+	lib   Library
+	retry time.Duration
+	now   func() time.Time
+
+	mu          sync.Mutex
+	initialised bool
+	closed      bool
+	initErr     error
+	lastTry     time.Time
 }
 
-// New returns statistics read from lib.
-func New(lib Library) *Stats { return &Stats{lib: lib} }
+// DefaultRetry is how long Stats waits before trying to initialise NVML
+// again after a failure.
+const DefaultRetry = time.Minute
 
-// Devices implements daemon.GPUStats.
+// New returns statistics read from lib, retrying a failed initialisation
+// after DefaultRetry.
+func New(lib Library) *Stats {
+	return &Stats{lib: lib, retry: DefaultRetry, now: time.Now}
+}
+
+// init initialises the library if it is not yet, unless the last attempt
+// failed less than the retry interval ago. It holds s.mu.
+func (s *Stats) init() error {
+	switch {
+	case s.closed:
+		return errors.New("nvml: closed")
+	case s.initialised:
+		return nil
+	case s.lib == nil:
+		return errors.New("nvml: no library")
+	case s.initErr != nil && s.now().Sub(s.lastTry) < s.retry:
+		return s.initErr
+	}
+	s.lastTry = s.now()
+	if err := s.lib.Init(); err != nil {
+		s.initErr = fmt.Errorf("nvml: initialise (is the NVIDIA driver installed and the container started with NVIDIA_DRIVER_CAPABILITIES including utility?): %w", err)
+		return s.initErr
+	}
+	s.initialised, s.initErr = true, nil
+	return nil
+}
+
+// Devices implements daemon.GPUStats. A device that cannot be opened is
+// left out; the others are still read.
 func (s *Stats) Devices() ([]daemon.DeviceStats, error) {
-	s.once.Do(func() {
-		if s.lib == nil {
-			s.initErr = errors.New("nvml: no library")
-			return
-		}
-		if err := s.lib.Init(); err != nil {
-			s.initErr = fmt.Errorf("nvml: initialise (is the NVIDIA driver installed and the container started with NVIDIA_DRIVER_CAPABILITIES including utility?): %w", err)
-		}
-	})
-	if s.initErr != nil {
-		return nil, s.initErr
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.init(); err != nil {
+		return nil, err
 	}
 	n, err := s.lib.DeviceCount()
 	if err != nil {
 		return nil, fmt.Errorf("nvml: count devices: %w", err)
 	}
 	out := make([]daemon.DeviceStats, 0, n)
+	var firstErr error
 	for i := range n {
 		d, err := s.lib.Device(i)
 		if err != nil {
-			return nil, fmt.Errorf("nvml: device %d: %w", i, err)
+			if firstErr == nil {
+				firstErr = fmt.Errorf("nvml: device %d: %w", i, err)
+			}
+			continue
 		}
 		out = append(out, read(i, d))
+	}
+	if len(out) == 0 && firstErr != nil {
+		return nil, firstErr
 	}
 	return out, nil
 }
 
-// Close shuts the library down if it was initialised.
+// Close shuts the library down if it was initialised; later reads fail.
 func (s *Stats) Close() error {
-	s.once.Do(func() { s.initErr = errors.New("nvml: closed before the first read") })
-	if s.initErr != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if !s.initialised {
 		return nil
 	}
 	if err := s.lib.Shutdown(); err != nil {
@@ -98,7 +142,8 @@ func (s *Stats) Close() error {
 // read converts one device's readings; one that fails is NaN (a gauge the
 // collector leaves out) rather than a made-up zero.
 func read(index int, d Device) daemon.DeviceStats {
-	st := daemon.DeviceStats{Index: index, Utilization: math.NaN(), TemperatureC: math.NaN(), PowerW: math.NaN()}
+	nan := math.NaN()
+	st := daemon.DeviceStats{Index: index, Utilization: nan, MemoryUsed: nan, MemoryTotal: nan, TemperatureC: nan, PowerW: nan}
 	if name, err := d.Name(); err == nil {
 		st.Name = name
 	}
@@ -109,7 +154,7 @@ func read(index int, d Device) daemon.DeviceStats {
 		st.Utilization = float64(u) / 100
 	}
 	if used, total, err := d.Memory(); err == nil {
-		st.MemoryUsed, st.MemoryTotal = used, total
+		st.MemoryUsed, st.MemoryTotal = float64(used), float64(total)
 	}
 	if t, err := d.TemperatureC(); err == nil {
 		st.TemperatureC = float64(t)

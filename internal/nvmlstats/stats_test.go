@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fakeLibrary is a Library with scripted devices and failures.
@@ -54,7 +55,7 @@ func (d fakeDevice) PowerMilliwatts() (uint32, error)    { return d.powerMW, d.e
 func TestDevicesConvertsReadings(t *testing.T) {
 	h200 := fakeDevice{name: "GPU A", uuid: "GPU-a", util: 37, temp: 51, powerMW: 412_500, used: 3 << 30, total: 141 << 30}
 	noPower := h200
-	noPower.name, noPower.uuid, noPower.fail = "GPU B", "GPU-b", map[string]bool{"power": true, "util": true}
+	noPower.name, noPower.uuid, noPower.fail = "GPU B", "GPU-b", map[string]bool{"power": true, "util": true, "memory": true}
 	lib := &fakeLibrary{devices: []fakeDevice{h200, noPower}}
 	s := New(lib)
 	devs, err := s.Devices()
@@ -69,7 +70,7 @@ func TestDevicesConvertsReadings(t *testing.T) {
 		t.Errorf("device 0 = %+v", a)
 	}
 	b := devs[1]
-	if b.Index != 1 || !math.IsNaN(b.PowerW) || !math.IsNaN(b.Utilization) || b.TemperatureC != 51 {
+	if b.Index != 1 || !math.IsNaN(b.PowerW) || !math.IsNaN(b.Utilization) || !math.IsNaN(b.MemoryUsed) || !math.IsNaN(b.MemoryTotal) || b.TemperatureC != 51 {
 		t.Errorf("device 1 = %+v: unsupported readings must be NaN, the others kept", b)
 	}
 	if _, err := s.Devices(); err != nil {
@@ -92,7 +93,7 @@ func TestDevicesFailures(t *testing.T) {
 		{"no library", nil, "no library"},
 		{"init fails", &fakeLibrary{initErr: errors.New("library not found")}, "library not found"},
 		{"count fails", &fakeLibrary{countErr: errors.New("driver gone")}, "count devices"},
-		{"device fails", &fakeLibrary{devices: []fakeDevice{{}, {}}, deviceErrAt: 1, deviceErr: errors.New("lost")}, "device 1"},
+		{"the only device fails", &fakeLibrary{devices: []fakeDevice{{}}, deviceErrAt: 0, deviceErr: errors.New("lost")}, "device 0"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,5 +130,44 @@ func TestOpenInThisBuild(t *testing.T) {
 	defer s.Close()
 	if _, err := s.Devices(); err == nil {
 		t.Skip("an NVIDIA driver is present: nothing to check")
+	}
+}
+
+func TestOneDeviceFailingKeepsTheOthers(t *testing.T) {
+	lib := &fakeLibrary{devices: []fakeDevice{{name: "A"}, {name: "B"}, {name: "C"}}, deviceErrAt: 1, deviceErr: errors.New("fallen off the bus")}
+	devs, err := New(lib).Devices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(devs) != 2 || devs[0].Name != "A" || devs[0].Index != 0 || devs[1].Name != "C" || devs[1].Index != 2 {
+		t.Errorf("devices %+v, want A (0) and C (2)", devs)
+	}
+}
+
+func TestInitRetriedAfterInterval(t *testing.T) {
+	lib := &fakeLibrary{initErr: errors.New("driver not loaded"), devices: []fakeDevice{{name: "A"}}}
+	now := time.Unix(1000, 0)
+	s := New(lib)
+	s.now = func() time.Time { return now }
+	steps := []struct {
+		advance   time.Duration
+		fixDriver bool
+		wantErr   bool
+		wantInits int
+	}{
+		{0, false, true, 1},
+		{DefaultRetry / 2, true, true, 1}, // too soon: the last error, no new attempt
+		{DefaultRetry, false, false, 2},   // retried, and the driver is there now
+		{DefaultRetry * 3, false, false, 2},
+	}
+	for i, st := range steps {
+		now = now.Add(st.advance)
+		if st.fixDriver {
+			lib.initErr = nil
+		}
+		_, err := s.Devices()
+		if (err != nil) != st.wantErr || lib.inits != st.wantInits {
+			t.Fatalf("step %d: err %v, %d inits; want error %v, %d inits", i, err, lib.inits, st.wantErr, st.wantInits)
+		}
 	}
 }
