@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // File is a file being written atomically: what is written goes to a
@@ -74,7 +75,29 @@ func (f *File) Commit() error {
 		os.Remove(name)
 		return fmt.Errorf("rename %s to %s: %w", name, f.path, err)
 	}
+	return syncDir(filepath.Dir(f.path))
+}
+
+// syncDir flushes a folder's entries, so that a rename into it survives a
+// crash. File systems that cannot sync a folder (they answer EINVAL or
+// ENOTSUP) are left as they are.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open folder %s to sync it: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
 	return nil
+}
+
+// linkUnsupported reports whether a hard link failed because the file
+// system has none, rather than for a reason the caller must hear of.
+func linkUnsupported(err error) bool {
+	return errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) ||
+		errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EMLINK)
 }
 
 // Abort drops what was written and leaves the target as it was. It does
@@ -139,20 +162,24 @@ func Write(path string, data []byte, perm fs.FileMode, overwrite bool) error {
 			if errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("%s: %w (use --force to overwrite)", path, ErrExists)
 			}
-			// File systems without hard links: fall back to rename.
+			if !linkUnsupported(err) {
+				return fmt.Errorf("link %s to %s: %w", tmpName, path, err)
+			}
+			// File systems without hard links: fall back to rename,
+			// which cannot refuse a target that appeared meanwhile.
 			if err := os.Rename(tmpName, path); err != nil {
 				return fmt.Errorf("rename %s to %s: %w", tmpName, path, err)
 			}
 			committed = true
-			return nil
+			return syncDir(dir)
 		}
 		os.Remove(tmpName)
 		committed = true
-		return nil
+		return syncDir(dir)
 	}
 	if err := os.Rename(tmpName, path); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", tmpName, path, err)
 	}
 	committed = true
-	return nil
+	return syncDir(dir)
 }
