@@ -1,9 +1,11 @@
 package daemon
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -174,22 +176,18 @@ func TestMonitoringPromtool(t *testing.T) {
 	bin := monitoringPromtool(t)
 
 	t.Run("check config", func(t *testing.T) {
-		out, err := runMonitoringPromtool(bin, monitoringDir, "check", "config", monitoringConfig)
-		if err == nil {
-			return
+		checkMonitoringConfig(t, bin, nil)
+	})
+
+	t.Run("check config with the single-host job enabled", func(t *testing.T) {
+		enabled, names, err := enableCommentedScrapeJobs(readMonitoringConfig(t))
+		if err != nil {
+			t.Fatalf("%s: %v", monitoringConfig, err)
 		}
-		if !strings.Contains(out, "kubernetes_sd_configs not found") {
-			t.Fatalf("%v\n%s", err, out)
+		if len(names) == 0 {
+			t.Fatalf("%s: no commented-out scrape job to enable", monitoringConfig)
 		}
-		// Debian's promtool is built without Kubernetes service discovery.
-		// Check the rest with each kubernetes_sd_configs swapped for a
-		// static target; TestMonitoringKubernetesRelabel checks the
-		// Kubernetes job's relabelling.
-		t.Logf("this promtool has no Kubernetes service discovery; checking %s with static targets in its place", monitoringConfig)
-		path := configWithoutKubernetesSD(t)
-		if out, err := runMonitoringPromtool(bin, monitoringDir, "check", "config", path); err != nil {
-			t.Fatalf("%v\n%s", err, out)
-		}
+		checkMonitoringConfig(t, bin, enabled)
 	})
 
 	t.Run("check rules", func(t *testing.T) {
@@ -254,15 +252,49 @@ func TestMonitoringPromtool(t *testing.T) {
 	})
 }
 
-// configWithoutKubernetesSD writes a copy of the Prometheus config whose
-// kubernetes_sd_configs are static targets and whose rule_files are
-// absolute, and returns its path.
-func configWithoutKubernetesSD(t *testing.T) string {
+// readMonitoringConfig returns the Prometheus config's text.
+func readMonitoringConfig(t *testing.T) []byte {
 	t.Helper()
 	data, err := os.ReadFile(monitoringPath(monitoringConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data
+}
+
+// checkMonitoringConfig runs promtool check config on the Prometheus config
+// as shipped (data nil) or on a variant of its text. Debian's promtool is
+// built without Kubernetes service discovery; where it rejects
+// kubernetes_sd_configs, the config is checked again with each of them
+// swapped for a static target (TestMonitoringKubernetesRelabel checks the
+// Kubernetes job's relabelling).
+func checkMonitoringConfig(t *testing.T, bin string, data []byte) {
+	t.Helper()
+	var out string
+	var err error
+	if data == nil {
+		data = readMonitoringConfig(t)
+		out, err = runMonitoringPromtool(bin, monitoringDir, "check", "config", monitoringConfig)
+	} else {
+		out, err = runMonitoringPromtool(bin, ".", "check", "config", writeCheckableConfig(t, data, false))
+	}
+	if err == nil {
+		return
+	}
+	if !strings.Contains(out, "kubernetes_sd_configs not found") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	t.Logf("this promtool has no Kubernetes service discovery; checking %s with static targets in its place", monitoringConfig)
+	if out, err := runMonitoringPromtool(bin, ".", "check", "config", writeCheckableConfig(t, data, true)); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
+// writeCheckableConfig writes a copy of a Prometheus config whose rule_files
+// are absolute, with each kubernetes_sd_configs swapped for a static target
+// if staticForKubernetes, and returns its path.
+func writeCheckableConfig(t *testing.T, data []byte, staticForKubernetes bool) string {
+	t.Helper()
 	var cfg map[string]any
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
 		t.Fatalf("%s: %v", monitoringConfig, err)
@@ -277,21 +309,23 @@ func configWithoutKubernetesSD(t *testing.T) string {
 			files[i] = filepath.Join(abs, s)
 		}
 	}
-	jobs, _ := cfg["scrape_configs"].([]any)
-	replaced := 0
-	for _, j := range jobs {
-		job, ok := j.(map[string]any)
-		if !ok {
-			continue
+	if staticForKubernetes {
+		jobs, _ := cfg["scrape_configs"].([]any)
+		replaced := 0
+		for _, j := range jobs {
+			job, ok := j.(map[string]any)
+			if !ok {
+				continue
+			}
+			if _, ok := job["kubernetes_sd_configs"]; ok {
+				delete(job, "kubernetes_sd_configs")
+				job["static_configs"] = []any{map[string]any{"targets": []any{"kubernetes-sd.invalid:9090"}}}
+				replaced++
+			}
 		}
-		if _, ok := job["kubernetes_sd_configs"]; ok {
-			delete(job, "kubernetes_sd_configs")
-			job["static_configs"] = []any{map[string]any{"targets": []any{"kubernetes-sd.invalid:9090"}}}
-			replaced++
+		if replaced == 0 {
+			t.Fatalf("promtool rejected kubernetes_sd_configs, but %s has none", monitoringConfig)
 		}
-	}
-	if replaced == 0 {
-		t.Fatalf("promtool rejected kubernetes_sd_configs, but %s has none", monitoringConfig)
 	}
 	out, err := yaml.Marshal(cfg)
 	if err != nil {
@@ -302,6 +336,46 @@ func configWithoutKubernetesSD(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// commentedJobStart matches the first line of a commented-out scrape job,
+// "# - job_name: NAME" indented as the active jobs are.
+var commentedJobStart = regexp.MustCompile(`^( *)# - job_name:\s*"?([A-Za-z0-9_.-]+)"?\s*$`)
+
+// enableCommentedScrapeJobs returns a Prometheus config's text with its
+// commented-out scrape jobs enabled, and their names. Such a job starts
+// with a line "# - job_name: NAME" at the indentation of the active jobs'
+// "- "; each of its further lines is "# " and then at least two more spaces
+// at that indentation. Removing "# " from these lines enables the job.
+func enableCommentedScrapeJobs(data []byte) ([]byte, []string, error) {
+	lines := strings.Split(string(data), "\n")
+	var names []string
+	for i := 0; i < len(lines); i++ {
+		m := commentedJobStart.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		prefix := m[1] + "# "
+		names = append(names, m[2])
+		lines[i] = m[1] + strings.TrimPrefix(lines[i], prefix)
+		for i+1 < len(lines) && strings.HasPrefix(lines[i+1], prefix+"  ") {
+			i++
+			lines[i] = m[1] + strings.TrimPrefix(lines[i], prefix)
+		}
+	}
+	out := []byte(strings.Join(lines, "\n"))
+	var cfg struct {
+		ScrapeConfigs []monitoringScrapeJob `yaml:"scrape_configs"`
+	}
+	if err := yaml.Unmarshal(out, &cfg); err != nil {
+		return nil, nil, fmt.Errorf("with the commented-out scrape jobs %v enabled: %w", names, err)
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(cfg.ScrapeConfigs, func(j monitoringScrapeJob) bool { return j.JobName == n }) {
+			return nil, nil, fmt.Errorf("the commented-out scrape job %s is no scrape job once enabled", n)
+		}
+	}
+	return out, names, nil
 }
 
 // substituteGrafanaVars replaces a dashboard query's Grafana variables with
@@ -346,10 +420,13 @@ type relabelConfig struct {
 // loadMonitoringScrapeJobs reads the Prometheus config's scrape jobs and rule files.
 func loadMonitoringScrapeJobs(t *testing.T) ([]monitoringScrapeJob, []string) {
 	t.Helper()
-	data, err := os.ReadFile(monitoringPath(monitoringConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
+	return parseMonitoringScrapeJobs(t, readMonitoringConfig(t))
+}
+
+// parseMonitoringScrapeJobs reads the scrape jobs and rule files of a
+// Prometheus config's text.
+func parseMonitoringScrapeJobs(t *testing.T, data []byte) ([]monitoringScrapeJob, []string) {
+	t.Helper()
 	var cfg struct {
 		RuleFiles     []string              `yaml:"rule_files"`
 		ScrapeConfigs []monitoringScrapeJob `yaml:"scrape_configs"`
@@ -547,10 +624,12 @@ func TestMonitoringRelabelSimulation(t *testing.T) {
 }
 
 // TestMonitoringConfigConsistency checks that the rule files of the
-// Prometheus config exist and that the rules' job matchers select every
-// scrape job.
+// Prometheus config exist, that it ships with the Kubernetes job on and the
+// single-host job commented out, that no active job scrapes Prometheus's
+// own port, and that the rules' job matchers agree with the scrape jobs.
 func TestMonitoringConfigConsistency(t *testing.T) {
-	jobs, ruleFiles := loadMonitoringScrapeJobs(t)
+	data := readMonitoringConfig(t)
+	active, ruleFiles := parseMonitoringScrapeJobs(t, data)
 	if !slices.Contains(ruleFiles, monitoringRules) {
 		t.Errorf("%s: rule_files %v lack %s", monitoringConfig, ruleFiles, monitoringRules)
 	}
@@ -559,48 +638,356 @@ func TestMonitoringConfigConsistency(t *testing.T) {
 			t.Errorf("%s: rule file: %v", monitoringConfig, err)
 		}
 	}
-	if len(jobs) < 2 {
-		t.Fatalf("%s: %d scrape jobs, want the Kubernetes one and the single-host one", monitoringConfig, len(jobs))
+	enabled, disabled, err := enableCommentedScrapeJobs(data)
+	if err != nil {
+		t.Fatalf("%s: %v", monitoringConfig, err)
 	}
-	exprs, _ := monitoringRuleExprs(loadMonitoringRules(t))
-	jobMatcher := regexp.MustCompile(`\bjob\s*(=~|=)\s*"([^"]*)"`)
-	matchers := 0
-	for _, e := range exprs {
-		for _, m := range jobMatcher.FindAllStringSubmatch(e.expr, -1) {
-			matchers++
-			rx := regexp.QuoteMeta(m[2])
-			if m[1] == "=~" {
-				rx = m[2]
-			}
-			re, err := regexp.Compile("^(?:" + rx + ")$")
-			if err != nil {
-				t.Errorf("%s: job matcher %q: %v", e.where, m[2], err)
-				continue
-			}
-			for _, j := range jobs {
-				if !re.MatchString(j.JobName) {
-					t.Errorf("%s: job matcher %q does not select scrape job %q", e.where, m[2], j.JobName)
-				}
-			}
+	all, _ := parseMonitoringScrapeJobs(t, enabled)
+	var activeNames []string
+	for _, j := range active {
+		activeNames = append(activeNames, j.JobName)
+		if len(j.StaticConfigs) > 0 {
+			t.Errorf("%s: job %s has static targets; the single-host job must be commented out as shipped, since localhost is Prometheus's own pod on Kubernetes", monitoringConfig, j.JobName)
 		}
+		if len(j.KubernetesSDConfigs) == 0 && len(j.StaticConfigs) == 0 {
+			t.Errorf("%s: job %s has no targets", monitoringConfig, j.JobName)
+		}
+	}
+	if len(activeNames) == 0 {
+		t.Fatalf("%s: no active scrape job", monitoringConfig)
+	}
+	hostJob := slices.ContainsFunc(all, func(j monitoringScrapeJob) bool {
+		return slices.Contains(disabled, j.JobName) && len(j.StaticConfigs) > 0
+	})
+	if !hostJob {
+		t.Errorf("%s: no commented-out single-host job with static targets (found %v)", monitoringConfig, disabled)
+	}
+	for _, s := range prometheusPortTargets(all) {
+		if !slices.Contains(activeNames, strings.SplitN(s, ": ", 2)[0]) {
+			continue // documented for a Prometheus moved off 9090
+		}
+		t.Errorf("%s: %s is Prometheus's own default port; the job would scrape Prometheus", monitoringConfig, s)
+	}
+	rf := loadMonitoringRules(t)
+	exprs, recorded := monitoringRuleExprs(rf)
+	problems, matchers, err := jobMatcherProblems(exprs, recorded, activeNames, disabled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
 	}
 	if matchers == 0 {
 		t.Errorf("%s: no job matchers; the rules would read other applications' metrics", monitoringRules)
 	}
 }
 
+// prometheusPortTargets returns "job: target" for each static target of
+// jobs on this host's port 9090, which is Prometheus's own by default.
+func prometheusPortTargets(jobs []monitoringScrapeJob) []string {
+	var out []string
+	for _, j := range jobs {
+		for _, sc := range j.StaticConfigs {
+			for _, tg := range sc.Targets {
+				host, port, err := net.SplitHostPort(tg)
+				if err != nil || port != "9090" {
+					continue
+				}
+				switch host {
+				case "localhost", "127.0.0.1", "::1", "0.0.0.0", "":
+					out = append(out, j.JobName+": "+tg)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestMonitoringPrometheusPortTargets checks prometheusPortTargets.
+func TestMonitoringPrometheusPortTargets(t *testing.T) {
+	job := func(name string, targets ...string) monitoringScrapeJob {
+		j := monitoringScrapeJob{JobName: name}
+		j.StaticConfigs = append(j.StaticConfigs, struct {
+			Targets []string `yaml:"targets"`
+		}{targets})
+		return j
+	}
+	tests := []struct {
+		name string
+		jobs []monitoringScrapeJob
+		want []string
+	}{
+		{"localhost", []monitoringScrapeJob{job("h", "localhost:9090")}, []string{"h: localhost:9090"}},
+		{"loopback addresses", []monitoringScrapeJob{job("h", "127.0.0.1:9090", "[::1]:9090")}, []string{"h: 127.0.0.1:9090", "h: [::1]:9090"}},
+		{"another port", []monitoringScrapeJob{job("h", "localhost:9100")}, nil},
+		{"another host", []monitoringScrapeJob{job("h", "modelcard.internal:9090")}, nil},
+		{"no port", []monitoringScrapeJob{job("h", "localhost")}, nil},
+		{"no static targets", []monitoringScrapeJob{{JobName: "k"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := prometheusPortTargets(tt.jobs); !slices.Equal(got, tt.want) {
+				t.Errorf("prometheusPortTargets = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// absentCalls splits a PromQL expression into the arguments of its
+// absent() and absent_over_time() calls and the rest, with each call
+// blanked out.
+func absentCalls(expr string) (args []string, rest string, err error) {
+	b := []byte(expr)
+	for i := 0; i < len(expr); {
+		c := expr[i]
+		switch {
+		case c == '"' || c == '\'' || c == '`':
+			_, end, err := promqlString(expr, i)
+			if err != nil {
+				return nil, "", err
+			}
+			i = end
+		case promqlIdentStart(c):
+			j := i
+			for j < len(expr) && promqlIdentChar(expr[j]) {
+				j++
+			}
+			word := expr[i:j]
+			k := j
+			for k < len(expr) && promqlSpace(expr[k]) {
+				k++
+			}
+			if (word != "absent" && word != "absent_over_time") || k == len(expr) || expr[k] != '(' {
+				i = j
+				continue
+			}
+			end, err := promqlCloseParen(expr, k)
+			if err != nil {
+				return nil, "", err
+			}
+			args = append(args, expr[k+1:end])
+			for n := i; n <= end; n++ {
+				b[n] = ' '
+			}
+			i = end + 1
+		default:
+			i++
+		}
+	}
+	return args, string(b), nil
+}
+
+// promqlCloseParen returns the index of the ")" that closes the "(" at
+// expr[open], skipping string literals.
+func promqlCloseParen(expr string, open int) (int, error) {
+	depth := 0
+	for i := open; i < len(expr); {
+		switch c := expr[i]; c {
+		case '"', '\'', '`':
+			_, end, err := promqlString(expr, i)
+			if err != nil {
+				return 0, err
+			}
+			i = end
+			continue
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i, nil
+			}
+		}
+		i++
+	}
+	return 0, fmt.Errorf("unclosed ( at byte %d of %q", open, expr)
+}
+
+// jobMatcherProblems checks the job matchers of rule expressions against
+// the scrape jobs, active (on as shipped) and disabled (commented out as
+// shipped). A job matcher must be = or =~. Outside absent() it must select
+// every job, active or disabled, so that enabling a job needs no change to
+// the rules. In absent() it must select an active job and no disabled one:
+// a disabled job's target, enabled where it should not be (a single-host
+// job scraping Prometheus's own :9090), would otherwise hide the absence.
+// Selectors of metrics that are neither the daemon's own (modelcard_) nor
+// recording rules must carry a job matcher, or they read other
+// applications' series. It returns the problems and the number of job
+// matchers.
+func jobMatcherProblems(exprs []exprSource, recorded map[string]bool, active, disabled []string) ([]string, int, error) {
+	var problems []string
+	matchers := 0
+	check := func(where, expr string, inAbsent bool) error {
+		sels, err := promqlSelectors(expr)
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		for _, s := range sels {
+			hasJob := false
+			for _, m := range s.matchers {
+				if m.label != "job" {
+					continue
+				}
+				hasJob = true
+				matchers++
+				rx := regexp.QuoteMeta(m.value)
+				switch m.op {
+				case "=~":
+					rx = m.value
+				case "=":
+				default:
+					problems = append(problems, fmt.Sprintf("%s: job%s%q selects other applications' jobs; use = or =~", where, m.op, m.value))
+					continue
+				}
+				re, err := regexp.Compile("^(?:" + rx + ")$")
+				if err != nil {
+					problems = append(problems, fmt.Sprintf("%s: job matcher %q: %v", where, m.value, err))
+					continue
+				}
+				switch {
+				case inAbsent:
+					if !slices.ContainsFunc(active, re.MatchString) {
+						problems = append(problems, fmt.Sprintf("%s: absent() job matcher %q selects no active scrape job of %v, so it fires for ever", where, m.value, active))
+					}
+					for _, j := range disabled {
+						if re.MatchString(j) {
+							problems = append(problems, fmt.Sprintf("%s: absent() job matcher %q selects the disabled scrape job %q, whose targets could hide the absence", where, m.value, j))
+						}
+					}
+				default:
+					for _, j := range slices.Concat(active, disabled) {
+						if !re.MatchString(j) {
+							problems = append(problems, fmt.Sprintf("%s: job matcher %q does not select scrape job %q", where, m.value, j))
+						}
+					}
+				}
+			}
+			if !hasJob && !strings.HasPrefix(s.name, "modelcard_") && !recorded[s.name] {
+				problems = append(problems, fmt.Sprintf("%s: %s has no job matcher and reads every application's series", where, cmp.Or(s.name, "a selector")))
+			}
+		}
+		return nil
+	}
+	for _, e := range exprs {
+		args, rest, err := absentCalls(e.expr)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", e.where, err)
+		}
+		for _, a := range args {
+			if err := check(e.where, a, true); err != nil {
+				return nil, 0, err
+			}
+		}
+		if err := check(e.where, rest, false); err != nil {
+			return nil, 0, err
+		}
+	}
+	return problems, matchers, nil
+}
+
+// TestMonitoringJobMatcherProblems checks jobMatcherProblems and absentCalls.
+func TestMonitoringJobMatcherProblems(t *testing.T) {
+	active, disabled := []string{"modelcard"}, []string{"modelcard-host"}
+	recorded := map[string]bool{"job:http_requests:rate5m": true}
+	tests := []struct {
+		name     string
+		expr     string
+		problems int
+		matchers int
+	}{
+		{"every job", `up{job=~"modelcard|modelcard-host"} == 0`, 0, 1},
+		{"absent of the active job", `absent(up{job="modelcard"})`, 0, 1},
+		{"absent with spaces and a string holding a paren", `absent (up{job="modelcard", x=~"(a"})`, 0, 1},
+		{"absent_over_time", `absent_over_time(up{job="modelcard"}[5m])`, 0, 1},
+		{"recording rule without job matcher", `job:http_requests:rate5m > 1`, 0, 0},
+		{"own metric without job matcher", `modelcard_backend_info{device="gpu"}`, 0, 0},
+		{"misses the disabled job", `up{job="modelcard"} == 0`, 1, 1},
+		{"misses every job", `rate(http_requests_total{job="other"}[5m])`, 2, 1},
+		{"absent of both jobs", `absent(up{job=~"modelcard|modelcard-host"})`, 1, 1},
+		{"absent of the disabled job only", `absent(up{job="modelcard-host"})`, 2, 1},
+		{"absent of an unknown job", `absent(up{job="other"})`, 1, 1},
+		{"negative matcher", `up{job!="x"}`, 1, 1},
+		{"generic metric without job matcher", `changes(process_start_time_seconds[30m]) > 1`, 1, 0},
+		{"second selector without job matcher", `up{job=~"modelcard|modelcard-host"} and on (instance) up`, 1, 1},
+		{"absent without job matcher", `absent(up)`, 1, 0},
+		{"bad regex", `up{job=~"("}`, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			problems, matchers, err := jobMatcherProblems([]exprSource{{where: "x", expr: tt.expr}}, recorded, active, disabled)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(problems) != tt.problems || matchers != tt.matchers {
+				t.Errorf("%d problems %q and %d job matchers, want %d and %d", len(problems), problems, matchers, tt.problems, tt.matchers)
+			}
+		})
+	}
+	if _, _, err := jobMatcherProblems([]exprSource{{where: "x", expr: `absent(up{job="modelcard"}`}}, recorded, active, disabled); err == nil {
+		t.Error("an unclosed absent( was accepted")
+	}
+}
+
+// TestMonitoringEnableCommentedScrapeJobs checks enableCommentedScrapeJobs.
+func TestMonitoringEnableCommentedScrapeJobs(t *testing.T) {
+	const head = "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [\"a:1\"]\n"
+	tests := []struct {
+		name    string
+		in      string
+		want    []string // nil: no job enabled
+		wantErr bool
+	}{
+		{"none", head, nil, false},
+		{"one", head + "  # Prose about b.\n  # - job_name: b\n  #   static_configs:\n  #     - targets: [\"b:1\"]\n", []string{"b"}, false},
+		{"ends at the first other line", head + "  # - job_name: b\n  #   static_configs:\n  #     - targets: [\"b:1\"]\n  # Prose.\n  #   not: yaml: here\n", []string{"b"}, false},
+		{"two", head + "  # - job_name: b\n  #   static_configs:\n  #     - targets: [\"b:1\"]\n  # - job_name: c\n  #   static_configs:\n  #     - targets: [\"c:1\"]\n", []string{"b", "c"}, false},
+		{"other indentation", head + "# - job_name: b\n#   static_configs:\n#     - targets: [\"b:1\"]\n", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, names, err := enableCommentedScrapeJobs([]byte(tt.in))
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("enabled %v, want an error", names)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(names, tt.want) {
+				t.Errorf("names %v, want %v", names, tt.want)
+			}
+			jobs, _ := parseMonitoringScrapeJobs(t, out)
+			var got []string
+			for _, j := range jobs[1:] {
+				got = append(got, j.JobName)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("jobs after the first %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 // ---- alerts and their tests -------------------------------------------------
 
 // TestMonitoringAlerts checks that the alerts the deployment relies on
-// exist, carry a severity and the annotations, and that each has a unit
-// test where it fires and one where it does not.
+// exist, carry a severity and the annotations, that the dashboard panels
+// their runbooks name exist, and that each has a unit test where it fires
+// and one where it does not.
 func TestMonitoringAlerts(t *testing.T) {
 	want := []string{
-		"ModelcardDown", "HighErrorRate", "ThroughputBelowTarget", "CacheHitRatioDegraded",
+		"ModelcardDown", "ModelcardAbsent", "HighErrorRate", "ThroughputBelowTarget", "CacheHitRatioDegraded",
 		"PodsRestarting", "GPUMemoryPressure", "BackendDegraded", "GPUMetricsUnavailable",
 		"HighLatency", "QueueSaturation",
 	}
 	fires, quiet := alertTestCoverage(t)
+	titles := map[string]bool{}
+	for _, dt := range monitoringDashboardTargets(loadMonitoringDashboard(t)) {
+		titles[dt.panel] = true
+	}
+	panelRef := regexp.MustCompile(`dashboard panel ([^).,;]+)`)
 	var alerts []string
 	for _, g := range loadMonitoringRules(t).Groups {
 		for _, r := range g.Rules {
@@ -616,6 +1003,11 @@ func TestMonitoringAlerts(t *testing.T) {
 			for _, a := range []string{"summary", "description", "runbook"} {
 				if strings.TrimSpace(r.Annotations[a]) == "" {
 					t.Errorf("%s: no %s annotation", r.Alert, a)
+				}
+			}
+			for _, m := range panelRef.FindAllStringSubmatch(r.Annotations["runbook"], -1) {
+				if !titles[m[1]] {
+					t.Errorf("%s: the runbook names the dashboard panel %q, which the dashboard lacks", r.Alert, m[1])
 				}
 			}
 			if !fires[r.Alert] {
@@ -674,8 +1066,9 @@ func alertTestCoverage(t *testing.T) (fires, quiet map[string]bool) {
 // ---- the dashboard ----------------------------------------------------------
 
 // TestMonitoringDashboard checks the dashboard's shape: its data source is
-// a template variable, it filters on job, namespace and instance, and its
-// panels have unique ids and queries.
+// a template variable, it has job, namespace and instance variables, and
+// its panels have unique ids and queries. TestMonitoringDashboardScope
+// checks that the queries filter on these variables.
 func TestMonitoringDashboard(t *testing.T) {
 	d := loadMonitoringDashboard(t)
 	if v, _ := d["schemaVersion"].(float64); v < 36 {
@@ -720,12 +1113,180 @@ func TestMonitoringDashboard(t *testing.T) {
 		if ds["uid"] != "${datasource}" {
 			t.Errorf("panel %q: data source %v, want uid ${datasource}", dt.panel, ds)
 		}
-		expr, _ := dt.target["expr"].(string)
-		for _, filter := range []string{`job=~"$job"`, `namespace=~"$namespace"`, `instance=~"$instance"`} {
-			if !strings.Contains(expr, filter) {
-				t.Errorf("panel %q: query %q lacks %s", dt.panel, expr, filter)
+	}
+}
+
+// monitoringDashboardFilters are the dashboard's template variables that
+// every selector must filter on, by label.
+var monitoringDashboardFilters = []string{"job", "namespace", "instance"}
+
+// labelValuesQuery matches a Grafana label_values(selector, label) query.
+var labelValuesQuery = regexp.MustCompile(`^\s*label_values\(\s*(.*?)\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$`)
+
+// filtersOn reports whether a selector has the matcher label=~"$label" (or
+// ${label}, ${label:format}) of the template variable named as its label.
+func filtersOn(s promqlSelector, label string) bool {
+	return slices.ContainsFunc(s.matchers, func(m promqlMatcher) bool {
+		return m.label == label && m.op == "=~" &&
+			(m.value == "$"+label || m.value == "${"+label+"}" || strings.HasPrefix(m.value, "${"+label+":"))
+	})
+}
+
+// dashboardScopeProblems checks that a dashboard reads the daemon's series
+// only. The job variable's values come from a metric of the daemon's own
+// (modelcard_...) and it has no custom allValue, so that All means exactly
+// those jobs rather than ".*"; the other variables' queries filter on job.
+// Every selector of every panel query filters on job, namespace and
+// instance (job=~"$job", ...): a selector of a generic metric name (up,
+// http_requests_total, process_start_time_seconds) without the job filter
+// reads every application's series.
+func dashboardScopeProblems(d map[string]any) ([]string, error) {
+	var problems []string
+	templating, _ := d["templating"].(map[string]any)
+	list, _ := templating["list"].([]any)
+	jobVar := false
+	for _, v := range list {
+		m, _ := v.(map[string]any)
+		name, _ := m["name"].(string)
+		if typ, _ := m["type"].(string); typ != "query" {
+			continue
+		}
+		jobVar = jobVar || name == "job"
+		query, _ := m["query"].(string)
+		if q, ok := m["query"].(map[string]any); ok {
+			query, _ = q["query"].(string)
+		}
+		lv := labelValuesQuery.FindStringSubmatch(query)
+		if lv == nil {
+			problems = append(problems, fmt.Sprintf("variable %s: query %q is no label_values(selector, label)", name, query))
+			continue
+		}
+		sels, err := promqlSelectors(lv[1])
+		if err != nil {
+			return nil, fmt.Errorf("variable %s: %w", name, err)
+		}
+		if len(sels) != 1 {
+			problems = append(problems, fmt.Sprintf("variable %s: query %q reads %d selectors, want one", name, query, len(sels)))
+			continue
+		}
+		own := strings.HasPrefix(sels[0].name, "modelcard_")
+		if name == "job" {
+			if !own {
+				problems = append(problems, fmt.Sprintf("variable job: values from %q, want a metric of the daemon's own (modelcard_...), so that it lists no other application's jobs", lv[1]))
+			}
+			if all, _ := m["allValue"].(string); all != "" {
+				problems = append(problems, fmt.Sprintf("variable job: allValue %q; without one, All means exactly the listed jobs, while .* selects every application", all))
+			}
+		} else if !own && !filtersOn(sels[0], "job") {
+			problems = append(problems, fmt.Sprintf("variable %s: values from %q, neither a metric of the daemon's own nor filtered on job=~\"$job\"", name, lv[1]))
+		}
+	}
+	if !jobVar {
+		problems = append(problems, "no query variable job")
+	}
+	for _, e := range monitoringDashboardExprs(d) {
+		sels, err := promqlSelectors(e.expr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.where, err)
+		}
+		if len(sels) == 0 {
+			problems = append(problems, fmt.Sprintf("%s: no selector in %q", e.where, e.expr))
+		}
+		for _, s := range sels {
+			for _, label := range monitoringDashboardFilters {
+				if filtersOn(s, label) {
+					continue
+				}
+				if label == "job" && !strings.HasPrefix(s.name, "modelcard_") {
+					problems = append(problems, fmt.Sprintf("%s: %s lacks job=~\"$job\" and reads every application's series", e.where, cmp.Or(s.name, "a selector")))
+				} else {
+					problems = append(problems, fmt.Sprintf("%s: %s lacks %s=~\"$%s\"", e.where, cmp.Or(s.name, "a selector"), label, label))
+				}
 			}
 		}
+	}
+	return problems, nil
+}
+
+// TestMonitoringDashboardScope checks that the dashboard reads the daemon's
+// series only (see dashboardScopeProblems).
+func TestMonitoringDashboardScope(t *testing.T) {
+	problems, err := dashboardScopeProblems(loadMonitoringDashboard(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// TestMonitoringDashboardScopeProblems checks dashboardScopeProblems on
+// small dashboards.
+func TestMonitoringDashboardScopeProblems(t *testing.T) {
+	const filters = `job=~"$job", namespace=~"$namespace", instance=~"$instance"`
+	variable := func(name, query string, allValue any) map[string]any {
+		v := map[string]any{"type": "query", "name": name, "query": map[string]any{"query": query, "refId": name}}
+		if allValue != nil {
+			v["allValue"] = allValue
+		}
+		return v
+	}
+	goodVars := []any{
+		map[string]any{"type": "datasource", "name": "datasource"},
+		variable("job", "label_values(modelcard_backend_info, job)", nil),
+		variable("namespace", `label_values(modelcard_backend_info{job=~"$job"}, namespace)`, ".*"),
+		variable("instance", `label_values(up{job=~"$job", namespace=~"$namespace"}, instance)`, ".*"),
+	}
+	withVar := func(i int, v map[string]any) []any {
+		vars := slices.Clone(goodVars)
+		vars[i] = v
+		return vars
+	}
+	panel := func(exprs ...string) map[string]any {
+		var targets []any
+		for i, e := range exprs {
+			targets = append(targets, map[string]any{"refId": string(rune('A' + i)), "expr": e})
+		}
+		return map[string]any{"title": "p", "targets": targets}
+	}
+	dash := func(vars []any, panels ...any) map[string]any {
+		return map[string]any{"templating": map[string]any{"list": vars}, "panels": panels}
+	}
+	tests := []struct {
+		name string
+		d    map[string]any
+		want int // problems
+	}{
+		{"scoped", dash(goodVars,
+			panel(`sum(up{`+filters+`})`, `rate(http_requests_total{`+filters+`, code=~"5.."}[$__rate_interval])`),
+			panel(`modelcard_queue_depth{`+filters+`} / (modelcard_queue_capacity{`+filters+`} > 0)`),
+			panel(`changes(process_start_time_seconds{job=~"${job}", namespace=~"${namespace:regex}", instance=~"$instance"}[1h])`)), 0},
+		{"generic metric without job filter", dash(goodVars, panel(`sum(up{namespace=~"$namespace", instance=~"$instance"})`)), 1},
+		{"generic metric without any filter", dash(goodVars, panel(`changes(process_start_time_seconds[1h])`)), 3},
+		{"second selector without job filter", dash(goodVars,
+			panel(`sum(rate(http_requests_total{`+filters+`}[5m])) / sum(rate(http_requests_total{namespace=~"$namespace", instance=~"$instance"}[5m]))`)), 1},
+		{"job filter that is no regex", dash(goodVars, panel(`up{job="$job", namespace=~"$namespace", instance=~"$instance"}`)), 1},
+		{"job filter on another variable", dash(goodVars, panel(`up{job=~"$namespace", namespace=~"$namespace", instance=~"$instance"}`)), 1},
+		{"own metric without instance filter", dash(goodVars, panel(`modelcard_queue_depth{job=~"$job", namespace=~"$namespace"}`)), 1},
+		{"in a collapsed row", dash(goodVars, map[string]any{"title": "row", "panels": []any{panel(`up`)}}), 3},
+		{"no selector", dash(goodVars, panel(`vector(1)`)), 1},
+		{"job allValue .*", dash(withVar(1, variable("job", "label_values(modelcard_backend_info, job)", ".*"))), 1},
+		{"job from a generic metric", dash(withVar(1, variable("job", "label_values(up, job)", nil))), 1},
+		{"job from a filtered generic metric", dash(withVar(1, variable("job", `label_values(up{job=~"modelcard.*"}, job)`, nil))), 1},
+		{"namespace from a generic metric without job filter", dash(withVar(2, variable("namespace", "label_values(up, namespace)", ".*"))), 1},
+		{"job variable that is no label_values", dash(withVar(1, variable("job", "query_result(up)", nil))), 1},
+		{"no job variable", dash(goodVars[:1]), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := dashboardScopeProblems(tt.d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.want {
+				t.Errorf("%d problems %q, want %d", len(got), got, tt.want)
+			}
+		})
 	}
 }
 
@@ -884,6 +1445,7 @@ func TestMonitoringMetricNames(t *testing.T) {
 		"modelcard_cache_hits_total", "modelcard_cache_misses_total", "process_start_time_seconds",
 		"modelcard_gpu_memory_used_bytes", "modelcard_gpu_memory_total_bytes",
 		"modelcard_backend_degraded", "modelcard_gpu_nvml_up", "modelcard_backend_info", "modelcard_queue_depth",
+		"modelcard_queue_capacity",
 	} {
 		if !used[n] {
 			t.Errorf("no rule reads %s", n)
@@ -904,6 +1466,7 @@ func TestMonitoringMetricNames(t *testing.T) {
 		"modelcard_batch_size", "modelcard_batch_duration_seconds", "modelcard_cache_hits_total",
 		"modelcard_queue_depth", "modelcard_gpu_utilization_ratio", "modelcard_gpu_memory_used_bytes",
 		"modelcard_device_pool_in_use_bytes", "modelcard_backend_info", "modelcard_backend_degraded",
+		"modelcard_queue_capacity",
 	} {
 		if !dashUsed[n] {
 			t.Errorf("no dashboard panel reads %s", n)
@@ -951,21 +1514,47 @@ func TestMonitoringUnknownMetrics(t *testing.T) {
 
 // ---- the PromQL metric name extractor ---------------------------------------
 
+// promqlMatcher is one label matcher of a vector selector, such as
+// job=~"$job".
+type promqlMatcher struct {
+	label, op, value string
+}
+
+// promqlSelector is one vector selector of a PromQL expression: its metric
+// name ("" when it has none) and its label matchers, __name__ and a quoted
+// name left out.
+type promqlSelector struct {
+	name     string
+	matchers []promqlMatcher
+}
+
 // promqlNames returns the metric names that a PromQL expression reads, in
-// order of first use, each once. A name is an identifier that is not a
-// keyword and not followed by "(" (that makes it a function or an
-// aggregation), outside string literals, label matchers, range brackets
-// and the label lists of by, without, on, ignoring, group_left and
-// group_right; a {__name__="x"} matcher or a quoted name in braces names x.
-// Grafana variables ($x, ${x}) are skipped. It is no PromQL parser: it
-// reports unbalanced quotes, braces and brackets, but not other errors.
+// order of first use, each once; see promqlSelectors.
 func promqlNames(expr string) ([]string, error) {
+	sels, err := promqlSelectors(expr)
+	if err != nil {
+		return nil, err
+	}
 	var names []string
-	add := func(n string) {
-		if !slices.Contains(names, n) {
-			names = append(names, n)
+	for _, s := range sels {
+		if s.name != "" && !slices.Contains(names, s.name) {
+			names = append(names, s.name)
 		}
 	}
+	return names, nil
+}
+
+// promqlSelectors returns the vector selectors of a PromQL expression, in
+// order. A metric name is an identifier that is not a keyword and not
+// followed by "(" (that makes it a function or an aggregation), outside
+// string literals, label matchers, range brackets and the label lists of
+// by, without, on, ignoring, group_left and group_right; the matchers in
+// braces right after it are its own. Braces without a name before them are
+// a selector too, named by a {__name__="x"} matcher or a quoted name, if
+// any. Grafana variables ($x, ${x}) are skipped. It is no PromQL parser: it
+// reports unbalanced quotes, braces and brackets, but not other errors.
+func promqlSelectors(expr string) ([]promqlSelector, error) {
+	var sels []promqlSelector
 	for i := 0; i < len(expr); {
 		c := expr[i]
 		switch {
@@ -982,13 +1571,11 @@ func promqlNames(expr string) ([]string, error) {
 			}
 			i = end
 		case c == '{':
-			name, end, err := promqlMatchers(expr, i)
+			sel, end, err := promqlMatchers(expr, i)
 			if err != nil {
 				return nil, err
 			}
-			if name != "" {
-				add(name)
-			}
+			sels = append(sels, sel)
 			i = end
 		case c == '[':
 			j := strings.IndexByte(expr[i:], ']')
@@ -1010,12 +1597,15 @@ func promqlNames(expr string) ([]string, error) {
 			for k < len(expr) && promqlSpace(expr[k]) {
 				k++
 			}
-			followedByParen := k < len(expr) && expr[k] == '('
+			next := byte(0)
+			if k < len(expr) {
+				next = expr[k]
+			}
 			lower := strings.ToLower(word)
 			switch {
 			case promqlLabelListKeyword(lower):
 				i = j
-				if followedByParen {
+				if next == '(' {
 					end := strings.IndexByte(expr[k:], ')')
 					if end < 0 {
 						return nil, fmt.Errorf("unclosed label list after %s in %q", word, expr)
@@ -1023,16 +1613,29 @@ func promqlNames(expr string) ([]string, error) {
 					i = k + end + 1
 				}
 				continue
-			case followedByParen, promqlKeyword(lower):
-			default:
-				add(word)
+			case next == '(', promqlKeyword(lower):
+				i = j
+				continue
 			}
+			sel := promqlSelector{name: word}
 			i = j
+			if next == '{' {
+				braces, end, err := promqlMatchers(expr, k)
+				if err != nil {
+					return nil, err
+				}
+				if braces.name != "" && braces.name != word {
+					return nil, fmt.Errorf("%q: selector %s names a second metric, %s", expr, word, braces.name)
+				}
+				sel.matchers = braces.matchers
+				i = end
+			}
+			sels = append(sels, sel)
 		default:
 			i++
 		}
 	}
-	return names, nil
+	return sels, nil
 }
 
 // promqlString reads the string literal that starts at expr[start] and
@@ -1059,26 +1662,30 @@ func promqlString(expr string, start int) (string, int, error) {
 }
 
 // promqlMatchers reads the label matchers that start at expr[start] ("{")
-// and returns the metric name they give, if any, and the index after "}".
-func promqlMatchers(expr string, start int) (string, int, error) {
-	var name, label, op string
+// and returns them, with the metric name they give, if any, and the index
+// after "}".
+func promqlMatchers(expr string, start int) (promqlSelector, int, error) {
+	var sel promqlSelector
+	var label, op string
 	for i := start + 1; i < len(expr); {
 		c := expr[i]
 		switch {
 		case c == '}':
-			return name, i + 1, nil
+			return sel, i + 1, nil
 		case c == '"' || c == '\'' || c == '`':
 			v, end, err := promqlString(expr, i)
 			if err != nil {
-				return "", 0, err
+				return promqlSelector{}, 0, err
 			}
 			switch {
 			case label == "" && op == "":
-				name = v // {"metric.name", ...}
+				sel.name = v // {"metric.name", ...}
 			case label == "__name__" && op == "=":
-				name = v
+				sel.name = v
 			case label == "__name__":
-				return "", 0, fmt.Errorf("%q: a __name__%s matcher names no single metric", expr, op)
+				return promqlSelector{}, 0, fmt.Errorf("%q: a __name__%s matcher names no single metric", expr, op)
+			default:
+				sel.matchers = append(sel.matchers, promqlMatcher{label: label, op: op, value: v})
 			}
 			label, op = "", ""
 			i = end
@@ -1098,7 +1705,7 @@ func promqlMatchers(expr string, start int) (string, int, error) {
 			i++
 		}
 	}
-	return "", 0, fmt.Errorf("unclosed { at byte %d of %q", start, expr)
+	return promqlSelector{}, 0, fmt.Errorf("unclosed { at byte %d of %q", start, expr)
 }
 
 // skipGrafanaVar returns the index after the Grafana variable at expr[start]
@@ -1225,5 +1832,42 @@ func TestMonitoringPromQLNames(t *testing.T) {
 		if got, err := promqlNames(bad); err == nil {
 			t.Errorf("promqlNames(%q) = %q, want an error", bad, got)
 		}
+	}
+}
+
+// TestMonitoringPromQLSelectors checks that the extractor gives each
+// selector its own matchers.
+func TestMonitoringPromQLSelectors(t *testing.T) {
+	type m = promqlMatcher
+	tests := []struct {
+		name string
+		expr string
+		want []promqlSelector
+	}{
+		{"bare name", `up`, []promqlSelector{{name: "up"}}},
+		{"matchers", `up{job=~"$job", code!="200"}`, []promqlSelector{{name: "up", matchers: []m{{"job", "=~", "$job"}, {"code", "!=", "200"}}}}},
+		{"space before the braces", `up {job="a"}`, []promqlSelector{{name: "up", matchers: []m{{"job", "=", "a"}}}}},
+		{"each selector its own", `a{job="x"} / on (instance) b`, []promqlSelector{{name: "a", matchers: []m{{"job", "=", "x"}}}, {name: "b"}}},
+		{"same name twice", `a{job="x"} + a`, []promqlSelector{{name: "a", matchers: []m{{"job", "=", "x"}}}, {name: "a"}}},
+		{"range and function", `rate(a{job!~"y"}[5m])`, []promqlSelector{{name: "a", matchers: []m{{"job", "!~", "y"}}}}},
+		{"__name__ matcher", `{__name__="a", job="x"}`, []promqlSelector{{name: "a", matchers: []m{{"job", "=", "x"}}}}},
+		{"no name", `{job="x"}`, []promqlSelector{{matchers: []m{{"job", "=", "x"}}}}},
+		{"none", `vector(1)`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := promqlSelectors(tt.expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.EqualFunc(got, tt.want, func(a, b promqlSelector) bool {
+				return a.name == b.name && slices.Equal(a.matchers, b.matchers)
+			}) {
+				t.Errorf("promqlSelectors(%q) = %+v, want %+v", tt.expr, got, tt.want)
+			}
+		})
+	}
+	if got, err := promqlSelectors(`a{"b"}`); err == nil {
+		t.Errorf("promqlSelectors of a selector with two names = %+v, want an error", got)
 	}
 }
