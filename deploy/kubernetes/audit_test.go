@@ -246,10 +246,12 @@ func TestAuditJobClaims(t *testing.T) {
 		switch {
 		case writable && parallel && !slices.Contains(modes, corev1.ReadWriteMany):
 			t.Errorf("claim %s is written by parallel pods, so it needs ReadWriteMany, not %v", name, modes)
-		case !writable && parallel && !slices.Contains(modes, corev1.ReadOnlyMany) && !slices.Contains(modes, corev1.ReadWriteMany):
-			t.Errorf("claim %s is read by parallel pods, so it needs ReadOnlyMany or ReadWriteMany, not %v", name, modes)
+		case !writable && parallel && !slices.Equal(modes, []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}):
+			// Read-only for the Job, but the loader pod writes the cards
+			// in, and most provisioners cannot fill a ReadOnlyMany volume.
+			t.Errorf("claim %s is filled by a pod and read by parallel pods, so it needs ReadWriteMany only, not %v", name, modes)
 		case !writable && !v.PersistentVolumeClaim.ReadOnly:
-			t.Errorf("claim %s holds the cards: mount it read-only", name)
+			t.Errorf("claim %s holds the cards: mount it read-only (volume %s has readOnly false)", name, v.Name)
 		}
 	}
 	for name := range a.claims {
@@ -360,5 +362,75 @@ func TestExpandArgs(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestAuditJobsSuspended(t *testing.T) {
+	tests := []struct {
+		dir     string
+		suspend bool
+		why     string
+	}{
+		// The cards are copied in after the claims exist: a Job that ran
+		// at once would audit an empty or half-copied folder.
+		{dirAudit, true, "it would start before the cards are copied in"},
+		// Applied once the audit completed: nothing to wait for.
+		{dirMerge, false, "nothing would resume it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			job := only[*batchv1.Job](t, tt.dir, render(t, tt.dir))
+			got := job.Spec.Suspend != nil && *job.Spec.Suspend
+			if got != tt.suspend {
+				t.Errorf("Job %s: suspend %v, want %v: %s", job.Name, deref(job.Spec.Suspend), tt.suspend, tt.why)
+			}
+		})
+	}
+}
+
+func TestAuditLoaderMountsTheClaims(t *testing.T) {
+	a := loadAuditJob(t)
+	pod := only[*corev1.Pod](t, dirLoader, render(t, dirLoader))
+	if len(pod.Spec.Containers) != 1 {
+		t.Fatalf("the loader pod has %d containers, want 1", len(pod.Spec.Containers))
+	}
+	c := pod.Spec.Containers[0]
+	if rp := pod.Spec.RestartPolicy; rp != corev1.RestartPolicyNever {
+		t.Errorf("restartPolicy %s, want Never: a throwaway pod", rp)
+	}
+	// Each claim of the audit, mounted writable: the cards are copied onto
+	// one, an earlier run's shards are removed from the other.
+	mounted := map[string]bool{}
+	for _, m := range c.VolumeMounts {
+		claim := claimOf(pod.Spec, m.Name)
+		if claim == "" {
+			continue
+		}
+		if _, ok := a.claims[claim]; !ok {
+			t.Errorf("volume %s mounts the claim %s, which the audit kustomization does not define", m.Name, claim)
+		}
+		ro := m.ReadOnly
+		for _, v := range pod.Spec.Volumes {
+			if v.Name == m.Name {
+				ro = ro || v.PersistentVolumeClaim.ReadOnly
+			}
+		}
+		if ro {
+			t.Errorf("the claim %s is mounted read-only on %s; the loader writes to it", claim, m.MountPath)
+		}
+		// The same paths as the audit pod's, so that the documented
+		// commands name the folders the audit reads and writes.
+		if am, ok := mountOf(a.container, m.MountPath); !ok || am.MountPath != m.MountPath || claimOf(a.job.Spec.Template.Spec, am.Name) != claim {
+			t.Errorf("the loader mounts %s on %s; the audit pod does not mount it there", claim, m.MountPath)
+		}
+		mounted[claim] = true
+	}
+	for name := range a.claims {
+		if !mounted[name] {
+			t.Errorf("the loader does not mount the claim %s", name)
+		}
+	}
+	if len(c.Command) == 0 || c.Command[0] != "sleep" {
+		t.Errorf("the loader runs %q, want sleep: it waits for kubectl exec", c.Command)
 	}
 }

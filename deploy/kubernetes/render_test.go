@@ -22,15 +22,16 @@ import (
 
 // Kustomization folders, relative to this package.
 const (
-	dirBase  = "base"
-	dirCPU   = "overlays/cpu"
-	dirGPU   = "overlays/gpu"
-	dirAudit = "audit-job"
-	dirMerge = "audit-job/merge"
+	dirBase   = "base"
+	dirCPU    = "overlays/cpu"
+	dirGPU    = "overlays/gpu"
+	dirAudit  = "audit-job"
+	dirMerge  = "audit-job/merge"
+	dirLoader = "audit-job/loader"
 )
 
 // allDirs are every kustomization of the package.
-func allDirs() []string { return []string{dirBase, dirCPU, dirGPU, dirAudit, dirMerge} }
+func allDirs() []string { return []string{dirBase, dirCPU, dirGPU, dirAudit, dirMerge, dirLoader} }
 
 // serverDirs are the kustomizations of the daemon.
 func serverDirs() []string { return []string{dirBase, dirCPU, dirGPU} }
@@ -144,7 +145,9 @@ func podTemplates(objs []object) []podTemplate {
 			out = append(out, podTemplate{"Deployment " + v.Name, v.Spec.Template})
 		case *batchv1.Job:
 			out = append(out, podTemplate{"Job " + v.Name, v.Spec.Template})
-		case *appsv1.StatefulSet, *appsv1.DaemonSet, *batchv1.CronJob, *corev1.Pod:
+		case *corev1.Pod:
+			out = append(out, podTemplate{"Pod " + v.Name, corev1.PodTemplateSpec{ObjectMeta: v.ObjectMeta, Spec: v.Spec}})
+		case *appsv1.StatefulSet, *appsv1.DaemonSet, *batchv1.CronJob:
 			out = append(out, podTemplate{owner: "unchecked " + o.gvk.Kind + " " + o.name})
 		}
 	}
@@ -208,6 +211,7 @@ func TestRenderedObjects(t *testing.T) {
 		{dirGPU, serverKinds()},
 		{dirAudit, map[string]int{"Job": 1, "PersistentVolumeClaim": 2}},
 		{dirMerge, map[string]int{"Job": 1}},
+		{dirLoader, map[string]int{"Pod": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
@@ -240,9 +244,15 @@ func TestRenderedObjects(t *testing.T) {
 				if strings.HasPrefix(p.owner, "unchecked ") {
 					t.Errorf("%s: add its pod template to the checks", p.owner)
 				}
+				// The version label is modelcard's: it must match the
+				// modelcard image, not a helper's such as busybox.
+				image := p.spec.Spec.Containers[0].Image
+				if name, _ := splitImage(image); filepath.Base(name) != "modelcard" {
+					continue
+				}
 				for k, v := range p.spec.Labels {
-					if k == "app.kubernetes.io/version" && v != imageVersion(t, p.spec.Spec.Containers[0].Image) {
-						t.Errorf("%s: label %s=%s but the image is %s", p.owner, k, v, p.spec.Spec.Containers[0].Image)
+					if k == "app.kubernetes.io/version" && v != imageVersion(t, image) {
+						t.Errorf("%s: label %s=%s but the image is %s", p.owner, k, v, image)
 					}
 				}
 			}
@@ -284,13 +294,15 @@ func splitImage(image string) (name, tag string) {
 func TestImagesCarryAVersionTag(t *testing.T) {
 	tests := []struct {
 		dir       string
+		image     string // the image's last path element
 		tagPrefix string
 	}{
-		{dirBase, "cpu-"},
-		{dirCPU, "cpu-"},
-		{dirGPU, "cuda-"},
-		{dirAudit, "cpu-"},
-		{dirMerge, "cpu-"},
+		{dirBase, "modelcard", "cpu-"},
+		{dirCPU, "modelcard", "cpu-"},
+		{dirGPU, "modelcard", "cuda-"},
+		{dirAudit, "modelcard", "cpu-"},
+		{dirMerge, "modelcard", "cpu-"},
+		{dirLoader, "busybox", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
@@ -308,8 +320,8 @@ func TestImagesCarryAVersionTag(t *testing.T) {
 					case !strings.HasPrefix(tag, tt.tagPrefix):
 						t.Errorf("%s container %s: image tag %q, want %s<version>", p.owner, c.Name, tag, tt.tagPrefix)
 					}
-					if filepath.Base(name) != "modelcard" {
-						t.Errorf("%s container %s: image %q is not modelcard's", p.owner, c.Name, c.Image)
+					if filepath.Base(name) != tt.image {
+						t.Errorf("%s container %s: image %q is not %s", p.owner, c.Name, c.Image, tt.image)
 					}
 				}
 			}

@@ -1,6 +1,7 @@
 package kubernetes
 
 import (
+	"fmt"
 	"net"
 	"slices"
 	"strconv"
@@ -280,7 +281,7 @@ func TestServerScaling(t *testing.T) {
 				t.Errorf("the HPA scales %+v, not the Deployment %s", h.ScaleTargetRef, s.deploy.Name)
 			}
 			if h.MinReplicas == nil || *h.MinReplicas < 1 || *h.MinReplicas > h.MaxReplicas || h.MaxReplicas > tt.maxReplicas {
-				t.Errorf("replicas %v to %d; want 1 <= min <= max <= %d", deref(h.MinReplicas), h.MaxReplicas, tt.maxReplicas)
+				t.Errorf("replicas %v to %d; want 1 <= min <= max <= %d (TestServerAvailability wants min >= 2)", deref(h.MinReplicas), h.MaxReplicas, tt.maxReplicas)
 			}
 			cpu := false
 			for _, m := range h.Metrics {
@@ -303,15 +304,129 @@ func TestServerScaling(t *testing.T) {
 				*h.Behavior.ScaleDown.StabilizationWindowSeconds < 60 {
 				t.Error("scale-down has no stabilization window of at least 60 s: replicas would flap")
 			}
+		})
+	}
+}
+
+// disruptionsAllowed is how many of n healthy pods the PodDisruptionBudget
+// lets be evicted at once, as the disruption controller computes it: a
+// percentage of maxUnavailable or minAvailable is rounded up.
+func disruptionsAllowed(pdb policyv1.PodDisruptionBudgetSpec, n int) (int, error) {
+	var healthy int
+	switch {
+	case pdb.MaxUnavailable != nil && pdb.MinAvailable != nil:
+		return 0, fmt.Errorf("both minAvailable and maxUnavailable are set")
+	case pdb.MaxUnavailable != nil:
+		u, err := intstr.GetScaledValueFromIntOrPercent(pdb.MaxUnavailable, n, true)
+		if err != nil {
+			return 0, fmt.Errorf("maxUnavailable: %w", err)
+		}
+		healthy = n - u
+	case pdb.MinAvailable != nil:
+		m, err := intstr.GetScaledValueFromIntOrPercent(pdb.MinAvailable, n, true)
+		if err != nil {
+			return 0, fmt.Errorf("minAvailable: %w", err)
+		}
+		healthy = m
+	default:
+		return 0, fmt.Errorf("neither minAvailable nor maxUnavailable is set")
+	}
+	return max(n-max(healthy, 0), 0), nil
+}
+
+func TestDisruptionsAllowed(t *testing.T) {
+	one, two, zero := intstr.FromInt32(1), intstr.FromInt32(2), intstr.FromInt32(0)
+	half, all := intstr.FromString("50%"), intstr.FromString("100%")
+	tests := []struct {
+		name    string
+		pdb     policyv1.PodDisruptionBudgetSpec
+		n       int
+		want    int
+		wantErr bool
+	}{
+		{"maxUnavailable 1 of 2", policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &one}, 2, 1, false},
+		{"maxUnavailable 1 of 1", policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &one}, 1, 1, false},
+		{"maxUnavailable 2 of 4", policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &two}, 4, 2, false},
+		{"maxUnavailable 2 of 1", policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &two}, 1, 1, false},
+		{"maxUnavailable 0", policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &zero}, 3, 0, false},
+		{"maxUnavailable 50% of 3 rounds up", policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &half}, 3, 2, false},
+		{"minAvailable 1 of 1", policyv1.PodDisruptionBudgetSpec{MinAvailable: &one}, 1, 0, false},
+		{"minAvailable 1 of 3", policyv1.PodDisruptionBudgetSpec{MinAvailable: &one}, 3, 2, false},
+		{"minAvailable 50% of 3 rounds up", policyv1.PodDisruptionBudgetSpec{MinAvailable: &half}, 3, 1, false},
+		{"minAvailable 100%", policyv1.PodDisruptionBudgetSpec{MinAvailable: &all}, 4, 0, false},
+		{"neither", policyv1.PodDisruptionBudgetSpec{}, 2, 0, true},
+		{"both", policyv1.PodDisruptionBudgetSpec{MinAvailable: &one, MaxUnavailable: &one}, 2, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := disruptionsAllowed(tt.pdb, tt.n)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error %v, want one: %v", err, tt.wantErr)
+			}
+			if got != tt.want {
+				t.Errorf("got %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestServerAvailability(t *testing.T) {
+	// Every overlay keeps a pod serving through a rollout and a drain: at
+	// least 2 replicas, a PodDisruptionBudget that lets exactly one go at
+	// a time (a drain never blocks and never takes them all), and a
+	// rolling update that starts a new pod before it stops an old one.
+	tests := []struct {
+		dir            string
+		maxSurge       intstr.IntOrString
+		maxUnavailable intstr.IntOrString
+	}{
+		{dirBase, intstr.FromInt32(1), intstr.FromInt32(0)},
+		{dirCPU, intstr.FromInt32(1), intstr.FromInt32(0)},
+		// A third GPU for the surge pod (see patch-deployment.yaml).
+		{dirGPU, intstr.FromInt32(1), intstr.FromInt32(0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			s := loadServer(t, tt.dir)
+			h := s.hpa.Spec
+			if h.MinReplicas == nil || *h.MinReplicas < 2 {
+				t.Fatalf("the HPA's minReplicas is %v, want at least 2: one pod is a full outage on every rollout and drain", deref(h.MinReplicas))
+			}
+			lo, hi := int(*h.MinReplicas), int(h.MaxReplicas)
+			if r := s.deploy.Spec.Replicas; r == nil || int(*r) < lo || int(*r) > hi {
+				t.Errorf("the Deployment's replicas %v, want within the HPA's %d to %d", deref(r), lo, hi)
+			}
 			sel, err := metav1.LabelSelectorAsSelector(s.pdb.Spec.Selector)
 			if err != nil || sel.Empty() || !sel.Matches(s.podLabels()) {
 				t.Errorf("the PodDisruptionBudget selector %v does not select the pods %v (%v)", s.pdb.Spec.Selector, s.podLabels(), err)
 			}
-			if s.pdb.Spec.MinAvailable != nil && s.pdb.Spec.MinAvailable.IntValue() >= int(*h.MinReplicas) {
-				t.Errorf("minAvailable %v with as few as %d replicas blocks every eviction", s.pdb.Spec.MinAvailable, *h.MinReplicas)
+			for n := lo; n <= hi; n++ {
+				d, err := disruptionsAllowed(s.pdb.Spec, n)
+				if err != nil {
+					t.Fatalf("the PodDisruptionBudget: %v", err)
+				}
+				if d != 1 {
+					t.Errorf("with %d replicas the PodDisruptionBudget allows %d disruptions, want 1", n, d)
+				}
 			}
-			if s.pdb.Spec.MinAvailable == nil && s.pdb.Spec.MaxUnavailable == nil {
-				t.Error("the PodDisruptionBudget sets neither minAvailable nor maxUnavailable")
+			st := s.deploy.Spec.Strategy
+			if st.Type != appsv1.RollingUpdateDeploymentStrategyType || st.RollingUpdate == nil ||
+				st.RollingUpdate.MaxSurge == nil || st.RollingUpdate.MaxUnavailable == nil {
+				t.Fatalf("strategy %+v, want RollingUpdate with maxSurge and maxUnavailable", st)
+			}
+			if *st.RollingUpdate.MaxSurge != tt.maxSurge || *st.RollingUpdate.MaxUnavailable != tt.maxUnavailable {
+				t.Errorf("rolling update maxSurge %s maxUnavailable %s, want %s and %s",
+					st.RollingUpdate.MaxSurge.String(), st.RollingUpdate.MaxUnavailable.String(), tt.maxSurge.String(), tt.maxUnavailable.String())
+			}
+			for n := lo; n <= hi; n++ {
+				// The Deployment controller rounds maxUnavailable down.
+				u, err := intstr.GetScaledValueFromIntOrPercent(st.RollingUpdate.MaxUnavailable, n, false)
+				if err != nil {
+					t.Fatalf("maxUnavailable: %v", err)
+				}
+				if u > 1 {
+					t.Errorf("with %d replicas a rollout stops %d pods at once, want at most 1", n, u)
+				}
 			}
 		})
 	}
