@@ -72,6 +72,10 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, standards []Standard
 		cards[i].Family = d.Family
 		choices[i].Family = d.Family
 		choices[i].Source = "predicted"
+		if d.Family == card.FamilyGeneric {
+			// Already rendered and scored in this family.
+			continue
+		}
 		md, pc, err := renderAndParse(cards[i])
 		if err != nil {
 			return nil, fmt.Errorf("card %d: %w", i, err)

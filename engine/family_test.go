@@ -80,3 +80,43 @@ func TestChooseFamiliesHostScores(t *testing.T) {
 		t.Fatal("no spec had its family predicted: the host path was not exercised")
 	}
 }
+
+// TestChooseFamiliesPredictedGeneric checks that a card predicted to be of
+// the generic family, the one it was first rendered in, is not rendered and
+// scored a second time.
+func TestChooseFamiliesPredictedGeneric(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("a-task-of-no-family", "text-classification"), 8, 1)
+	calls := 0
+	decide := func(ctx context.Context, cards []*card.Card) ([]Decision, error) {
+		calls++
+		return e.Decide(ctx, cards)
+	}
+	c, err := card.ParseSpec([]byte("model_id: org/plain\n"), "spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, standards := range [][]Standard{e.Standards(), nil} {
+		calls = 0
+		c.Family = ""
+		ch, err := ChooseFamilies(context.Background(), decide, standards, []*card.Card{c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch[0].Family != card.FamilyGeneric || ch[0].Source != "predicted" {
+			t.Fatalf("family %s from %s, want generic predicted", ch[0].Family, ch[0].Source)
+		}
+		if calls != 1 {
+			t.Errorf("decide called %d times, want 1", calls)
+		}
+		want, err := card.RenderHF(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(ch[0].Rendered) != string(want) {
+			t.Error("Rendered is not the card's generic rendering")
+		}
+		if len(ch[0].Decision.Scores) != len(e.Standards()) {
+			t.Errorf("%d scores, want one per standard", len(ch[0].Decision.Scores))
+		}
+	}
+}
