@@ -323,6 +323,11 @@ type EvalRow struct {
 	// right; only for models (HasFamilyBySum).
 	FamilyBySum    float64
 	HasFamilyBySum bool
+	// FamilyTop3 is the share whose family is right by the engine's own
+	// rule: the family with the most probability among the three most
+	// probable tasks (Decision.Family of a card that declares no task);
+	// only for models.
+	FamilyTop3 float64
 }
 
 // FamilyEval is the first model's results on the validation cards of one
@@ -337,6 +342,24 @@ type FamilyEval struct {
 	// FamilyTop1 is the share whose first prediction is in the family.
 	FamilyTop1 float64
 }
+
+// SourceEval is the first model's results on the validation cards of one
+// source repository (LabelledCard.Source).
+type SourceEval struct {
+	// Source is the source repository, "owner/name".
+	Source string
+	// Cards is the number of its validation cards.
+	Cards int
+	// Top1 is the share whose pipeline tag is predicted first.
+	Top1 float64
+	// FamilyBySum is the share whose most probable family is right.
+	FamilyBySum float64
+}
+
+// ShortCardFeatures is the number of distinct hashed text features below
+// which the evaluation counts a card as almost empty (about 40 distinct
+// words: an unfilled template, a title and a licence).
+const ShortCardFeatures = 100
 
 // EvalReport is the evaluation of models and baselines on the validation
 // side of a split.
@@ -357,6 +380,15 @@ type EvalReport struct {
 	Rows []EvalRow
 	// ByFamily breaks the first model's results down by true family.
 	ByFamily []FamilyEval
+	// BySource breaks the first model's results down by source
+	// repository, largest first (ties by name).
+	BySource []SourceEval
+	// ShortCards counts the validation cards with fewer than
+	// ShortCardFeatures distinct hashed text features; ShortFamilyBySum
+	// and OtherFamilyBySum are the first model's family accuracy (by
+	// summed probabilities) on them and on the other cards.
+	ShortCards                         int
+	ShortFamilyBySum, OtherFamilyBySum float64
 }
 
 // Evaluate scores models and two baselines on the validation cards: the
@@ -402,6 +434,7 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 		name    string
 		predict func(c *LabelledCard) []string
 		family  func(c *LabelledCard) card.FamilyID // nil for baselines
+		top3    func(c *LabelledCard) card.FamilyID // nil for baselines
 	}
 	var preds []predictor
 	for _, nm := range models {
@@ -417,6 +450,7 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 				return out
 			},
 			family: func(c *LabelledCard) card.FamilyID { return m.PredictFamilies(c.Row)[0].Family },
+			top3:   func(c *LabelledCard) card.FamilyID { return engineFamily(m, c.Row) },
 		})
 	}
 	preds = append(preds,
@@ -425,8 +459,11 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 	)
 	type familyCount struct{ n, top1, family int }
 	byFamily := map[card.FamilyID]*familyCount{}
+	type sourceCount struct{ n, top1, famSum int }
+	bySource := map[string]*sourceCount{}
+	var short, shortRight, otherRight int
 	for pi, p := range preds {
-		var top1, top3, fam, famSum int
+		var top1, top3, fam, famSum, famTop3 int
 		for i := range validation {
 			c := &validation[i]
 			got := p.predict(c)
@@ -446,10 +483,35 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 			if slices.Contains(got[:min(3, len(got))], c.Task) {
 				top3++
 			}
-			if p.family != nil && p.family(c) == trueFamily {
+			hitSum := p.family != nil && p.family(c) == trueFamily
+			if hitSum {
 				famSum++
 			}
+			if p.top3 != nil && p.top3(c) == trueFamily {
+				famTop3++
+			}
 			if pi == 0 && len(models) > 0 {
+				sc := bySource[c.Source]
+				if sc == nil {
+					sc = &sourceCount{}
+					bySource[c.Source] = sc
+				}
+				sc.n++
+				if hit1 {
+					sc.top1++
+				}
+				if hitSum {
+					sc.famSum++
+				}
+				switch {
+				case textFeatures(c.Row) < ShortCardFeatures:
+					short++
+					if hitSum {
+						shortRight++
+					}
+				case hitSum:
+					otherRight++
+				}
 				fc := byFamily[trueFamily]
 				if fc == nil {
 					fc = &familyCount{}
@@ -471,6 +533,21 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 			Family:         share(fam, len(validation)),
 			FamilyBySum:    share(famSum, len(validation)),
 			HasFamilyBySum: p.family != nil,
+			FamilyTop3:     share(famTop3, len(validation)),
+		})
+	}
+	if len(models) > 0 {
+		r.ShortCards = short
+		r.ShortFamilyBySum = share(shortRight, short)
+		r.OtherFamilyBySum = share(otherRight, len(validation)-short)
+		for src, sc := range bySource {
+			r.BySource = append(r.BySource, SourceEval{Source: src, Cards: sc.n, Top1: share(sc.top1, sc.n), FamilyBySum: share(sc.famSum, sc.n)})
+		}
+		slices.SortFunc(r.BySource, func(a, b SourceEval) int {
+			if a.Cards != b.Cards {
+				return b.Cards - a.Cards
+			}
+			return strings.Compare(a.Source, b.Source)
 		})
 	}
 	for _, f := range card.FamilyIDs() {
@@ -479,6 +556,31 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 		}
 	}
 	return r
+}
+
+// engineFamily is the family the engine decides for a card that declares
+// no task: the family with the most probability among the model's three
+// most probable tasks (predictedFamily).
+func engineFamily(m *TaskModel, row Row) card.FamilyID {
+	scores := m.Predict(row, TopK)
+	preds := make([]TaskPrediction, len(scores))
+	for i, s := range scores {
+		f, _ := card.FamilyForTask(s.Task)
+		preds[i] = TaskPrediction{Task: s.Task, Family: f, Probability: s.Prob}
+	}
+	return predictedFamily(preds)
+}
+
+// textFeatures counts a row's hashed text features (the columns past the
+// rubric features).
+func textFeatures(row Row) int {
+	n := 0
+	for _, c := range row.Cols {
+		if int(c) >= NumRubric() {
+			n++
+		}
+	}
+	return n
 }
 
 func share(n, of int) float64 {
@@ -597,13 +699,13 @@ func (r EvalReport) Markdown() string {
 	default:
 		fmt.Fprintf(&b, " %d validation cards have a tag that no training card has.", r.UnseenTasks)
 	}
-	b.WriteString("\n\n| predictor | pipeline tag top-1 | pipeline tag top-3 | family of top-1 tag | family, probabilities summed |\n|---|---:|---:|---:|---:|\n")
+	b.WriteString("\n\n| predictor | pipeline tag top-1 | pipeline tag top-3 | family of top-1 tag | family, probabilities summed | family, engine's rule (top 3 summed) |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, row := range r.Rows {
-		bySum := "n/a"
+		bySum, top3 := "n/a", "n/a"
 		if row.HasFamilyBySum {
-			bySum = percent(row.FamilyBySum)
+			bySum, top3 = percent(row.FamilyBySum), percent(row.FamilyTop3)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.Predictor, percent(row.Top1), percent(row.Top3), percent(row.Family), bySum)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", row.Predictor, percent(row.Top1), percent(row.Top3), percent(row.Family), bySum, top3)
 	}
 	if len(r.ByFamily) > 0 && len(r.Rows) > 0 {
 		fmt.Fprintf(&b, "\n%s, by true template family:\n\n| family | validation cards | pipeline tag top-1 | family top-1 |\n|---|---:|---:|---:|\n", r.Rows[0].Predictor)
@@ -611,7 +713,29 @@ func (r EvalReport) Markdown() string {
 			fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", f.Family, f.Cards, percent(f.Top1), percent(f.FamilyTop1))
 		}
 	}
+	if len(r.BySource) > 0 && len(r.Rows) > 0 {
+		fmt.Fprintf(&b, "\n%s, by source repository:\n\n| source | validation cards | pipeline tag top-1 | family, probabilities summed |\n|---|---:|---:|---:|\n", r.Rows[0].Predictor)
+		for i, s := range r.BySource {
+			if i == maxReportSources && len(r.BySource) > maxReportSources+1 {
+				var n, top1, fam float64
+				for _, o := range r.BySource[i:] {
+					n += float64(o.Cards)
+					top1 += o.Top1 * float64(o.Cards)
+					fam += o.FamilyBySum * float64(o.Cards)
+				}
+				fmt.Fprintf(&b, "| %d other sources | %d | %s | %s |\n", len(r.BySource)-i, int(n), percent(top1/n), percent(fam/n))
+				break
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", s.Source, s.Cards, percent(s.Top1), percent(s.FamilyBySum))
+		}
+		fmt.Fprintf(&b, "\n%d validation cards are almost empty (fewer than %d distinct text features, about 40 distinct words: an unfilled template, a title, a licence); family by summed probabilities is %s on them and %s on the other %d.\n",
+			r.ShortCards, ShortCardFeatures, percent(r.ShortFamilyBySum), percent(r.OtherFamilyBySum), r.ValidationCards-r.ShortCards)
+	}
 	return b.String()
 }
+
+// maxReportSources is the number of source repositories the report lists
+// one by one; the smaller ones are summed in one row.
+const maxReportSources = 6
 
 func percent(x float64) string { return fmt.Sprintf("%.1f %%", 100*x) }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -146,11 +147,18 @@ func TestEvaluate(t *testing.T) {
 		{Owner: "a", Task: "image-classification"}, {Owner: "a", Task: "image-classification"},
 		{Owner: "b", Task: "text-generation"},
 	}
+	// The first card is long: besides its vote it has ShortCardFeatures
+	// features that weigh nothing.
+	long := vote(0)
+	for i := range ShortCardFeatures {
+		long.Cols = append(long.Cols, off+10+int32(i))
+		long.Vals = append(long.Vals, 0.01)
+	}
 	validation := []LabelledCard{
-		{Owner: "v1", Task: "text-generation", Row: vote(0), Text: "a chat model"},                  // right
-		{Owner: "v1", Task: "image-classification", Row: vote(2), Text: "imagenet classes"},         // wrong task, right family
-		{Owner: "v2", Task: "fill-mask", Row: vote(0), Text: "masked language model"},               // wrong family; fill-mask is 2nd-4th
-		{Owner: "v3", Task: "translation", Row: vote(3), Text: "translate english to german, chat"}, // unseen in training
+		{Owner: "v1", Source: "src/a", Task: "text-generation", Row: long, Text: "a chat model"},                     // right
+		{Owner: "v1", Source: "src/a", Task: "image-classification", Row: vote(2), Text: "imagenet classes"},         // wrong task, right family
+		{Owner: "v2", Source: "src/b", Task: "fill-mask", Row: vote(0), Text: "masked language model"},               // wrong family; fill-mask is 2nd-4th
+		{Owner: "v3", Source: "src/a", Task: "translation", Row: vote(3), Text: "translate english to german, chat"}, // unseen in training
 	}
 	r := Evaluate([]NamedModel{{"model", m}}, train, validation)
 	if r.TrainCards != 3 || r.TrainOwners != 2 || r.ValidationCards != 4 || r.ValidationOwners != 3 || r.TrainTasks != 2 || r.UnseenTasks != 2 {
@@ -167,7 +175,9 @@ func TestEvaluate(t *testing.T) {
 	//   card 3: text-generation, image-classification, object-detection:
 	//           fill-mask missed, family llm ≠ nlp;
 	//   card 4: fill-mask first: translation missed, nlp ≠ seq2seq.
-	want := EvalRow{Predictor: "model", Top1: 0.25, Top3: 0.5, Family: 0.5, FamilyBySum: 0.5, HasFamilyBySum: true}
+	// The engine's rule (the family with the most probability among the
+	// top three tasks) agrees on every card.
+	want := EvalRow{Predictor: "model", Top1: 0.25, Top3: 0.5, Family: 0.5, FamilyBySum: 0.5, HasFamilyBySum: true, FamilyTop3: 0.5}
 	if got := r.Rows[0]; !rowNear(got, want) {
 		t.Errorf("model row %+v, want %+v", got, want)
 	}
@@ -185,12 +195,31 @@ func TestEvaluate(t *testing.T) {
 	if len(r.ByFamily) != 4 || r.ByFamily[0].Family != card.FamilyLLM || r.ByFamily[0].Top1 != 1 {
 		t.Errorf("by family %+v", r.ByFamily)
 	}
+	wantSources := []SourceEval{
+		{Source: "src/a", Cards: 3, Top1: 1.0 / 3, FamilyBySum: 2.0 / 3},
+		{Source: "src/b", Cards: 1, Top1: 0, FamilyBySum: 0},
+	}
+	if len(r.BySource) != len(wantSources) {
+		t.Fatalf("by source %+v, want %+v", r.BySource, wantSources)
+	}
+	for i, w := range wantSources {
+		g := r.BySource[i]
+		if g.Source != w.Source || g.Cards != w.Cards || math.Abs(g.Top1-w.Top1) > 1e-12 || math.Abs(g.FamilyBySum-w.FamilyBySum) > 1e-12 {
+			t.Errorf("by source %d: %+v, want %+v", i, g, w)
+		}
+	}
+	// Cards 2-4 are short; of them only card 2's family is right.
+	if r.ShortCards != 3 || math.Abs(r.ShortFamilyBySum-1.0/3) > 1e-12 || r.OtherFamilyBySum != 1 {
+		t.Errorf("short cards %d, family %.3f on them, %.3f on the others; want 3, 0.333, 1", r.ShortCards, r.ShortFamilyBySum, r.OtherFamilyBySum)
+	}
 
 	md := r.Markdown()
 	for _, want := range []string{
 		"Validation: 4 cards from 3 owners, never seen in training (split by owner; the largest: v1 2, v2 1, v3 1)",
-		"| model | 25.0 % | 50.0 % | 50.0 % | 50.0 % |",
-		"| majority class | 25.0 % | 50.0 % | 25.0 % | n/a |",
+		"| model | 25.0 % | 50.0 % | 50.0 % | 50.0 % | 50.0 % |",
+		"| majority class | 25.0 % | 50.0 % | 25.0 % | n/a | n/a |",
+		"| src/a | 3 | 33.3 % | 66.7 % |",
+		"3 validation cards are almost empty",
 		"| llm | 1 | 100.0 % | 100.0 % |",
 		"2 validation cards have a tag that no training card has",
 	} {
@@ -203,7 +232,7 @@ func TestEvaluate(t *testing.T) {
 func rowNear(a, b EvalRow) bool {
 	near := func(x, y float64) bool { return math.Abs(x-y) < 1e-12 }
 	return a.Predictor == b.Predictor && near(a.Top1, b.Top1) && near(a.Top3, b.Top3) && near(a.Family, b.Family) &&
-		near(a.FamilyBySum, b.FamilyBySum) && a.HasFamilyBySum == b.HasFamilyBySum
+		near(a.FamilyBySum, b.FamilyBySum) && a.HasFamilyBySum == b.HasFamilyBySum && near(a.FamilyTop3, b.FamilyTop3)
 }
 
 func TestLoadCorpus(t *testing.T) {
@@ -281,13 +310,13 @@ func TestLoadCorpus(t *testing.T) {
 // The embedded model's accuracy on the validation side of the shared
 // corpus. The goals set for it are 75 % pipeline-tag top-1 and 90 %
 // template family; the floors below sit just under what it measured
-// (74.7 % top-1, 86.3 % top-3, 83.0 % family of the top tag, 84.6 %
+// (81.6 % top-1, 91.6 % top-3, 88.1 % family of the top tag, 88.9 %
 // family by summed probabilities), so that a regression fails.
 const (
-	minValidationTop1        = 0.72
-	minValidationTop3        = 0.84
-	minValidationFamily      = 0.80
-	minValidationFamilyBySum = 0.82
+	minValidationTop1        = 0.79
+	minValidationTop3        = 0.89
+	minValidationFamily      = 0.86
+	minValidationFamilyBySum = 0.87
 )
 
 func TestDefaultModelOnValidationSplit(t *testing.T) {
@@ -358,4 +387,35 @@ func BenchmarkTrainCorpus(b *testing.B) {
 	r := Evaluate([]NamedModel{{"trained", m}}, train, validation)
 	b.ReportMetric(100*r.Rows[0].Top1, "top1-%")
 	b.ReportMetric(100*r.Rows[0].Family, "family-%")
+}
+
+func TestEvalReportMarkdownSources(t *testing.T) {
+	r := EvalReport{ValidationCards: 30, Rows: []EvalRow{{Predictor: "m", HasFamilyBySum: true}}}
+	for i := range maxReportSources + 2 {
+		// Sources 6 and 7 (2 and 1 cards) are summed: 3 cards, top-1
+		// 1 of 3, family 2 of 3.
+		cards := []int{10, 6, 4, 3, 2, 2, 2, 1}[i]
+		top1, fam := 1.0, 1.0
+		if i == 6 {
+			top1, fam = 0.5, 0.5
+		}
+		if i == 7 {
+			top1, fam = 0, 1
+		}
+		r.BySource = append(r.BySource, SourceEval{Source: fmt.Sprintf("s%d", i), Cards: cards, Top1: top1, FamilyBySum: fam})
+	}
+	md := r.Markdown()
+	for _, want := range []string{"| s0 | 10 | 100.0 % | 100.0 % |", "| s5 | 2 | 100.0 % | 100.0 % |", "| 2 other sources | 3 | 33.3 % | 66.7 % |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "| s6 |") {
+		t.Errorf("report lists a source past the first %d:\n%s", maxReportSources, md)
+	}
+	// One source too many is listed rather than summed alone.
+	r.BySource = r.BySource[:maxReportSources+1]
+	if md := r.Markdown(); !strings.Contains(md, "| s6 | 2 | 50.0 % | 50.0 % |") || strings.Contains(md, "other sources") {
+		t.Errorf("with %d sources, want all listed:\n%s", len(r.BySource), md)
+	}
 }

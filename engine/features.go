@@ -75,11 +75,21 @@ func NewFeaturizer(space FeatureSpace) (*Featurizer, error) {
 func (f *Featurizer) Space() FeatureSpace { return f.space }
 
 // Featurize computes a card's rubric bits and its feature row: one 1.0 per
-// rubric feature the card has, then the hashed text features (word
-// unigrams and bigrams of the body and of the descriptive metadata, signed
-// hashing, log term frequency, L2-normalised). The row's columns are
-// distinct but not sorted. The row's slices are reused by the next call:
-// copy them (CSR.AppendRow does) before featurizing another card.
+// rubric feature the card has, then the hashed text features, signed
+// hashing, log term frequency, L2-normalised:
+//
+//   - word unigrams and bigrams of the body, and the first five bytes of
+//     each longer body word (a crude stem: "detector", "detection" and
+//     "detecting" share "detec");
+//   - word unigrams and bigrams of the card's title (its first level-1
+//     heading, else its first heading), and the character 3- to 5-grams of
+//     the title's words, so that a model's name counts apart from the body
+//     and its variants share features ("yolov8" and "yolov5" share "yolo");
+//   - word unigrams and bigrams of the descriptive metadata.
+//
+// The row's columns are distinct but not sorted. The row's slices are
+// reused by the next call: copy them (CSR.AppendRow does) before
+// featurizing another card.
 //
 // The fields that declare a task are left out of the text features —
 // pipeline_tag, tags, the task of model-index results, and HTML comments
@@ -100,7 +110,11 @@ func (f *Featurizer) Featurize(c *card.Card, bits *RubricBits) Row {
 		if len(text) > maxTextBytes {
 			text = text[:maxTextBytes]
 		}
-		f.hashText(text, seedBody)
+		f.hashText(text, seedBody, true)
+		if title := cardTitle(c.Body); title != "" {
+			f.hashText(title, seedTitle, false)
+			f.hashCharGrams(title, seedTitleGrams)
+		}
 	}
 	f.flush()
 	return Row{Cols: f.cols, Vals: f.vals}
@@ -108,9 +122,45 @@ func (f *Featurizer) Featurize(c *card.Card, bits *RubricBits) Row {
 
 // Seeds keep tokens of different origins apart in the hash space.
 const (
-	seedBody     uint32 = 0x811c9dc5 // FNV-1a offset basis
-	seedMetadata uint32 = 0x2c1b3c6d
+	seedBody       uint32 = 0x811c9dc5 // FNV-1a offset basis
+	seedMetadata   uint32 = 0x2c1b3c6d
+	seedTitle      uint32 = 0x7a3d19c5
+	seedTitleGrams uint32 = 0x3b9f5e21
 )
+
+// Text feature shapes.
+const (
+	// stemBytes is the length of the word prefix hashed as a stem; words
+	// of at most this many bytes have no stem feature.
+	stemBytes = 5
+	// minGram and maxGram bound the character n-grams of title words.
+	minGram, maxGram = 3, 5
+	// gramBoundary marks the start and the end of a word in its
+	// character n-grams; it is not a word byte, so no word holds it.
+	gramBoundary = '^'
+	// maxTitleBytes bounds the title text hashed as title features.
+	maxTitleBytes = 256
+)
+
+// cardTitle returns the text of a card's title: its first level-1
+// top-level heading, else its first heading, at most maxTitleBytes bytes
+// of it; "" when the body has no heading.
+func cardTitle(b *card.Body) string {
+	if len(b.Sections) == 0 {
+		return ""
+	}
+	title := b.Sections[0].Title
+	for _, s := range b.Sections {
+		if s.Level == 1 {
+			title = s.Title
+			break
+		}
+	}
+	if len(title) > maxTitleBytes {
+		title = title[:maxTitleBytes]
+	}
+	return title
+}
 
 // hashMetadata hashes the metadata that describes the model without
 // declaring its task: library, datasets, base model, licence, languages,
@@ -124,7 +174,7 @@ func (f *Featurizer) hashMetadata(m *card.Metadata) {
 		}
 		seed := seedOf(key)
 		for _, v := range m.Strings(key) {
-			f.hashText(v, seed)
+			f.hashText(v, seed, false)
 		}
 	}
 	if m.Has("model-index") {
@@ -135,9 +185,9 @@ func (f *Featurizer) hashMetadata(m *card.Metadata) {
 			}
 			switch parent, leaf := keys[len(keys)-2], keys[len(keys)-1]; {
 			case parent == "dataset" && (leaf == "type" || leaf == "name"):
-				f.hashText(value, datasetSeed)
+				f.hashText(value, datasetSeed, false)
 			case parent == "metrics" && leaf == "type":
-				f.hashText(value, metricSeed)
+				f.hashText(value, metricSeed, false)
 			}
 		})
 	}
@@ -152,20 +202,22 @@ func seedOf(name string) uint32 {
 	return h
 }
 
-// hashText adds the unigrams and bigrams of text to the bucket counts.
-// Words are runs of ASCII letters and digits (lower-cased) and of non-ASCII
-// bytes; HTML comments are skipped.
-func (f *Featurizer) hashText(text string, seed uint32) {
-	var prev uint32
+// hashText adds the unigrams and bigrams of text to the bucket counts,
+// and with stems the stem of each word longer than stemBytes. Words are
+// runs of ASCII letters and digits (lower-cased) and of non-ASCII bytes;
+// HTML comments are skipped.
+func (f *Featurizer) hashText(text string, seed uint32, stems bool) {
+	var prev, stem uint32
 	havePrev := false
 	h := seed
 	inWord := false
+	n := 0 // bytes of the current word
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if c == '<' && i+3 < len(text) && text[i+1] == '!' && text[i+2] == '-' && text[i+3] == '-' {
 			end := strings.Index(text[i+4:], "-->")
 			if inWord {
-				f.emit(h, prev, havePrev)
+				f.emit(h, prev, havePrev, stem, stems && n > stemBytes)
 				prev, havePrev, inWord = h, true, false
 			}
 			if end < 0 {
@@ -177,18 +229,69 @@ func (f *Featurizer) hashText(text string, seed uint32) {
 		lc := wordByte[c]
 		if lc != 0 {
 			if !inWord {
-				h, inWord = seed, true
+				h, inWord, n = seed, true, 0
 			}
 			h = (h ^ uint32(lc)) * 16777619
+			n++
+			if n == stemBytes {
+				stem = h
+			}
 			continue
 		}
 		if inWord {
-			f.emit(h, prev, havePrev)
+			f.emit(h, prev, havePrev, stem, stems && n > stemBytes)
 			prev, havePrev, inWord = h, true, false
 		}
 	}
 	if inWord {
-		f.emit(h, prev, havePrev)
+		f.emit(h, prev, havePrev, stem, stems && n > stemBytes)
+	}
+}
+
+// hashCharGrams adds the character n-grams (minGram to maxGram bytes) of
+// each word of text, the word framed by gramBoundary at both ends:
+// "bert" gives "^be", "^ber", "^bert", "ber", "bert", "bert^", "ert",
+// "ert^", "rt^". Words are as hashText reads them; HTML comments are
+// skipped.
+func (f *Featurizer) hashCharGrams(text string, seed uint32) {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c == '<' && strings.HasPrefix(text[i:], "<!--") {
+			end := strings.Index(text[i+4:], "-->")
+			if end < 0 {
+				return
+			}
+			i += 4 + end + 3
+			continue
+		}
+		if wordByte[c] == 0 {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(text) && wordByte[text[j]] != 0 {
+			j++
+		}
+		f.hashWordGrams(text[i:j], seed)
+		i = j
+	}
+}
+
+// hashWordGrams adds the character n-grams of one word, framed.
+func (f *Featurizer) hashWordGrams(word string, seed uint32) {
+	framed := len(word) + 2
+	for start := 0; start+minGram <= framed; start++ {
+		h := seed
+		for p := start; p < start+maxGram && p < framed; p++ {
+			c := byte(gramBoundary)
+			if p > 0 && p <= len(word) {
+				c = wordByte[word[p-1]]
+			}
+			h = (h ^ uint32(c)) * 16777619
+			if p-start+1 >= minGram {
+				f.add(finalize(h))
+			}
+		}
 	}
 }
 
@@ -206,11 +309,17 @@ var wordByte = func() (t [256]byte) {
 	return t
 }()
 
-// emit counts a unigram and, when there is a previous word, the bigram.
-func (f *Featurizer) emit(word, prev uint32, havePrev bool) {
+// emit counts a unigram, the bigram when there is a previous word, and
+// the word's stem (the hash of its first stemBytes bytes) when hasStem.
+func (f *Featurizer) emit(word, prev uint32, havePrev bool, stem uint32, hasStem bool) {
 	f.add(finalize(word))
 	if havePrev {
 		f.add(finalize(prev*0x9e3779b1 ^ word ^ 0x5bd1e995))
+	}
+	if hasStem {
+		// Mixed apart from the hash of a whole word of stemBytes bytes,
+		// which has the same FNV state.
+		f.add(finalize(stem*0x27d4eb2f ^ 0x165667b1))
 	}
 }
 
@@ -225,18 +334,20 @@ func finalize(h uint32) uint32 {
 	return h
 }
 
-// add counts one token in its bucket with its sign.
+// hashSign maps a hash's top bit to the sign of its count.
+var hashSign = [2]float32{1, -1}
+
+// add counts one token in its bucket with its sign (the top bit of h,
+// looked up rather than branched on: it is a coin toss for the branch
+// predictor).
 func (f *Featurizer) add(h uint32) {
 	b := int32(h & f.mask)
 	if f.acc[b] == 0 {
 		f.touched = append(f.touched, b)
 	}
-	if h&0x80000000 != 0 {
-		f.acc[b]--
-	} else {
-		f.acc[b]++
-	}
-	// A count that cancels back to zero stays in touched; flush skips it.
+	f.acc[b] += hashSign[h>>31]
+	// A count that cancels back to zero stays in touched (and may be
+	// listed again); flush skips it.
 }
 
 // flush turns the bucket counts into log term frequencies, L2-normalises

@@ -93,6 +93,9 @@ func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
 		"---\nlicense: mit\n---\n" + body,
 		"---\nlicense: mit\npipeline_tag: text-classification\ntags:\n- sentiment\n- text-classification\n---\n" + body,
 		"---\nlicense: mit\npipeline_tag: image-classification\n---\n<!-- task: image-classification -->\n" + body,
+		// A comment in the title: neither its words nor its character
+		// n-grams count.
+		"---\nlicense: mit\n---\n# Model <!-- task: image-classification -->\n\nA model that reads reviews.\n",
 		"---\nlicense: mit\nmodel-index:\n- name: m\n  results:\n  - task:\n      type: summarization\n      name: Summarization\n    dataset: {name: D, type: d}\n    metrics:\n    - {type: acc, value: 1}\n---\n" + body,
 	}
 	f := newTestFeaturizer(t)
@@ -107,7 +110,7 @@ func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
 		return m
 	}
 	base := hashedOf(variants[0], false)
-	for i, v := range variants[1:3] {
+	for i, v := range variants[1:4] {
 		got := hashedOf(v, false)
 		if len(got) != len(base) {
 			t.Errorf("variant %d: %d hashed features, base %d", i+1, len(got), len(base))
@@ -121,7 +124,7 @@ func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
 	}
 	// The model-index variant adds its dataset and metric, but not its
 	// task: the words "summarization" must not appear as features.
-	withTask := hashedOf(variants[3], true)
+	withTask := hashedOf(variants[4], true)
 	onlyTask := hashedOf("---\nlicense: mit\n---\n"+body+"\nsummarization\n", false)
 	for c := range onlyTask {
 		if _, inBase := base[c]; inBase {
@@ -129,6 +132,166 @@ func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
 		}
 		if _, leaked := withTask[c]; leaked {
 			t.Errorf("feature %d of the word summarization appears through model-index's task", c)
+		}
+	}
+}
+
+// bucketCounts hashes text with fn into a fresh featurizer and returns
+// the signed count of each touched bucket.
+func bucketCounts(t *testing.T, fn func(f *Featurizer)) map[int32]float32 {
+	t.Helper()
+	f := newTestFeaturizer(t)
+	fn(f)
+	out := map[int32]float32{}
+	for _, b := range f.touched {
+		if c := f.acc[b]; c != 0 {
+			out[b] = c
+		}
+	}
+	return out
+}
+
+func countSum(m map[int32]float32) float32 {
+	var n float32
+	for _, c := range m {
+		n += float32(math.Abs(float64(c)))
+	}
+	return n
+}
+
+func TestHashTextStems(t *testing.T) {
+	tests := []struct {
+		text        string
+		stems       bool
+		wantBuckets int // unigrams + bigrams + stems, no collisions
+	}{
+		{"detector", false, 1},
+		{"detector", true, 2},
+		{"detect", true, 2},    // six bytes: a stem
+		{"model", true, 1},     // five bytes: the stem would be the word
+		{"big model", true, 3}, // two words, one bigram, no stems
+		{"DETECTOR", true, 2},
+	}
+	for _, tt := range tests {
+		got := bucketCounts(t, func(f *Featurizer) { f.hashText(tt.text, seedBody, tt.stems) })
+		if len(got) != tt.wantBuckets {
+			t.Errorf("hashText(%q, stems %v): %d buckets, want %d", tt.text, tt.stems, len(got), tt.wantBuckets)
+		}
+	}
+	// Words that share their first five bytes share their stem feature,
+	// and only it.
+	shared := func(a, b string) int {
+		ma := bucketCounts(t, func(f *Featurizer) { f.hashText(a, seedBody, true) })
+		mb := bucketCounts(t, func(f *Featurizer) { f.hashText(b, seedBody, true) })
+		n := 0
+		for k := range ma {
+			if _, ok := mb[k]; ok {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"detector", "detection", 1},
+		{"segmentation", "segmenter", 1},
+		{"detector", "translation", 0},
+		{"detector", "detector", 2},
+	} {
+		if got := shared(tt.a, tt.b); got != tt.want {
+			t.Errorf("%q and %q share %d features, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+	// The stem of a long word is not the feature of the five-byte word.
+	if shared("detec", "detector") != 0 {
+		t.Error(`the word "detec" and the stem of "detector" share a feature`)
+	}
+}
+
+func TestHashCharGrams(t *testing.T) {
+	tests := []struct {
+		text string
+		want float32 // n-grams counted
+	}{
+		// "^bert^": ^be ^ber ^bert ber bert bert^ ert ert^ rt^.
+		{"bert", 9},
+		// "^t5^": ^t5 ^t5^ t5^.
+		{"t5", 3},
+		// "^a^": ^a^.
+		{"a", 1},
+		// Two words, each framed; punctuation separates.
+		{"bert-t5", 12},
+		{"", 0},
+		{"<!-- task: image-classification -->", 0},
+		{"bert <!-- task: x --> t5", 12},
+		{"bert <!-- unterminated", 9},
+	}
+	for _, tt := range tests {
+		got := countSum(bucketCounts(t, func(f *Featurizer) { f.hashCharGrams(tt.text, seedTitleGrams) }))
+		if got != tt.want {
+			t.Errorf("hashCharGrams(%q) counted %v n-grams, want %v", tt.text, got, tt.want)
+		}
+	}
+	// Versions of a name share most of their n-grams.
+	a := bucketCounts(t, func(f *Featurizer) { f.hashCharGrams("yolov8", seedTitleGrams) })
+	b := bucketCounts(t, func(f *Featurizer) { f.hashCharGrams("yolov5", seedTitleGrams) })
+	common := 0
+	for k := range a {
+		if _, ok := b[k]; ok {
+			common++
+		}
+	}
+	// ^yo ^yol ^yolo yol yolo yolov olo olov lov: 9 of 15.
+	if common != 9 {
+		t.Errorf("yolov8 and yolov5 share %d n-grams, want 9", common)
+	}
+}
+
+func TestCardTitle(t *testing.T) {
+	tests := []struct {
+		src, want string
+	}{
+		{"# Whisper Large\n\ntext\n", "Whisper Large"},
+		{"intro\n\n## Usage\n\n# Real Title\n", "Real Title"},
+		{"intro\n\n## Usage\n\ntext\n", "Usage"},
+		{"no heading at all\n", ""},
+		{"# " + strings.Repeat("x", 300) + "\n", strings.Repeat("x", maxTitleBytes)},
+	}
+	for _, tt := range tests {
+		c := mustParse(t, tt.src)
+		if got := cardTitle(c.Body); got != tt.want {
+			t.Errorf("cardTitle(%q) = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestFeaturizeTitle checks that a title's words count apart from the
+// body's: the same words as a heading and as a paragraph give different
+// rows.
+func TestFeaturizeTitle(t *testing.T) {
+	f := newTestFeaturizer(t)
+	var bits RubricBits
+	hashed := func(src string) map[int32]float32 {
+		m := rowMap(f.Featurize(mustParse(t, src), &bits))
+		for c := range m {
+			if int(c) < NumRubric() {
+				delete(m, c)
+			}
+		}
+		return m
+	}
+	asTitle := hashed("# Whisper\n\nSpeech recognition.\n")
+	asText := hashed("Whisper\n\nSpeech recognition.\n")
+	// The title adds its word and its n-grams (^wh ^whi ^whis whi whis
+	// whisp his hisp hispe isp ispe isper spe sper sper^ per per^ er^).
+	if got, want := len(asTitle)-len(asText), 1+18; got != want {
+		t.Errorf("the title adds %d features, want %d", got, want)
+	}
+	for c := range asText {
+		if _, ok := asTitle[c]; !ok {
+			t.Errorf("feature %d of the text is missing when the word is a title", c)
 		}
 	}
 }

@@ -57,7 +57,7 @@ var labelRules = []LabelRule{
 	{"image-feature-vector", "", "image-feature-extraction", ""},
 	{"face-recognition", "", "image-feature-extraction", "face embedding models"},
 	{"place-recognition", "", "image-feature-extraction", "image descriptor models"},
-	{"embeddings", sourceAzureML, "image-feature-extraction", "most of Azure ML's embedding models embed images"},
+	{"embeddings", sourceAzureML, "", "Azure ML's embedding models embed images, molecules, proteins or single cells (3 of its 13 are not image models): the label does not say which"},
 	{"embeddings", "", "", reasonAmbiguous},
 	{"image-pose-detection", "", "keypoint-detection", ""},
 	{"pose-estimation", "", "keypoint-detection", ""},
@@ -178,7 +178,6 @@ func NormalizeLabelText(label string) string {
 //	image-feature-vector                                           image-feature-extraction
 //	face-recognition                                               image-feature-extraction
 //	place-recognition                                              image-feature-extraction
-//	embeddings                     Azure/azureml-assets            image-feature-extraction
 //	image-pose-detection                                           keypoint-detection
 //	pose-estimation                                                keypoint-detection
 //	human-pose-estimation                                          keypoint-detection
@@ -208,7 +207,8 @@ func NormalizeLabelText(label string) string {
 //	audio-enhancement                                              audio-to-audio
 //	audio-generation                                               text-to-audio
 //	time-series                                                    time-series-forecasting
-//	classification, detection, embeddings (other sources)          (left out: ambiguous)
+//	classification, detection (other sources)                      (left out: ambiguous)
+//	embeddings (any source, Azure ML's too)                        (left out: ambiguous)
 //	image-generation, video-generation (other sources)             (left out: ambiguous)
 //	text-preprocessing                                             (left out: tokenizers)
 //	text-language-model                                            (left out: no single task)

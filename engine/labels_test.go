@@ -37,7 +37,7 @@ func TestNormalizeTaskLabel(t *testing.T) {
 		{"classification", sourceTFHub, "image-classification", true},
 		{"classification", "someone/else", "", false},
 		{"detection", "", "", false},
-		{"embeddings", sourceAzureML, "image-feature-extraction", true},
+		{"embeddings", sourceAzureML, "", false},
 		{"embeddings", "fdac24/MP3", "", false},
 		{"Image Generation", sourceQualcomm, "text-to-image", true},
 		{"Image Generation", "other/repo", "", false},

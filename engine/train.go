@@ -64,11 +64,31 @@ type TrainOptions struct {
 	// "speech recognition", "stt", ... for automatic-speech-recognition).
 	// 0 starts every weight from zero. Adaptive steps shrink as a weight
 	// is updated, so the rare words that name a task would otherwise
-	// stay too light against the many common ones. In owner-split
-	// cross-validation within the corpus's training side, the prior of 8
-	// (with the learning rate of 0.2) raised mean top-1 accuracy from
-	// 65 % to 77 %.
+	// stay too light against the many common ones. The default, 16, was
+	// chosen by owner-split cross-validation within the corpus's training
+	// side (see CrossValidate and docs/label-mapping.md).
 	TaskNamePrior float64
+	// FamilyLoss is the weight of an auxiliary loss on the template
+	// family: -log of the summed probability of the true task's family
+	// (card.FamilyForTask; tasks of no family count for the generic one),
+	// added to each example's task cross-entropy. The engine chooses a
+	// family by summed probabilities, and this loss trains that decision
+	// directly. 0 leaves it out.
+	FamilyLoss float64
+	// FamilyWeights gives each template family a weight vector shared by
+	// its tasks: task t's logit is x·(U[family(t)] + V[t]) while training,
+	// so the words that mark a family are learned from all of its
+	// examples, and the task weights learn what sets a task apart within
+	// its family. U is folded into W when training ends (W = U + V per
+	// task column), so the model is the same linear model.
+	FamilyWeights bool
+	// MinFeatureGroups leaves out of training the features seen in the
+	// examples of fewer than this many groups (Example.Group, the card's
+	// owner): a word found in one owner's cards only (a template's
+	// boilerplate, a project's name) says more about the owner than the
+	// task, and cards of new owners never have it. Its weights stay at
+	// the task-name prior. 0 or 1 keeps every feature.
+	MinFeatureGroups int
 	// Logger receives progress at level Info, one record per epoch with
 	// the loss and accuracy measured on each minibatch before its step;
 	// nil means slog.Default().
@@ -87,7 +107,10 @@ func DefaultTrainOptions(space FeatureSpace) TrainOptions {
 		LearningRate:     0.2,
 		L2:               1e-5,
 		ClassWeightPower: 0.5,
-		TaskNamePrior:    8,
+		TaskNamePrior:    16,
+		FamilyLoss:       1,
+		FamilyWeights:    true,
+		MinFeatureGroups: 5,
 	}
 }
 
@@ -111,6 +134,10 @@ func (o *TrainOptions) check() error {
 		return fmt.Errorf("train: class weight power %v; give a number from 0 to 1", o.ClassWeightPower)
 	case !(o.TaskNamePrior >= 0 && o.TaskNamePrior <= 1000):
 		return fmt.Errorf("train: task name prior %v; give a number from 0 to 1000", o.TaskNamePrior)
+	case !(o.FamilyLoss >= 0 && o.FamilyLoss <= 100):
+		return fmt.Errorf("train: family loss weight %v; give a number from 0 to 100", o.FamilyLoss)
+	case o.MinFeatureGroups < 0:
+		return fmt.Errorf("train: minimum feature groups %d; give zero or a positive number", o.MinFeatureGroups)
 	}
 	return nil
 }
@@ -119,10 +146,12 @@ func (o *TrainOptions) check() error {
 const adagradEpsilon = 1e-8
 
 // Train fits a multinomial logistic regression on the examples: softmax
-// cross-entropy over the tasks that occur, class-weighted, L2-regularised,
-// over the hashed text features (and the rubric features with
-// opts.UseRubric), by minibatch SGD with per-weight AdaGrad steps from
-// class-prior biases and the task-name prior. It runs on the calling
+// cross-entropy over the tasks that occur (plus opts.FamilyLoss times the
+// family cross-entropy), class-weighted, L2-regularised, over the hashed
+// text features (and the rubric features with opts.UseRubric), by
+// minibatch SGD with per-weight AdaGrad steps from class-prior biases and
+// the task-name prior, with per-family shared weights when
+// opts.FamilyWeights. It runs on the calling
 // goroutine, is deterministic given opts.Seed (the same examples and
 // options give bit-identical weights), and stops with ctx's error when ctx
 // is cancelled (checked between minibatches).
@@ -196,21 +225,34 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 	}
 
 	tr := trainer{
-		m:      m,
-		k:      k,
-		lr:     opts.LearningRate,
-		l2:     opts.L2,
-		gsqW:   make([]float32, dim*k),
-		gsqB:   make([]float64, k),
-		slot:   make([]int32, dim),
-		logits: make([]float64, k),
-		gradB:  make([]float64, k),
+		m:          m,
+		k:          k,
+		lr:         opts.LearningRate,
+		l2:         opts.L2,
+		gsqW:       make([]float32, dim*k),
+		gsqB:       make([]float64, k),
+		slot:       make([]int32, dim),
+		logits:     make([]float64, k),
+		gradB:      make([]float64, k),
+		familyLoss: opts.FamilyLoss,
+		familyOf:   familyColumns(tasks),
+		nf:         len(card.FamilyIDs()),
 	}
 	for i := range tr.slot {
 		tr.slot[i] = -1
 	}
+	tr.familyProb = make([]float64, tr.nf)
+	tr.familyGrad = make([]float64, k)
+	if opts.FamilyWeights {
+		tr.u = make([]float32, dim*tr.nf)
+		tr.gsqU = make([]float32, dim*tr.nf)
+		tr.gradU = make([]float64, tr.nf)
+	}
 	if !opts.UseRubric {
 		tr.firstFeature = int32(opts.Space.HashOffset())
+	}
+	if opts.MinFeatureGroups > 1 {
+		tr.skip = rareFeatures(set, dim, opts.MinFeatureGroups)
 	}
 
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x6d6f64656c636172)) // "modelcar"
@@ -245,6 +287,15 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 			"train_accuracy", math.Round(float64(correct)/float64(len(set))*1e4)/1e4,
 			"elapsed", time.Since(start).Round(time.Millisecond))
 	}
+	if tr.u != nil {
+		for f := range dim {
+			u := tr.u[f*tr.nf : f*tr.nf+tr.nf]
+			w := m.W[f*k : f*k+k]
+			for c := range w {
+				w[c] += u[tr.familyOf[c]]
+			}
+		}
+	}
 	if err := m.Check(); err != nil {
 		return nil, fmt.Errorf("train: the optimisation diverged (lower the learning rate): %w", err)
 	}
@@ -270,7 +321,7 @@ func setTaskNamePrior(m *TaskModel, prior float32) error {
 			}
 		}
 		for _, name := range names {
-			fz.hashText(strings.ReplaceAll(name, "-", " "), seedBody)
+			fz.hashText(strings.ReplaceAll(name, "-", " "), seedBody, true)
 		}
 		for _, b := range fz.touched {
 			c := fz.acc[b]
@@ -286,6 +337,48 @@ func setTaskNamePrior(m *TaskModel, prior float32) error {
 		fz.touched = fz.touched[:0]
 	}
 	return nil
+}
+
+// familyColumns returns, for each task, the index in card.FamilyIDs() of
+// its template family; a task of no family counts for the generic one.
+func familyColumns(tasks []string) []int {
+	ids := card.FamilyIDs()
+	out := make([]int, len(tasks))
+	for i, t := range tasks {
+		f, _ := card.FamilyForTask(t)
+		j := slices.Index(ids, f)
+		if j < 0 {
+			j = slices.Index(ids, card.FamilyGeneric)
+		}
+		out[i] = max(j, 0)
+	}
+	return out
+}
+
+// rareFeatures marks the features found in the rows of fewer than
+// minGroups distinct example groups.
+func rareFeatures(set []Example, dim, minGroups int) []bool {
+	last := make([]int32, dim) // the last group (1-based) seen with each feature
+	groups := make([]int32, dim)
+	ids := make(map[string]int32)
+	for _, ex := range set {
+		g, ok := ids[ex.Group]
+		if !ok {
+			g = int32(len(ids)) + 1
+			ids[ex.Group] = g
+		}
+		for _, c := range ex.Row.Cols {
+			if last[c] != g {
+				last[c] = g
+				groups[c]++
+			}
+		}
+	}
+	rare := make([]bool, dim)
+	for f, n := range groups {
+		rare[f] = int(n) < minGroups
+	}
+	return rare
 }
 
 // exampleWeights returns each example's class weight, (n / (K·n_c))^
@@ -312,8 +405,25 @@ type trainer struct {
 	// firstFeature is the first feature the model learns: 0, or the
 	// first hashed feature when the rubric is left out.
 	firstFeature int32
-	gsqW         []float32 // AdaGrad's sums of squared gradients, per weight
-	gsqB         []float64 // and per bias
+	// skip marks the features left out of training (MinFeatureGroups);
+	// nil when none is.
+	skip []bool
+	// familyLoss is TrainOptions.FamilyLoss; familyOf maps each column to
+	// its family's index, of nf families; familyProb and familyGrad are
+	// scratch space for the family loss.
+	familyLoss float64
+	familyOf   []int
+	nf         int
+	familyProb []float64
+	familyGrad []float64
+	// u holds the per-family shared weights (TrainOptions.FamilyWeights),
+	// features × nf, with AdaGrad's sums gsqU and the minibatch gradient
+	// of one feature row, gradU; nil without family weights.
+	u     []float32
+	gsqU  []float32
+	gradU []float64
+	gsqW  []float32 // AdaGrad's sums of squared gradients, per weight
+	gsqB  []float64 // and per bias
 	// The minibatch gradient, sparse over feature rows: slot[f] is the
 	// row of gradW holding feature f's gradient, -1 when untouched.
 	slot    []int32
@@ -323,22 +433,58 @@ type trainer struct {
 	logits  []float64
 }
 
-// accumulate adds one example's weighted cross-entropy gradient to the
-// minibatch gradient and returns its weighted loss and whether the model
-// ranked its task first.
+// accumulate adds one example's weighted cross-entropy gradient (task,
+// and family when familyLoss > 0) to the minibatch gradient and returns
+// its weighted loss and whether the model ranked its task first.
 func (tr *trainer) accumulate(row Row, class int, weight float64) (loss float64, correct bool) {
 	k := tr.k
 	p := tr.m.Logits(row, tr.logits)
+	if tr.u != nil {
+		nf := tr.nf
+		for i, f := range row.Cols {
+			if f < tr.firstFeature {
+				continue
+			}
+			x := float64(row.Vals[i])
+			u := tr.u[int(f)*nf : int(f)*nf+nf]
+			for c := range p {
+				p[c] += x * float64(u[tr.familyOf[c]])
+			}
+		}
+	}
 	best := topK(p, 1)[0]
 	softmaxInPlace(p)
 	loss = -weight * math.Log(max(p[class], 1e-300))
-	p[class]--
+	if tr.familyLoss > 0 {
+		// d(-log P_F)/dz_c = p_c - [c in F]·p_c/P_F, P_F the summed
+		// probability of the true family F.
+		clear(tr.familyProb)
+		for c, v := range p {
+			tr.familyProb[tr.familyOf[c]] += v
+		}
+		fy := tr.familyOf[class]
+		pf := max(tr.familyProb[fy], 1e-300)
+		loss -= weight * tr.familyLoss * math.Log(pf)
+		for c, v := range p {
+			g := v
+			if tr.familyOf[c] == fy {
+				g -= v / pf
+			}
+			tr.familyGrad[c] = tr.familyLoss * g
+		}
+		p[class]--
+		for c := range p {
+			p[c] += tr.familyGrad[c]
+		}
+	} else {
+		p[class]--
+	}
 	for c := range p {
 		p[c] *= weight
 		tr.gradB[c] += p[c]
 	}
 	for i, f := range row.Cols {
-		if f < tr.firstFeature {
+		if f < tr.firstFeature || (tr.skip != nil && tr.skip[f]) {
 			continue
 		}
 		s := tr.slot[f]
@@ -360,6 +506,8 @@ func (tr *trainer) accumulate(row Row, class int, weight float64) (loss float64,
 }
 
 // step applies the averaged minibatch gradient with AdaGrad and clears it.
+// A family's shared weight of a feature gets the sum of the gradients of
+// the family's task weights.
 func (tr *trainer) step(n int) {
 	k := tr.k
 	inv := 1 / float64(n)
@@ -367,6 +515,9 @@ func (tr *trainer) step(n int) {
 		w := tr.m.W[int(f)*k : int(f)*k+k]
 		gsq := tr.gsqW[int(f)*k : int(f)*k+k]
 		g := tr.gradW[s*k : s*k+k]
+		if tr.u != nil {
+			tr.stepFamily(f, g, inv)
+		}
 		for c := range k {
 			gc := g[c]*inv + tr.l2*float64(w[c])
 			sq := float64(gsq[c]) + gc*gc
@@ -383,6 +534,27 @@ func (tr *trainer) step(n int) {
 	}
 	tr.touched = tr.touched[:0]
 	tr.gradW = tr.gradW[:0]
+}
+
+// stepFamily applies the AdaGrad step of feature f's shared family
+// weights, given the minibatch gradient g of its task weights.
+func (tr *trainer) stepFamily(f int32, g []float64, inv float64) {
+	nf := tr.nf
+	u := tr.u[int(f)*nf : int(f)*nf+nf]
+	gsq := tr.gsqU[int(f)*nf : int(f)*nf+nf]
+	clear(tr.gradU)
+	for c, gc := range g {
+		tr.gradU[tr.familyOf[c]] += gc
+	}
+	for j := range nf {
+		gj := tr.gradU[j]*inv + tr.l2*float64(u[j])
+		if gj == 0 {
+			continue
+		}
+		sq := float64(gsq[j]) + gj*gj
+		gsq[j] = float32(sq)
+		u[j] = float32(float64(u[j]) - tr.lr*gj/(math.Sqrt(sq)+adagradEpsilon))
+	}
 }
 
 // TaskIndexes maps task names to their indexes in tasks, for building

@@ -3,12 +3,15 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/terragonlabs/modelcard-generator/card"
 )
 
 // quietLogger drops the training progress.
@@ -89,6 +92,8 @@ func syntheticOptions(space FeatureSpace) TrainOptions {
 	opts := DefaultTrainOptions(space)
 	opts.Tasks = syntheticTasks
 	opts.TaskNamePrior = 0
+	// The synthetic examples have no groups: keep every feature.
+	opts.MinFeatureGroups = 0
 	opts.Epochs = 10
 	opts.Logger = quietLogger
 	return opts
@@ -252,6 +257,8 @@ func TestTrainRejects(t *testing.T) {
 		{"negative L2", func(o *TrainOptions, _ *[]Example) { o.L2 = -1 }, "L2"},
 		{"class power", func(o *TrainOptions, _ *[]Example) { o.ClassWeightPower = 2 }, "class weight"},
 		{"prior", func(o *TrainOptions, _ *[]Example) { o.TaskNamePrior = -1 }, "prior"},
+		{"family loss", func(o *TrainOptions, _ *[]Example) { o.FamilyLoss = math.Inf(1) }, "family loss"},
+		{"min groups", func(o *TrainOptions, _ *[]Example) { o.MinFeatureGroups = -1 }, "minimum feature groups"},
 		{"task out of range", func(_ *TrainOptions, s *[]Example) { (*s)[3].Task = 99 }, "example 3 has task 99"},
 		{"feature out of range", func(_ *TrainOptions, s *[]Example) { (*s)[2].Row.Cols[0] = 1 << 20 }, "example 2 has feature"},
 		{"ragged row", func(_ *TrainOptions, s *[]Example) { (*s)[1].Row.Vals = (*s)[1].Row.Vals[:1] }, "example 1 has"},
@@ -346,5 +353,188 @@ func TestExamples(t *testing.T) {
 	cards[1].Task = "robotics"
 	if _, err := Examples(cards, syntheticTasks); err == nil || !strings.Contains(err.Error(), `"robotics"`) {
 		t.Errorf("unknown task: error %v", err)
+	}
+}
+
+func TestFamilyColumns(t *testing.T) {
+	ids := card.FamilyIDs()
+	index := func(f card.FamilyID) int { return slices.Index(ids, f) }
+	tasks := []string{"text-generation", "image-classification", "object-detection", "translation", "no-such-task"}
+	want := []int{index(card.FamilyLLM), index(card.FamilyVision), index(card.FamilyVision), index(card.FamilySeq2Seq), index(card.FamilyGeneric)}
+	if got := familyColumns(tasks); !slices.Equal(got, want) {
+		t.Errorf("familyColumns(%v) = %v, want %v", tasks, got, want)
+	}
+}
+
+func TestRareFeatures(t *testing.T) {
+	row := func(cols ...int32) Row { return Row{Cols: cols, Vals: make([]float32, len(cols))} }
+	set := []Example{
+		{Row: row(0, 1, 2), Group: "a"},
+		{Row: row(0, 1), Group: "a"}, // a second card of a: feature 1 still has one group
+		{Row: row(0, 2), Group: "b"},
+		{Row: row(0, 3), Group: "c"},
+	}
+	tests := []struct {
+		minGroups int
+		want      []bool
+	}{
+		{1, []bool{false, false, false, false, true}},
+		{2, []bool{false, true, false, true, true}},
+		{3, []bool{false, true, true, true, true}},
+		{4, []bool{true, true, true, true, true}},
+	}
+	for _, tt := range tests {
+		if got := rareFeatures(set, 5, tt.minGroups); !slices.Equal(got, tt.want) {
+			t.Errorf("rareFeatures(min %d) = %v, want %v", tt.minGroups, got, tt.want)
+		}
+	}
+}
+
+// TestTrainMinFeatureGroups checks that a feature only one group has is
+// not learned, while the same signal spread over groups is.
+func TestTrainMinFeatureGroups(t *testing.T) {
+	space := FeatureSpace{HashBits: 8}
+	off := int32(space.HashOffset())
+	var set []Example
+	for i := range 40 {
+		task := i % 2
+		// off+task marks the task in every group; off+10+task marks it
+		// too, but only in group "solo".
+		cols := []int32{off + int32(task)}
+		group := fmt.Sprintf("g%d", i%8)
+		if i < 8 {
+			cols = append(cols, off+10+int32(task))
+			group = "solo"
+		}
+		set = append(set, Example{Row: Row{Cols: cols, Vals: make([]float32, len(cols))}, Task: task, Group: group})
+		for j := range set[len(set)-1].Row.Vals {
+			set[len(set)-1].Row.Vals[j] = 1
+		}
+	}
+	opts := syntheticOptions(space)
+	opts.MinFeatureGroups = 2
+	m, err := Train(context.Background(), set, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := len(m.Tasks)
+	for c := range k {
+		if w := m.W[int(off+10)*k+c]; w != 0 {
+			t.Errorf("the feature of one group has weight %v for %s", w, m.Tasks[c])
+		}
+	}
+	if w0, w1 := m.W[int(off)*k+0], m.W[int(off)*k+1]; !(w0 > 0 && w1 < 0) {
+		t.Errorf("the shared feature of %s has weights %v, %v; want it to favour its task", m.Tasks[0], w0, w1)
+	}
+	opts.MinFeatureGroups = 0
+	m, err = Train(context.Background(), set, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := m.W[int(off+10)*k+0]; w == 0 {
+		t.Error("without MinFeatureGroups the feature of one group was not learned")
+	}
+}
+
+// TestAccumulateGradient checks the gradient accumulate computes, task
+// and family loss together, against finite differences of its loss.
+func TestAccumulateGradient(t *testing.T) {
+	space := FeatureSpace{HashBits: 8}
+	off := int32(space.HashOffset())
+	// Two vision tasks, one LLM task, one seq2seq task.
+	tasks := []string{"image-classification", "object-detection", "text-generation", "translation"}
+	k := len(tasks)
+	row := Row{Cols: []int32{off + 1, off + 7, off + 30}, Vals: []float32{0.6, -0.3, 0.74}}
+	for _, familyLoss := range []float64{0, 1, 2.5} {
+		m := &TaskModel{Space: space, Tasks: tasks, W: make([]float32, space.Dim()*k), Bias: []float32{0.1, -0.2, 0.3, 0}}
+		rng := rand.New(rand.NewPCG(5, 6))
+		for _, f := range row.Cols {
+			for c := range k {
+				m.W[int(f)*k+c] = float32(rng.NormFloat64())
+			}
+		}
+		newTrainer := func() *trainer {
+			tr := &trainer{
+				m: m, k: k, slot: make([]int32, space.Dim()), logits: make([]float64, k), gradB: make([]float64, k),
+				familyLoss: familyLoss, familyOf: familyColumns(tasks), nf: len(card.FamilyIDs()),
+			}
+			tr.familyProb = make([]float64, tr.nf)
+			tr.familyGrad = make([]float64, k)
+			for i := range tr.slot {
+				tr.slot[i] = -1
+			}
+			return tr
+		}
+		const class, weight = 1, 1.5
+		tr := newTrainer()
+		tr.accumulate(row, class, weight)
+		for i, f := range row.Cols {
+			for c := range k {
+				idx := int(f)*k + c
+				const eps = 1e-3
+				orig := m.W[idx]
+				m.W[idx] = orig + eps
+				up, _ := newTrainer().accumulate(row, class, weight)
+				m.W[idx] = orig - eps
+				down, _ := newTrainer().accumulate(row, class, weight)
+				m.W[idx] = orig
+				numeric := (up - down) / (2 * eps)
+				analytic := tr.gradW[int(tr.slot[f])*k+c]
+				if math.Abs(numeric-analytic) > 1e-3*(1+math.Abs(numeric)) {
+					t.Errorf("family loss %v: d loss / d w[%d (feature %d), %s] = %v, finite differences give %v", familyLoss, idx, i, tasks[c], analytic, numeric)
+				}
+			}
+		}
+	}
+}
+
+// TestTrainFamilyWeights checks that the shared family weights end up in
+// W: a feature found only in examples of one family's tasks favours that
+// family's tasks over the others even for a task it never saw.
+func TestTrainFamilyWeights(t *testing.T) {
+	space := FeatureSpace{HashBits: 8}
+	off := int32(space.HashOffset())
+	tasks := []string{"image-classification", "object-detection", "image-segmentation", "text-generation"}
+	// Feature off+0 is in every image-classification and
+	// object-detection example, never in image-segmentation ones (which
+	// have their own off+2), nor text-generation ones (off+3).
+	var set []Example
+	for i := range 60 {
+		task := []int{0, 1, 3}[i%3]
+		cols := []int32{off + int32(task)}
+		if task != 3 {
+			cols = append(cols, off)
+		}
+		if i%10 == 0 {
+			task = 2
+			cols = []int32{off + 2}
+		}
+		vals := make([]float32, len(cols))
+		for j := range vals {
+			vals[j] = 1
+		}
+		set = append(set, Example{Row: Row{Cols: cols, Vals: vals}, Task: task, Group: fmt.Sprint(i)})
+	}
+	opts := syntheticOptions(space)
+	opts.Tasks = tasks
+	opts.FamilyLoss = 0
+	for _, shared := range []bool{false, true} {
+		opts.FamilyWeights = shared
+		m, err := Train(context.Background(), set, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := len(m.Tasks)
+		w := m.W[int(off)*k : int(off)*k+k]
+		// The vision task it never saw: with shared weights it gets
+		// the family's weight; without, it is pushed down like the
+		// LLM task.
+		seg, llm := w[2], w[3]
+		if shared && !(seg > llm+0.5) {
+			t.Errorf("with family weights: the feature's weight for image-segmentation %v, for text-generation %v; want the vision task well above", seg, llm)
+		}
+		if !shared && seg > llm+0.5 {
+			t.Errorf("without family weights: image-segmentation %v, text-generation %v; the test does not tell the two apart", seg, llm)
+		}
 	}
 }
