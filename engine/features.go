@@ -226,6 +226,18 @@ func (f *Featurizer) hashText(text string, seed uint32, stems bool) {
 			i += 4 + end + 2
 			continue
 		}
+		if c == '>' && (i == 0 || text[i-1] == '\n') && strings.HasPrefix(text[i:], needsInfoPrefix) {
+			// A needs-information marker is the generator's guidance, not
+			// something the card says: skip the line, and let no bigram
+			// span it.
+			end := strings.IndexByte(text[i:], '\n')
+			if end < 0 {
+				return
+			}
+			i += end
+			havePrev = false
+			continue
+		}
 		lc := wordByte[c]
 		if lc != 0 {
 			if !inWord {

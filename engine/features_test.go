@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -364,5 +365,36 @@ func TestLogTF(t *testing.T) {
 		if got := logTF(n); math.Abs(float64(got-want)) > 1e-6 {
 			t.Errorf("logTF(%v) = %v, want %v", n, got, want)
 		}
+	}
+}
+
+func TestHashTextSkipsNeedsInfoMarkers(t *testing.T) {
+	marker := "> **Needs information** `uses.direct`: Describe what the model can be used for as it is.\n"
+	tests := []struct {
+		name  string
+		with  string
+		parts []string // the text without the marker, as separately hashed runs: no bigram spans a marker
+	}{
+		{"a marker between lines", "big model\n" + marker + "small data\n", []string{"big model\n", "small data\n"}},
+		{"a marker first", marker + "speech recognition", []string{"speech recognition"}},
+		{"a marker last, no newline", "speech recognition\n" + strings.TrimSuffix(marker, "\n"), []string{"speech recognition\n"}},
+		{"only markers", marker + marker, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := bucketCounts(t, func(f *Featurizer) { f.hashText(tt.with, seedBody, true) })
+			want := bucketCounts(t, func(f *Featurizer) {
+				for _, p := range tt.parts {
+					f.hashText(p, seedBody, true)
+				}
+			})
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("with the marker %v, want %v", got, want)
+			}
+		})
+	}
+	// A quoted line that is not a marker still counts.
+	if quote := bucketCounts(t, func(f *Featurizer) { f.hashText("> **Note** speech\n", seedBody, true) }); len(quote) == 0 {
+		t.Error("an ordinary quoted line gave no features")
 	}
 }
