@@ -25,6 +25,21 @@ import (
 type GeneratedCard struct {
 	// Index is the spec's place in the request (0 for a single spec).
 	Index int `json:"index"`
+	// CardOutcome is the card and the engine's decision on it.
+	CardOutcome
+	// Cached is true when the card came from the cache.
+	Cached bool `json:"cached"`
+	// Error is set instead of the above when the spec is invalid.
+	Error *APIError `json:"error,omitempty"`
+
+	// encoded, when set, is the JSON of CardOutcome without its braces:
+	// the form the cache keeps, written out as it is.
+	encoded []byte
+}
+
+// CardOutcome is what a generated card holds apart from its place in the
+// request: the part the cache keeps.
+type CardOutcome struct {
 	// ModelID is the card's model id.
 	ModelID string `json:"model_id,omitempty"`
 	// Format is the output format of Card.
@@ -41,34 +56,11 @@ type GeneratedCard struct {
 	Missing map[string][]string `json:"missing,omitempty"`
 	// Card is the card in Format.
 	Card string `json:"card,omitempty"`
-	// Cached is true when the card came from the cache.
-	Cached bool `json:"cached"`
-	// Error is set instead of the above when the spec is invalid.
-	Error *APIError `json:"error,omitempty"`
-
-	// encoded, when set, is the JSON of the fields from model_id to card,
-	// without braces: the form the cache keeps, written out as it is.
-	encoded []byte
 }
 
-// generatedFields are the fields of a GeneratedCard that the cache keeps.
-type generatedFields struct {
-	ModelID        string                  `json:"model_id,omitempty"`
-	Format         string                  `json:"format,omitempty"`
-	Family         card.FamilyID           `json:"family,omitempty"`
-	FamilySource   string                  `json:"family_source,omitempty"`
-	PredictedTasks []engine.TaskPrediction `json:"predicted_tasks,omitempty"`
-	Scores         map[string]float64      `json:"scores,omitempty"`
-	Missing        map[string][]string     `json:"missing,omitempty"`
-	Card           string                  `json:"card,omitempty"`
-}
-
-// encodeFields sets g.encoded from g's fields.
+// encodeFields sets g.encoded from g's CardOutcome.
 func (g *GeneratedCard) encodeFields() error {
-	data, err := json.Marshal(generatedFields{
-		ModelID: g.ModelID, Format: g.Format, Family: g.Family, FamilySource: g.FamilySource,
-		PredictedTasks: g.PredictedTasks, Scores: g.Scores, Missing: g.Missing, Card: g.Card,
-	})
+	data, err := json.Marshal(g.CardOutcome)
 	if err != nil {
 		return fmt.Errorf("encode the generated card: %w", err)
 	}
@@ -417,7 +409,7 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 				if data, ok := s.cache.Get(key); ok {
 					if fam, enc, ok := fromCacheValue(data); ok {
 						s.metrics.cacheHits.Inc()
-						results[i] = GeneratedCard{Index: i, Family: fam, Cached: true, encoded: enc}
+						results[i] = GeneratedCard{Index: i, CardOutcome: CardOutcome{Family: fam}, Cached: true, encoded: enc}
 						s.metrics.cardsGenerated.WithLabelValues(format, string(fam), "ok").Inc()
 						continue
 					}
@@ -464,13 +456,13 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 			s.metrics.cardsGenerated.WithLabelValues(format, string(ch.Family), "error").Inc()
 			continue
 		}
-		results[i] = GeneratedCard{
-			Index: i, ModelID: c.Content.ModelID, Format: format,
+		results[i] = GeneratedCard{Index: i, CardOutcome: CardOutcome{
+			ModelID: c.Content.ModelID, Format: format,
 			Family: ch.Family, FamilySource: ch.Source,
 			PredictedTasks: ch.Decision.Predicted,
 			Scores:         ch.Decision.Scores, Missing: ch.Decision.Missing,
 			Card: string(out),
-		}
+		}}
 		if err := results[i].encodeFields(); err != nil {
 			results[i].Error = &APIError{Code: CodeInternal, Message: err.Error()}
 			s.metrics.cardsGenerated.WithLabelValues(format, string(ch.Family), "error").Inc()
