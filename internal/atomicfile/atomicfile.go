@@ -50,29 +50,45 @@ func (f *File) Write(p []byte) (int, error) {
 }
 
 // Commit syncs the temporary file and renames it over the target.
-func (f *File) Commit() error {
+func (f *File) Commit() error { return f.finish(true) }
+
+// finish syncs and closes the temporary file and puts it in place: renamed
+// over the target when replace is true; otherwise hard-linked to the target,
+// which fails when the target exists (a racing writer's file is never
+// replaced), with a rename only where the file system has no hard links.
+// The temporary file is gone afterwards, whatever the outcome.
+func (f *File) finish(replace bool) error {
 	if f.closed {
 		return fmt.Errorf("commit %s: %w", f.path, fs.ErrClosed)
 	}
 	f.closed = true
 	name := f.tmp.Name()
-	fail := func(err error) error {
-		f.tmp.Close()
-		os.Remove(name)
-		return err
-	}
+	defer os.Remove(name) // a no-op once renamed
 	if err := f.tmp.Chmod(f.perm); err != nil {
-		return fail(fmt.Errorf("set mode of %s: %w", name, err))
+		f.tmp.Close()
+		return fmt.Errorf("set mode of %s: %w", name, err)
 	}
 	if err := f.tmp.Sync(); err != nil {
-		return fail(fmt.Errorf("sync %s: %w", name, err))
+		f.tmp.Close()
+		return fmt.Errorf("sync %s: %w", name, err)
 	}
 	if err := f.tmp.Close(); err != nil {
-		os.Remove(name)
 		return fmt.Errorf("close %s: %w", name, err)
 	}
+	if !replace {
+		err := os.Link(name, f.path)
+		switch {
+		case errors.Is(err, fs.ErrExist):
+			return fmt.Errorf("%s: %w (use --force to overwrite)", f.path, ErrExists)
+		case err != nil && !linkUnsupported(err):
+			return fmt.Errorf("link %s to %s: %w", name, f.path, err)
+		case err == nil:
+			return syncDir(filepath.Dir(f.path))
+		}
+		// No hard links here: fall back to rename, which cannot refuse a
+		// target that appeared meanwhile.
+	}
 	if err := os.Rename(name, f.path); err != nil {
-		os.Remove(name)
 		return fmt.Errorf("rename %s to %s: %w", name, f.path, err)
 	}
 	return syncDir(filepath.Dir(f.path))
@@ -120,10 +136,6 @@ var ErrExists = errors.New("file exists")
 // target exists, it returns an error wrapping ErrExists and writes nothing.
 // The folder is created when missing.
 func Write(path string, data []byte, perm fs.FileMode, overwrite bool) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create folder %s: %w", dir, err)
-	}
 	if !overwrite {
 		if _, err := os.Lstat(path); err == nil {
 			return fmt.Errorf("%s: %w (use --force to overwrite)", path, ErrExists)
@@ -131,55 +143,13 @@ func Write(path string, data []byte, perm fs.FileMode, overwrite bool) error {
 			return fmt.Errorf("check %s: %w", path, err)
 		}
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := Create(path, perm)
 	if err != nil {
-		return fmt.Errorf("create temporary file in %s: %w", dir, err)
+		return err
 	}
-	tmpName := tmp.Name()
-	committed := false
-	defer func() {
-		if !committed {
-			tmp.Close()
-			os.Remove(tmpName)
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", tmpName, err)
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return err
 	}
-	if err := tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("set mode of %s: %w", tmpName, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", tmpName, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmpName, err)
-	}
-	if !overwrite {
-		// Link fails when the target appeared meanwhile, so a racing
-		// writer's file is never replaced.
-		if err := os.Link(tmpName, path); err != nil {
-			if errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("%s: %w (use --force to overwrite)", path, ErrExists)
-			}
-			if !linkUnsupported(err) {
-				return fmt.Errorf("link %s to %s: %w", tmpName, path, err)
-			}
-			// File systems without hard links: fall back to rename,
-			// which cannot refuse a target that appeared meanwhile.
-			if err := os.Rename(tmpName, path); err != nil {
-				return fmt.Errorf("rename %s to %s: %w", tmpName, path, err)
-			}
-			committed = true
-			return syncDir(dir)
-		}
-		os.Remove(tmpName)
-		committed = true
-		return syncDir(dir)
-	}
-	if err := os.Rename(tmpName, path); err != nil {
-		return fmt.Errorf("rename %s to %s: %w", tmpName, path, err)
-	}
-	committed = true
-	return syncDir(dir)
+	return f.finish(overwrite)
 }
