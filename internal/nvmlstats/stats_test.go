@@ -128,8 +128,12 @@ func TestOpenInThisBuild(t *testing.T) {
 	// report the absence as an error, never panic.
 	s := Open()
 	defer s.Close()
-	if _, err := s.Devices(); err == nil {
+	_, err := s.Devices()
+	if err == nil {
 		t.Skip("an NVIDIA driver is present: nothing to check")
+	}
+	if !strings.Contains(err.Error(), "nvml: initialise") || !strings.Contains(err.Error(), "NVIDIA_DRIVER_CAPABILITIES") {
+		t.Errorf("error %q does not say that NVML could not start and what to check", err)
 	}
 }
 
