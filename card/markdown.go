@@ -41,7 +41,7 @@ func ParseBody(text string, firstLine int) *Body {
 		firstLine = 1
 	}
 	var sc bodyScanner
-	var headBuf [16]mdHeading
+	var headBuf [64]mdHeading // the Hub template has about 40 headings
 	var itemBuf [8]int
 	sc.text = text
 	sc.hasCR = strings.IndexByte(text, '\r') >= 0

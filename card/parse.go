@@ -1,5 +1,10 @@
 package card
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // Parse reads a Hugging Face model card (a README.md with an optional YAML
 // block). It returns an *InputError for input that is not UTF-8 text.
 //
@@ -10,7 +15,23 @@ func Parse(src []byte) (*Card, error) {
 	if err := CheckText(src); err != nil {
 		return nil, err
 	}
-	text := string(src)
+	return parseText(string(src))
+}
+
+// ParseString is Parse of a card held in a string; it saves the copy that
+// Parse makes of its input.
+func ParseString(text string) (*Card, error) {
+	if strings.IndexByte(text, 0) >= 0 || !utf8.ValidString(text) {
+		// Rare: let CheckText say what and where.
+		if err := CheckText([]byte(text)); err != nil {
+			return nil, err
+		}
+	}
+	return parseText(text)
+}
+
+// parseText parses a card whose text has passed CheckText.
+func parseText(text string) (*Card, error) {
 	fm := SplitFrontMatter(text)
 	c := &Card{source: &sourceLayout{
 		head:     fm.Head,

@@ -24,7 +24,7 @@ type FamilyChoice struct {
 	// Rendered is the card's Hub rendering in its final family, the text
 	// the decision was made on: a caller writing the Hub format can use
 	// it instead of rendering the card again.
-	Rendered []byte
+	Rendered string
 }
 
 // ChooseFamilies gives every card without a family (a spec without family
@@ -37,6 +37,9 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, standards []Standard
 	choices := make([]FamilyChoice, len(cards))
 	parsed := make([]*card.Card, len(cards))
 	var undecided []int
+	// One render buffer serves every card; each rendering is then copied
+	// once into the string that is parsed and returned.
+	buf := make([]byte, 0, 16<<10)
 	for i, c := range cards {
 		choices[i] = FamilyChoice{Family: c.Family, Source: "spec"}
 		if c.Family == "" {
@@ -44,7 +47,7 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, standards []Standard
 			choices[i].Family = card.FamilyGeneric
 			undecided = append(undecided, i)
 		}
-		md, pc, err := renderAndParse(c)
+		md, pc, err := renderAndParse(&buf, c)
 		if err != nil {
 			return nil, fmt.Errorf("card %d: %w", i, err)
 		}
@@ -76,7 +79,7 @@ func ChooseFamilies(ctx context.Context, decide DecideFunc, standards []Standard
 			// Already rendered and scored in this family.
 			continue
 		}
-		md, pc, err := renderAndParse(cards[i])
+		md, pc, err := renderAndParse(&buf, cards[i])
 		if err != nil {
 			return nil, fmt.Errorf("card %d: %w", i, err)
 		}
@@ -129,19 +132,23 @@ func StandardScores(c *card.Card, standards []Standard) (map[string]float64, map
 // RenderAndParse renders a card as a Hub card and parses it back, so that
 // the engine sees the card as it will be written.
 func RenderAndParse(c *card.Card) (*card.Card, error) {
-	_, pc, err := renderAndParse(c)
+	var buf []byte
+	_, pc, err := renderAndParse(&buf, c)
 	return pc, err
 }
 
-// renderAndParse is RenderAndParse that also returns the rendering.
-func renderAndParse(c *card.Card) ([]byte, *card.Card, error) {
-	out, err := card.RenderHF(c)
+// renderAndParse is RenderAndParse that also returns the rendering; it
+// renders into *buf, which it grows as needed for the next card.
+func renderAndParse(buf *[]byte, c *card.Card) (string, *card.Card, error) {
+	out, err := card.AppendHF((*buf)[:0], c)
 	if err != nil {
-		return nil, nil, fmt.Errorf("render: %w", err)
+		return "", nil, fmt.Errorf("render: %w", err)
 	}
-	pc, err := card.Parse(out)
+	*buf = out
+	text := string(out)
+	pc, err := card.ParseString(text)
 	if pc == nil {
-		return nil, nil, fmt.Errorf("parse the rendered card: %w", err)
+		return "", nil, fmt.Errorf("parse the rendered card: %w", err)
 	}
-	return out, pc, nil
+	return text, pc, nil
 }
