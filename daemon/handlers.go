@@ -32,9 +32,11 @@ type GeneratedCard struct {
 	// Error is set instead of the above when the spec is invalid.
 	Error *APIError `json:"error,omitempty"`
 
-	// encoded, when set, is the JSON of CardOutcome without its braces:
-	// the form the cache keeps, written out as it is.
-	encoded []byte
+	// encoded, when set, is the JSON of CardOutcome without its braces,
+	// written out as it is; cacheValue, when set, is what the cache keeps
+	// of the card (see fromCacheValue), encoded's backing bytes.
+	encoded    []byte
+	cacheValue []byte
 }
 
 // CardOutcome is what a generated card holds apart from its place in the
@@ -58,15 +60,38 @@ type CardOutcome struct {
 	Card string `json:"card,omitempty"`
 }
 
-// encodeFields sets g.encoded from g's CardOutcome.
+// encodeFields encodes g's CardOutcome once, into the form the cache keeps
+// (see cacheValue), and sets g.encoded to the fields inside its braces.
 func (g *GeneratedCard) encodeFields() error {
-	data, err := json.Marshal(g.CardOutcome)
-	if err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, g.encodedSizeHint()))
+	buf.WriteString(string(g.Family))
+	buf.WriteByte(0)
+	if err := json.NewEncoder(buf).Encode(g.CardOutcome); err != nil {
 		return fmt.Errorf("encode the generated card: %w", err)
 	}
-	// data is {...}: keep what is between the braces.
-	g.encoded = data[1 : len(data)-1]
+	_, enc, ok := fromCacheValue(buf.Bytes())
+	if !ok {
+		return fmt.Errorf("encode the generated card: the encoding is not an object")
+	}
+	g.encoded = enc
+	g.cacheValue = buf.Bytes()
 	return nil
+}
+
+// encodedSizeHint is about the size of g's cache value, a little over it
+// for most cards: escaping adds a few bytes per line of the card, the
+// fixed fields stay under a few hundred bytes.
+func (g *GeneratedCard) encodedSizeHint() int {
+	n := len(g.Family) + 1 + len(g.Card) + len(g.Card)/12 + len(g.ModelID) + 384
+	n += len(g.PredictedTasks) * 96
+	n += len(g.Scores) * 48
+	for std, ids := range g.Missing {
+		n += len(std) + 6
+		for _, id := range ids {
+			n += len(id) + 3
+		}
+	}
+	return n
 }
 
 // MarshalJSON writes the card, from its cached encoding when it has one.
@@ -75,70 +100,102 @@ func (g GeneratedCard) MarshalJSON() ([]byte, error) {
 		type plain GeneratedCard
 		return json.Marshal(plain(g))
 	}
-	out := make([]byte, 0, len(g.encoded)+48)
-	out = append(out, `{"index":`...)
-	out = strconv.AppendInt(out, int64(g.Index), 10)
+	var head [32]byte
+	h, t := g.frame(head[:0])
+	out := make([]byte, 0, len(h)+len(g.encoded)+len(t))
+	out = append(out, h...)
+	out = append(out, g.encoded...)
+	return append(out, t...), nil
+}
+
+// frame returns what comes before and after g.encoded in g's JSON object,
+// the first appended to dst.
+func (g *GeneratedCard) frame(dst []byte) (head []byte, tail string) {
+	dst = append(dst, `{"index":`...)
+	dst = strconv.AppendInt(dst, int64(g.Index), 10)
 	if len(g.encoded) > 0 {
-		out = append(out, ',')
-		out = append(out, g.encoded...)
+		dst = append(dst, ',')
 	}
-	out = append(out, `,"cached":`...)
-	out = strconv.AppendBool(out, g.Cached)
-	return append(out, '}'), nil
+	if g.Cached {
+		return dst, `,"cached":true}`
+	}
+	return dst, `,"cached":false}`
 }
 
 // writeGenerated writes generated cards as JSON: prefix, the cards with sep
 // between them (and after the last when sep ends in a newline, as NDJSON
-// wants), then suffix. The cards' own encoding is written as it is, without
-// the second pass encoding/json gives a Marshaler's output.
+// wants), then suffix. Each card's own encoding goes to the client as it
+// is: it is neither encoded again nor copied into one response buffer.
 func writeGenerated(w http.ResponseWriter, contentType string, prefix []byte, results []GeneratedCard, sep []byte, suffix ...byte) {
-	size := len(prefix) + len(suffix)
-	for i := range results {
-		size += len(results[i].encoded) + 64 + len(sep)
-	}
-	out := make([]byte, 0, size)
-	out = append(out, prefix...)
 	ndjson := len(sep) > 0 && sep[len(sep)-1] == '\n'
-	for i := range results {
-		data, err := results[i].MarshalJSON()
-		if err != nil {
-			writeEngineError(w, err)
-			return
-		}
-		if i > 0 && !ndjson {
-			out = append(out, sep...)
-		}
-		out = append(out, data...)
-		if ndjson {
-			out = append(out, sep...)
-		}
-	}
 	if ndjson {
 		suffix = nil
 	}
-	out = append(out, suffix...)
+	// Cards without a kept encoding (errors) are encoded first, so that a
+	// failure can still be answered with an error status.
+	plain := make([][]byte, len(results))
+	size := len(prefix) + len(suffix)
+	var scratch [32]byte
+	for i := range results {
+		g := &results[i]
+		if g.encoded == nil || g.Error != nil {
+			data, err := g.MarshalJSON()
+			if err != nil {
+				writeEngineError(w, err)
+				return
+			}
+			plain[i] = data
+			size += len(data)
+		} else {
+			head, tail := g.frame(scratch[:0])
+			size += len(head) + len(g.encoded) + len(tail)
+		}
+		if ndjson || i > 0 {
+			size += len(sep)
+		}
+	}
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Length", strconv.Itoa(size))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(out)
+	// A write error means the client went away; there is no one to tell.
+	_, _ = w.Write(prefix)
+	for i := range results {
+		if i > 0 && !ndjson {
+			_, _ = w.Write(sep)
+		}
+		if plain[i] != nil {
+			_, _ = w.Write(plain[i])
+		} else {
+			g := &results[i]
+			head, tail := g.frame(scratch[:0])
+			_, _ = w.Write(head)
+			_, _ = w.Write(g.encoded)
+			_, _ = io.WriteString(w, tail)
+		}
+		if ndjson {
+			_, _ = w.Write(sep)
+		}
+	}
+	_, _ = w.Write(suffix)
 }
 
-// cacheValue is what the cache keeps of a generated card: its family (for
-// the metrics of a hit), a NUL byte, then its encoded fields.
-func cacheValue(g *GeneratedCard) []byte {
-	v := make([]byte, 0, len(g.Family)+1+len(g.encoded))
-	v = append(v, g.Family...)
-	v = append(v, 0)
-	return append(v, g.encoded...)
-}
+// The cache keeps of a generated card its family (for the metrics of a
+// hit), a NUL byte, then the JSON object of its CardOutcome with a newline:
+// the bytes encodeFields wrote, shared with the response.
 
-// fromCacheValue restores a generated card from the cache.
+// fromCacheValue restores a generated card's family and encoded fields
+// (the object's members, without braces) from a cache value.
 func fromCacheValue(v []byte) (family card.FamilyID, encoded []byte, ok bool) {
 	i := bytes.IndexByte(v, 0)
 	if i < 0 {
 		return "", nil, false
 	}
-	return card.FamilyID(v[:i]), v[i+1:], true
+	obj := bytes.TrimRight(v[i+1:], "\n")
+	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' {
+		return "", nil, false
+	}
+	return card.FamilyID(v[:i]), obj[1 : len(obj)-1], true
 }
 
 // renderers are the output formats by name. Read-only.
@@ -443,13 +500,15 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 	}
 	for k, i := range todo {
 		c, ch := cards[k], choices[k]
-		var out []byte
+		var out string
 		var err error
-		if format == "hf" && ch.Rendered != nil {
+		if format == "hf" && ch.Rendered != "" {
 			// The engine decided on this very rendering.
 			out = ch.Rendered
 		} else {
-			out, err = render(c)
+			var data []byte
+			data, err = render(c)
+			out = string(data)
 		}
 		if err != nil {
 			results[i].Error = &APIError{Code: CodeInternal, Message: fmt.Sprintf("render spec %d as %s: %v", i, format, err)}
@@ -461,7 +520,7 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 			Family: ch.Family, FamilySource: ch.Source,
 			PredictedTasks: ch.Decision.Predicted,
 			Scores:         ch.Decision.Scores, Missing: ch.Decision.Missing,
-			Card: string(out),
+			Card: out,
 		}}
 		if err := results[i].encodeFields(); err != nil {
 			results[i].Error = &APIError{Code: CodeInternal, Message: err.Error()}
@@ -469,7 +528,7 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 			continue
 		}
 		if keys[i] != "" {
-			s.cache.Put(keys[i], cacheValue(&results[i]))
+			s.cache.Put(keys[i], results[i].cacheValue)
 		}
 		s.metrics.cardsGenerated.WithLabelValues(format, string(ch.Family), "ok").Inc()
 	}

@@ -187,10 +187,18 @@ func (s *Standard) Completeness(bits *RubricBits) float64 {
 // Missing returns the ids of the scored items whose feature the card lacks,
 // in the standard's order; nil when it lacks none.
 func (s *Standard) Missing(bits *RubricBits) []string {
-	var out []string
+	n := 0
 	for i := range s.Items {
-		it := &s.Items[i]
-		if it.Scored && !bits.Has(s.mustFeature(it)) {
+		if it := &s.Items[i]; it.Scored && !bits.Has(s.mustFeature(it)) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n)
+	for i := range s.Items {
+		if it := &s.Items[i]; it.Scored && !bits.Has(s.mustFeature(it)) {
 			out = append(out, it.ID)
 		}
 	}
