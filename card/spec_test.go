@@ -959,7 +959,13 @@ func TestSpecSchemaMatchesFamilies(t *testing.T) {
 		t.Errorf("family enum %v, want %v", got, want)
 	}
 	defs := doc["$defs"].(map[string]any)
-	allOf := doc["allOf"].([]any)
+	// The family rules sit behind one guard, so that a spec without both
+	// family and specifics (to which no rule can apply) skips them.
+	guard, _ := json.Marshal(doc["if"])
+	if string(guard) != `{"required":["family","specifics"]}` {
+		t.Errorf("schema guard of the family rules is %s", guard)
+	}
+	allOf, _ := doc["then"].(map[string]any)["allOf"].([]any)
 	if len(allOf) != len(want) {
 		t.Errorf("%d conditional specifics rules, want %d", len(allOf), len(want))
 	}
@@ -1010,7 +1016,7 @@ func TestSpecSchemaDescribesEveryProperty(t *testing.T) {
 				}
 			}
 			for k, c := range x {
-				if k == "allOf" {
+				if k == "allOf" || k == "if" || k == "then" {
 					// Conditions, not documentation.
 					continue
 				}
@@ -1075,5 +1081,30 @@ func TestParseSpecNumbers(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: value %#v, want %#v", tt.src, got, tt.want)
 		}
+	}
+}
+
+// TestSpecFamilySpecificsRules checks the schema's family rules behind
+// their guard: a key of another family's specifics is refused only when
+// the spec names the family.
+func TestSpecFamilySpecificsRules(t *testing.T) {
+	tests := []struct {
+		name string
+		spec string
+		ok   bool
+	}{
+		{"llm key under llm", `{"model_id": "a/b", "family": "llm", "specifics": {"context_length": "4096"}}`, true},
+		{"vision key under llm", `{"model_id": "a/b", "family": "llm", "specifics": {"input_resolution": "224"}}`, false},
+		{"unknown key under tabular", `{"model_id": "a/b", "family": "tabular", "specifics": {"no_such_key": "x"}}`, false},
+		{"family without specifics", `{"model_id": "a/b", "family": "audio"}`, true},
+		{"llm key, no family", `{"model_id": "a/b", "specifics": {"context_length": "4096"}}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseSpec([]byte(tt.spec), "spec.json")
+			if (err == nil) != tt.ok {
+				t.Fatalf("ParseSpec error = %v, want ok %v", err, tt.ok)
+			}
+		})
 	}
 }

@@ -40,38 +40,106 @@ type specSchema struct {
 	doc    map[string]any
 }
 
-// loadSpecSchema compiles the embedded schema once.
-var loadSpecSchema = sync.OnceValues(func() (*specSchema, error) {
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(specSchemaJSON))
-	if err != nil {
-		return nil, fmt.Errorf("embedded spec schema: %w", err)
+// specSchemas is the spec schema compiled in the forms a spec is checked
+// against. The schema's family rules check the specifics of a spec that
+// names a family, behind a guard; a validator runs every rule's condition
+// for such a spec. So that a spec meets only the rule that applies to it,
+// the schema is also compiled without the rules (base, for a spec that
+// does not give both a known family and specifics) and with the one rule of
+// each family (byFamily). The three check a spec alike, which a test holds.
+type specSchemas struct {
+	full     *specSchema
+	base     *specSchema
+	byFamily map[FamilyID]*specSchema
+}
+
+// forSpec returns the compiled schema that checks root.
+func (s *specSchemas) forSpec(root *specNode) *specSchema {
+	fv := root.val("family")
+	if fv == nil || root.val("specifics") == nil || !specKnownFamily(fv) {
+		return s.base
 	}
+	if v, ok := s.byFamily[FamilyID(fv.value)]; ok {
+		return v
+	}
+	return s.full
+}
+
+// loadSpecSchema compiles the embedded schema, in each of its forms, once.
+var loadSpecSchema = sync.OnceValues(func() (*specSchemas, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	if err := c.AddResource(specSchemaURL, inst); err != nil {
-		return nil, fmt.Errorf("embedded spec schema: %w", err)
+	compile := func(id string, edit func(doc map[string]any)) (*specSchema, error) {
+		var doc map[string]any
+		if err := json.Unmarshal(specSchemaJSON, &doc); err != nil {
+			return nil, fmt.Errorf("embedded spec schema: %w", err)
+		}
+		data := specSchemaJSON
+		if edit != nil {
+			doc["$id"] = id
+			edit(doc)
+			var err error
+			if data, err = json.Marshal(doc); err != nil {
+				return nil, fmt.Errorf("embedded spec schema: %w", err)
+			}
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("embedded spec schema: %w", err)
+		}
+		if err := c.AddResource(id, inst); err != nil {
+			return nil, fmt.Errorf("embedded spec schema %s: %w", id, err)
+		}
+		sch, err := c.Compile(id)
+		if err != nil {
+			return nil, fmt.Errorf("embedded spec schema %s: %w", id, err)
+		}
+		return &specSchema{schema: sch, doc: doc}, nil
 	}
-	sch, err := c.Compile(specSchemaURL)
+	full, err := compile(specSchemaURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("embedded spec schema: %w", err)
+		return nil, err
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(specSchemaJSON, &doc); err != nil {
-		return nil, fmt.Errorf("embedded spec schema: %w", err)
+	withoutRules := func(doc map[string]any) {
+		delete(doc, "if")
+		delete(doc, "then")
 	}
-	return &specSchema{schema: sch, doc: doc}, nil
+	base, err := compile(specSchemaURL+"?rules=none", withoutRules)
+	if err != nil {
+		return nil, err
+	}
+	out := &specSchemas{full: full, base: base, byFamily: map[FamilyID]*specSchema{}}
+	for _, f := range Families() {
+		rule := map[string]any{"properties": map[string]any{
+			"specifics": map[string]any{"$ref": "#/$defs/specifics_" + string(f.ID)},
+		}}
+		v, err := compile(specSchemaURL+"?rules="+url.QueryEscape(string(f.ID)), func(doc map[string]any) {
+			withoutRules(doc)
+			doc["allOf"] = []any{rule}
+		})
+		if err != nil {
+			return nil, err
+		}
+		out.byFamily[f.ID] = v
+	}
+	return out, nil
 })
 
 // validateSpecTree validates a spec tree against the schema and returns a
 // problem, placed in the file, for every violation.
 func validateSpecTree(root *specNode, name string) []Problem {
-	s, err := loadSpecSchema()
+	all, err := loadSpecSchema()
 	if err != nil {
 		return []Problem{{File: name, Severity: SeverityError, Code: "spec.schema",
 			Message: "cannot check the spec: " + err.Error(),
 			Fix:     "this is a bug in modelcard-generator; please report it"}}
 	}
-	err = s.schema.Validate(root.instance())
+	return validateSpecWith(all.forSpec(root), root, name)
+}
+
+// validateSpecWith validates a spec tree against one form of the schema.
+func validateSpecWith(s *specSchema, root *specNode, name string) []Problem {
+	err := s.schema.Validate(root.instance())
 	if err == nil {
 		return nil
 	}
