@@ -18,6 +18,8 @@ FUZZ_TARGETS := \
 	./card:FuzzParseCardJSON \
 	./card:FuzzHTMLSafe \
 	./engine:FuzzLoadTaskModel \
+	./engine:FuzzAppendJSONString \
+	./cmd/modelcard:FuzzDecodeCardRecord \
 	./evalimport:FuzzCSV \
 	./evalimport:FuzzLMEval
 

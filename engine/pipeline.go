@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"unicode/utf8"
 
 	"github.com/terragonlabs/modelcard-generator/card"
 )
@@ -17,6 +21,12 @@ type AuditInput struct {
 	Data []byte
 	// Err is set when the card could not be read; Data is then empty.
 	Err error
+	// Load, when set, is called by the audit worker that audits the card,
+	// and the input it returns replaces this one (its own Load is
+	// ignored). It moves the reading and decoding of cards off the
+	// goroutine that feeds the inputs channel, into the parallel workers,
+	// and keeps cards that wait in the pipeline small.
+	Load func() AuditInput
 }
 
 // AuditResult is the audit of one card. Its JSON form is one line of the
@@ -104,11 +114,20 @@ func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(
 		}
 	}()
 
-	// Workers: parse, validate, featurize, score and decide chunks.
+	// Workers: parse, validate, featurize, score and decide chunks. Each
+	// keeps one featurizer and one batch for the whole audit: the pools
+	// are emptied by every garbage collection, which comes often here.
 	for range e.workers {
 		go func() {
+			f := e.featurizers.Get().(*Featurizer)
+			defer e.featurizers.Put(f)
+			batch := e.batches.Get().(*CSR)
+			defer e.batches.Put(batch)
 			for c := range work {
-				c.results, c.err = e.auditChunk(ctx, c.inputs)
+				c.results, c.err = e.auditChunk(ctx, f, batch, c.inputs)
+				// The collector needs only the results: let the cards'
+				// texts go while the chunk waits for its turn.
+				c.inputs = nil
 				close(c.done)
 			}
 		}()
@@ -133,14 +152,18 @@ func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(
 	return ctx.Err()
 }
 
-// auditChunk audits one chunk of inputs.
-func (e *Engine) auditChunk(ctx context.Context, inputs []AuditInput) ([]*AuditResult, error) {
+// auditChunk audits one chunk of inputs with the featurizer f, scoring
+// them in batch.
+func (e *Engine) auditChunk(ctx context.Context, f *Featurizer, batch *CSR, inputs []AuditInput) ([]*AuditResult, error) {
 	results := make([]*AuditResult, len(inputs))
 	cards := make([]*card.Card, 0, len(inputs))
 	index := make([]int, 0, len(inputs))
 	for i, in := range inputs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if in.Load != nil {
+			in = in.Load()
 		}
 		r := &AuditResult{Path: in.Path, Bytes: len(in.Data)}
 		results[i] = r
@@ -169,10 +192,11 @@ func (e *Engine) auditChunk(ctx context.Context, inputs []AuditInput) ([]*AuditR
 	if len(cards) == 0 {
 		return results, nil
 	}
-	decisions, bits, err := e.decideWithBits(ctx, cards)
+	decisions, bits, err := e.decideBatch(ctx, f, batch, cards)
 	if err != nil {
 		return nil, err
 	}
+	sections := card.CanonicalSections()
 	for k, d := range decisions {
 		r := results[index[k]]
 		if d.DeclaredTask != "" {
@@ -184,7 +208,7 @@ func (e *Engine) auditChunk(ctx context.Context, inputs []AuditInput) ([]*AuditR
 		r.Mismatch = d.Mismatch
 		r.Scores = d.Scores
 		r.Missing = d.Missing
-		r.Sections = filledSections(&bits[k])
+		r.Sections = filledSections(sections, &bits[k])
 	}
 	return results, nil
 }
@@ -195,6 +219,11 @@ func (e *Engine) decideWithBits(ctx context.Context, cards []*card.Card) ([]Deci
 	defer e.featurizers.Put(f)
 	batch := e.batches.Get().(*CSR)
 	defer e.batches.Put(batch)
+	return e.decideBatch(ctx, f, batch, cards)
+}
+
+// decideBatch is decideWithBits with the featurizer and the batch given.
+func (e *Engine) decideBatch(ctx context.Context, f *Featurizer, batch *CSR, cards []*card.Card) ([]Decision, []RubricBits, error) {
 	batch.Reset()
 	bits := make([]RubricBits, len(cards))
 	for i, c := range cards {
@@ -211,13 +240,255 @@ func (e *Engine) decideWithBits(ctx context.Context, cards []*card.Card) ([]Deci
 	return out, bits, nil
 }
 
-// filledSections lists the canonical sections whose "filled" feature is set.
-func filledSections(bits *RubricBits) []string {
+// filledSections lists the sections, of the canonical ones given, whose
+// "filled" feature is set.
+func filledSections(canonical []card.CanonicalSection, bits *RubricBits) []string {
 	out := make([]string, 0, 16)
-	for _, s := range card.CanonicalSections() {
+	for _, s := range canonical {
 		if f, ok := sectionFeatures[s.ID]; ok && bits.Has(f.filled) {
 			out = append(out, string(s.ID))
 		}
 	}
 	return out
+}
+
+// AppendJSON appends the JSON form of r to dst, byte for byte what
+// encoding/json writes for it with HTML escaping off (json.Encoder with
+// SetEscapeHTML(false)), without the newline. It avoids reflection and the
+// sorting allocations of encoding/json, which matter to audits that write
+// one result per card. Like encoding/json, it fails on a NaN or infinite
+// score or probability.
+func (r *AuditResult) AppendJSON(dst []byte) ([]byte, error) {
+	b := append(dst, `{"path":`...)
+	b = appendJSONString(b, r.Path)
+	b = append(b, `,"bytes":`...)
+	b = strconv.AppendInt(b, int64(r.Bytes), 10)
+	b = append(b, `,"declared_task":`...)
+	if r.DeclaredTask == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendJSONString(b, *r.DeclaredTask)
+	}
+	b = append(b, `,"predicted_tasks":`...)
+	if r.PredictedTasks == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, p := range r.PredictedTasks {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"task":`...)
+			b = appendJSONString(b, p.Task)
+			b = append(b, `,"family":`...)
+			b = appendJSONString(b, string(p.Family))
+			b = append(b, `,"probability":`...)
+			var err error
+			if b, err = appendJSONFloat(b, p.Probability); err != nil {
+				return dst, err
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"family":`...)
+	b = appendJSONString(b, string(r.Family))
+	b = append(b, `,"mismatch":`...)
+	b = strconv.AppendBool(b, r.Mismatch)
+	b = append(b, `,"scores":`...)
+	var err error
+	if b, err = appendObject(b, r.Scores, appendJSONFloat); err != nil {
+		return dst, err
+	}
+	b = append(b, `,"missing":`...)
+	if b, err = appendObject(b, r.Missing, appendStringsValue); err != nil {
+		return dst, err
+	}
+	b = append(b, `,"sections":`...)
+	b = appendJSONStrings(b, r.Sections)
+	b = append(b, `,"problems":`...)
+	if r.Problems == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range r.Problems {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendProblem(b, &r.Problems[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"error":`...)
+	if r.Error == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendJSONString(b, *r.Error)
+	}
+	return append(b, '}'), nil
+}
+
+// appendProblem appends p as encoding/json writes a card.Problem.
+func appendProblem(b []byte, p *card.Problem) []byte {
+	b = append(b, '{')
+	if p.File != "" {
+		b = append(b, `"file":`...)
+		b = appendJSONString(b, p.File)
+		b = append(b, ',')
+	}
+	if p.Line != 0 {
+		b = append(b, `"line":`...)
+		b = strconv.AppendInt(b, int64(p.Line), 10)
+		b = append(b, ',')
+	}
+	if p.Column != 0 {
+		b = append(b, `"column":`...)
+		b = strconv.AppendInt(b, int64(p.Column), 10)
+		b = append(b, ',')
+	}
+	if p.Field != "" {
+		b = append(b, `"field":`...)
+		b = appendJSONString(b, p.Field)
+		b = append(b, ',')
+	}
+	b = append(b, `"severity":`...)
+	b = appendJSONString(b, string(p.Severity))
+	b = append(b, `,"code":`...)
+	b = appendJSONString(b, p.Code)
+	b = append(b, `,"message":`...)
+	b = appendJSONString(b, p.Message)
+	if p.Fix != "" {
+		b = append(b, `,"fix":`...)
+		b = appendJSONString(b, p.Fix)
+	}
+	return append(b, '}')
+}
+
+// sortedKeys returns the keys of m in order, as encoding/json writes them.
+func sortedKeys[V any](m map[string]V, buf []string) []string {
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// appendObject appends m as a JSON object with its keys sorted, each value
+// written by appendValue; a nil map is null.
+func appendObject[V any](b []byte, m map[string]V, appendValue func([]byte, V) ([]byte, error)) ([]byte, error) {
+	if m == nil {
+		return append(b, "null"...), nil
+	}
+	var buf [8]string
+	b = append(b, '{')
+	for i, k := range sortedKeys(m, buf[:]) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		var err error
+		if b, err = appendValue(b, m[k]); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendStringsValue is appendJSONStrings as an appendObject value writer.
+func appendStringsValue(b []byte, v []string) ([]byte, error) {
+	return appendJSONStrings(b, v), nil
+}
+
+// appendJSONStrings appends a []string: null when nil, else an array.
+func appendJSONStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendJSONFloat appends f as encoding/json writes a float64: the
+// shortest decimal that reads back as f, in exponent form below 1e-6 and
+// from 1e21 on.
+func appendJSONFloat(b []byte, f float64) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return b, fmt.Errorf("json: unsupported value: %s", strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// Write e-09 as e-9, as encoding/json does.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, nil
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it
+// with HTML escaping off: quote, backslash and control characters escaped,
+// U+2028 and U+2029 escaped, invalid UTF-8 bytes replaced by U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

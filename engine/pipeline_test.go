@@ -1,12 +1,16 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
+	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -303,6 +307,178 @@ func TestPredictedFamily(t *testing.T) {
 	for _, tt := range tests {
 		if got := predictedFamily(tt.preds); got != tt.want {
 			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+// encodingJSON is what encoding/json writes for v with HTML escaping off,
+// as the audit's results were written before AppendJSON.
+func encodingJSON(t testing.TB, v any) ([]byte, error) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// checkAppendJSON compares AppendJSON with encoding/json on r.
+func checkAppendJSON(t *testing.T, r *AuditResult) {
+	t.Helper()
+	want, wantErr := encodingJSON(t, r)
+	prefix := []byte("kept:")
+	got, err := r.AppendJSON(prefix)
+	if (err != nil) != (wantErr != nil) {
+		t.Fatalf("%s: AppendJSON error %v, encoding/json error %v", r.Path, err, wantErr)
+	}
+	if err != nil {
+		if !bytes.Equal(got, prefix) {
+			t.Errorf("%s: AppendJSON failed but appended %q", r.Path, got[len(prefix):])
+		}
+		return
+	}
+	if !bytes.HasPrefix(got, prefix) {
+		t.Fatalf("%s: AppendJSON dropped what dst held", r.Path)
+	}
+	if got = got[len(prefix):]; !bytes.Equal(got, want) {
+		t.Errorf("%s: AppendJSON wrote\n%s\nencoding/json writes\n%s", r.Path, got, want)
+	}
+}
+
+// TestAppendJSONMatchesEncodingJSON checks the hand-written encoder of the
+// audit's JSONL results against encoding/json, on the results of corpus
+// cards and on results made to reach every branch.
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("text-generation", "image-classification", "translation"), 64, 2)
+	var inputs []AuditInput
+	for i, entry := range corpusEntries(t) {
+		if i%4 != 0 {
+			continue
+		}
+		data, err := os.ReadFile(entry.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, AuditInput{Path: entry.Path, Data: data})
+	}
+	inputs = append(inputs, auditInputs(40)...)
+	n, problems := 0, 0
+	err := e.Audit(context.Background(), feed(inputs), func(r *AuditResult) error {
+		checkAppendJSON(t, r)
+		n++
+		problems += len(r.Problems)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 1000 || problems == 0 {
+		t.Fatalf("checked %d results with %d problems; want the corpus", n, problems)
+	}
+
+	odd := "quote \" backslash \\ controls \x00\x01\x08\x0c\n\r\t\x1f\x7f html <>& " +
+		"invalid \xff\xc3 line sep \u2028 para sep \u2029 wide 中 \U0001F600 end"
+	task := "text-generation"
+	msg := "metadata block does not parse: " + odd
+	for _, r := range []*AuditResult{
+		{},
+		{Path: odd, DeclaredTask: &task, Error: &msg, Mismatch: true, Bytes: -3},
+		{
+			Path:           "floats",
+			PredictedTasks: []TaskPrediction{{Task: odd, Family: card.FamilyID(odd), Probability: 1e-7}, {Probability: 1e21}, {Probability: 9.99e-7}, {Probability: -0.5}, {Probability: 123456789.125}, {Probability: math.SmallestNonzeroFloat64}, {Probability: math.MaxFloat64}, {Probability: math.Copysign(0, -1)}},
+			Scores:         map[string]float64{"b": 0.1, "a": 1, odd: 0, "c": 1.0000000000000002, "d": float64(float32(0.3))},
+			Missing:        map[string][]string{"b": {}, "a": nil, odd: {odd, ""}},
+			Sections:       []string{},
+			Problems:       []card.Problem{},
+		},
+		{
+			Path:     "problems",
+			Sections: []string{"uses", odd},
+			Scores:   map[string]float64{},
+			Missing:  map[string][]string{},
+			Problems: []card.Problem{
+				{File: odd, Line: 3, Column: -1, Field: odd, Severity: card.SeverityError, Code: odd, Message: odd, Fix: odd},
+				{Severity: card.SeverityWarning},
+				{Line: 7, Message: "only a line"},
+			},
+		},
+		{Path: "nan score", Scores: map[string]float64{"a": math.NaN()}},
+		{Path: "infinite probability", PredictedTasks: []TaskPrediction{{Probability: math.Inf(-1)}}},
+	} {
+		checkAppendJSON(t, r)
+	}
+}
+
+// TestAppendJSONKnowsEveryField fails when a field is added to a type of
+// the audit's results, whose encoder AppendJSON would then leave it out.
+func TestAppendJSONKnowsEveryField(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		tags []string
+	}{
+		{AuditResult{}, []string{"path", "bytes", "declared_task", "predicted_tasks", "family", "mismatch", "scores", "missing", "sections", "problems", "error"}},
+		{TaskPrediction{}, []string{"task", "family", "probability"}},
+		{card.Problem{}, []string{"file,omitempty", "line,omitempty", "column,omitempty", "field,omitempty", "severity", "code", "message", "fix,omitempty"}},
+	} {
+		typ := reflect.TypeOf(tc.v)
+		var tags []string
+		for f := range typ.Fields() {
+			tags = append(tags, f.Tag.Get("json"))
+		}
+		if !slices.Equal(tags, tc.tags) {
+			t.Errorf("%s has the JSON fields %q; AppendJSON writes %q: update AppendJSON and this test", typ, tags, tc.tags)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\x7f", "\xff\xfe", "\u2028\u2029", "<&>", "中\U0001F600", "a\xe2\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := encodingJSON(t, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("%q: appendJSONString %s, encoding/json %s", s, got, want)
+		}
+	})
+}
+
+// TestAuditLoadsInputs checks that inputs with Load are loaded by the
+// workers and audited as if they had been given loaded.
+func TestAuditLoadsInputs(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("text-generation", "image-classification"), 16, 3)
+	eager := auditInputs(200)
+	lazy := make([]AuditInput, len(eager))
+	for i, in := range eager {
+		lazy[i] = AuditInput{Path: "not yet " + in.Path, Load: func() AuditInput {
+			in.Load = func() AuditInput { panic("the loaded input's Load was called") }
+			return in
+		}}
+	}
+	collect := func(inputs []AuditInput) [][]byte {
+		var out [][]byte
+		err := e.Audit(context.Background(), feed(inputs), func(r *AuditResult) error {
+			b, err := r.AppendJSON(nil)
+			out = append(out, b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want, got := collect(eager), collect(lazy)
+	if len(got) != len(want) {
+		t.Fatalf("%d results from loaded inputs, %d from given ones", len(got), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("result %d:\n%s\nwant\n%s", i, got[i], want[i])
 		}
 	}
 }

@@ -260,7 +260,7 @@ func runAudit(c *cli.Context, io stdio) error {
 				return true
 			}
 			select {
-			case inputs <- it.load():
+			case inputs <- engine.AuditInput{Path: it.path, Load: it.load}:
 				return true
 			case <-ctx.Done():
 				return false
@@ -402,7 +402,8 @@ func isNDJSONArg(a string) bool {
 }
 
 // inputItem is one input of the sequence; it is read only when load is
-// called, so shards skip the cards of others without reading them.
+// called, so shards skip the cards of others without reading them, and the
+// audit's workers read and decode cards in parallel.
 type inputItem struct {
 	// path is the card's name, or "" when known only once loaded (NDJSON
 	// records may name themselves).
@@ -513,14 +514,6 @@ func (w inputWalker) folder(ctx context.Context, root string, yield func(inputIt
 	return !stopped
 }
 
-// ndjsonRecord is one line of an NDJSON input.
-type ndjsonRecord struct {
-	Text *string         `json:"text"`
-	Card *string         `json:"card"`
-	Path string          `json:"path"`
-	ID   json.RawMessage `json:"id"`
-}
-
 // ndjson yields one input per non-blank line of r.
 func (w inputWalker) ndjson(ctx context.Context, name string, r io.Reader, yield func(inputItem) bool) bool {
 	br := bufio.NewReaderSize(r, 256<<10)
@@ -532,13 +525,12 @@ func (w inputWalker) ndjson(ctx context.Context, name string, r io.Reader, yield
 		}
 		line, tooLong, err := readLine(br, limit)
 		if len(bytes.TrimSpace(line)) > 0 || tooLong {
-			where := fmt.Sprintf("%s:%d", name, lineNo)
 			var it inputItem
 			if tooLong {
-				it = failedItem(where, &card.InputError{Code: "input.too-large",
+				it = failedItem(lineName(name, lineNo), &card.InputError{Code: "input.too-large",
 					Msg: fmt.Sprintf("NDJSON line is over %d bytes; split the card, or raise the limit with --max-bytes", limit)})
 			} else {
-				it = w.recordItem(where, line)
+				it = w.recordItem(name, lineNo, line)
 			}
 			if !yield(it) {
 				return false
@@ -553,40 +545,39 @@ func (w inputWalker) ndjson(ctx context.Context, name string, r io.Reader, yield
 	}
 }
 
-// recordItem decodes an NDJSON record when loaded.
-func (w inputWalker) recordItem(where string, line []byte) inputItem {
-	return inputItem{load: func() engine.AuditInput {
-		var rec ndjsonRecord
-		if err := json.Unmarshal(line, &rec); err != nil {
-			return engine.AuditInput{Path: where, Err: &card.InputError{Code: "input.record",
+// lineName names the card of an NDJSON line that does not name itself.
+func lineName(name string, lineNo int) string {
+	return name + ":" + strconv.Itoa(lineNo)
+}
+
+// recordItem decodes the NDJSON record on line lineNo of input name when
+// loaded. Decoding rewrites line in place, so it runs once; later loads
+// return the same input.
+func (w inputWalker) recordItem(name string, lineNo int, line []byte) inputItem {
+	return inputItem{load: sync.OnceValue(func() engine.AuditInput {
+		rec, err := decodeCardRecord(line)
+		if err != nil {
+			return engine.AuditInput{Path: lineName(name, lineNo), Err: &card.InputError{Code: "input.record",
 				Msg: fmt.Sprintf("line is not a JSON card record (%v); each line must be one JSON object with the card's markdown in \"text\" or \"card\"", err), Err: err}}
 		}
-		path := where
-		switch {
-		case rec.Path != "":
-			path = rec.Path
-		case len(rec.ID) > 0 && string(rec.ID) != "null":
-			var s string
-			if json.Unmarshal(rec.ID, &s) == nil {
-				path = s
+		path := rec.path
+		if path == "" {
+			if rec.hasID {
+				path = rec.id
 			} else {
-				path = string(rec.ID)
+				path = lineName(name, lineNo)
 			}
 		}
-		text := rec.Text
-		if text == nil {
-			text = rec.Card
-		}
-		if text == nil {
+		if !rec.hasText {
 			return engine.AuditInput{Path: path, Err: &card.InputError{Code: "input.record",
-				Msg: fmt.Sprintf("%s: the record has no \"text\" or \"card\" field holding the card's markdown", where)}}
+				Msg: fmt.Sprintf("%s: the record has no \"text\" or \"card\" field holding the card's markdown", lineName(name, lineNo))}}
 		}
-		if int64(len(*text)) > w.maxBytes {
+		if int64(len(rec.text)) > w.maxBytes {
 			return engine.AuditInput{Path: path, Err: &card.InputError{Code: "input.too-large",
-				Msg: fmt.Sprintf("card is %d bytes, over the limit of %d bytes; raise the limit with --max-bytes", len(*text), w.maxBytes)}}
+				Msg: fmt.Sprintf("card is %d bytes, over the limit of %d bytes; raise the limit with --max-bytes", len(rec.text), w.maxBytes)}}
 		}
-		return engine.AuditInput{Path: path, Data: []byte(*text)}
-	}}
+		return engine.AuditInput{Path: path, Data: rec.text}
+	})}
 }
 
 // readLine reads one line (without its newline) of at most limit bytes;
@@ -613,9 +604,8 @@ func readLine(br *bufio.Reader, limit int64) (line []byte, tooLong bool, err err
 // resultSink writes the JSONL results: to stdout, straight to a special
 // file, or to FILE.partial renamed to FILE at the end.
 type resultSink struct {
-	enc       *json.Encoder
-	buf       *bufio.Writer
-	file      *os.File // nil for stdout or no output
+	buf       *bufio.Writer // nil for no output
+	file      *os.File      // nil for stdout or no output
 	final     string
 	partial   string
 	lastFlush time.Time
@@ -673,18 +663,20 @@ func openResultSink(o auditOptions, stdout io.Writer) (*resultSink, error) {
 	if s.file != nil {
 		s.buf = bufio.NewWriterSize(s.file, 256<<10)
 	}
-	s.enc = json.NewEncoder(s.buf)
-	s.enc.SetEscapeHTML(false)
 	return s, nil
 }
 
 // write writes one result, flushing at least once a second so that an
 // interrupted run leaves most of its work in FILE.partial.
 func (s *resultSink) write(r *engine.AuditResult) error {
-	if s.enc == nil {
+	if s.buf == nil {
 		return nil
 	}
-	if err := s.enc.Encode(r); err != nil {
+	line, err := r.AppendJSON(s.buf.AvailableBuffer())
+	if err != nil {
+		return fmt.Errorf("write the result of %s to %s: %w", r.Path, s.name(), err)
+	}
+	if _, err := s.buf.Write(append(line, '\n')); err != nil {
 		return fmt.Errorf("write the result of %s to %s: %w", r.Path, s.name(), err)
 	}
 	if time.Since(s.lastFlush) >= time.Second {

@@ -624,3 +624,159 @@ func TestAuditNoCards(t *testing.T) {
 		})
 	}
 }
+
+// recordLines are NDJSON records that exercise the fast record decoder and
+// its hand-over to encoding/json.
+var recordLines = []string{
+	`{"path":"org/a","text":"---\nlicense: mit\n---\n# A\n\n\"quoted\" \\ back\tslash \/ \b\f\r \u00e9\u4e2d \ud83d\ude00 caf` + "\u00e9" + `"}`,
+	` { "id" : "org/b" , "card" : "# B" } `,
+	"{\"text\":\"# tabs\",\t\"path\":\"p\"}\r",
+	`{"text":"x","card":"y"}`,
+	`{"card":"y","text":null}`,
+	`{"text":"x","text":null}`,
+	`{"text":null,"text":"second"}`,
+	`{"path":"first","path":null,"text":"t"}`,
+	`{"path":"first","path":"second","text":"t"}`,
+	`{"path":"","id":"named","text":"t"}`,
+	`{"id":42,"text":"t"}`,
+	`{"id":-1.5e+3,"text":"t"}`,
+	`{"id":0.25E-2,"text":"t"}`,
+	`{"id":true,"text":"t"}`,
+	`{"id":false,"text":"t"}`,
+	`{"id":null,"text":"t"}`,
+	`{"id":"a","id":null,"text":"t"}`,
+	`{"id":"\u0041\n","text":"t"}`,
+	`{"id":{"nested":1},"text":"t"}`,
+	`{"id":[1,2],"text":"t"}`,
+	`{"text":"t","downloads":123,"likes":-0,"private":false,"sha":"abc","gated":null}`,
+	`{"text":"t","tags":["a","b"],"meta":{"k":"v"}}`,
+	`{"Text":"case"}`,
+	`{"TEXT":"case","path":"P"}`,
+	`{"te\u0078t":"escaped key"}`,
+	`{"pa` + "\u00e9" + `":"non-ASCII key","text":"t"}`,
+	`{"text":"` + "\xff" + `invalid UTF-8"}`,
+	`{"text":"a` + "\x01" + `control"}`,
+	`{"text":"lone \ud800 high","path":"p"}`,
+	`{"text":"lone \udc00 low"}`,
+	`{"text":"high then other \ud800\u0041"}`,
+	`{"text":"bad \x escape"}`,
+	`{"text":"short \u12"}`,
+	`{"text":"upper \u00E9\u00c9"}`,
+	`{"text":1}`,
+	`{"path":2,"text":"t"}`,
+	`{"text":true}`,
+	`{"path":"no text"}`,
+	`{}`,
+	` {}`,
+	`{"text":"t"} trailing`,
+	`{"text":"t"}}`,
+	`{"text":"t",}`,
+	`{"text":"t"`,
+	`{"text" "t"}`,
+	`{"text":"unterminated}`,
+	`{text:"t"}`,
+	`[1,2]`,
+	`"just a string"`,
+	`null`,
+	`42`,
+	`{"id":01,"text":"t"}`,
+	`{"id":1.,"text":"t"}`,
+	`{"id":-,"text":"t"}`,
+	`{"id":1e,"text":"t"}`,
+	`{"id":nul,"text":"t"}`,
+	`{"id":truex,"text":"t"}`,
+	`not JSON`,
+}
+
+// checkRecordDecoders compares decodeCardRecord with encoding/json on line
+// and reports whether the fast decoder took it.
+func checkRecordDecoders(t *testing.T, line string) (fast bool) {
+	t.Helper()
+	want, wantErr := unmarshalCardRecord([]byte(line))
+	b := []byte(line)
+	_, fast = scanCardRecord(b)
+	if !fast && string(b) != line {
+		t.Fatalf("%q: the fast decoder gave up but changed the line to %q", line, b)
+	}
+	got, err := decodeCardRecord([]byte(line))
+	if (err != nil) != (wantErr != nil) || (err != nil && err.Error() != wantErr.Error()) {
+		t.Fatalf("%q: error %v, encoding/json says %v", line, err, wantErr)
+	}
+	if got.path != want.path || got.id != want.id || got.hasID != want.hasID ||
+		got.hasText != want.hasText || !bytes.Equal(got.text, want.text) {
+		t.Fatalf("%q (fast %v):\n got %+v %q\nwant %+v %q", line, fast, got, got.text, want, want.text)
+	}
+	return fast
+}
+
+func TestDecodeCardRecordMatchesEncodingJSON(t *testing.T) {
+	fast := 0
+	for _, line := range recordLines {
+		if checkRecordDecoders(t, line) {
+			fast++
+		}
+	}
+	// Records made the way the tools that feed the audit make them, from
+	// the corpus, must all take the fast path.
+	for i, path := range corpusSample(t, 200) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := map[string]any{"path": path, "text": string(data), "downloads": i, "private": i%2 == 0}
+		line, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !checkRecordDecoders(t, string(line)) {
+			t.Errorf("%s: the record of a corpus card took the slow path", path)
+		}
+		fast++
+	}
+	if fast < 200+len(recordLines)/3 {
+		t.Errorf("only %d records took the fast path", fast)
+	}
+}
+
+func FuzzDecodeCardRecord(f *testing.F) {
+	for _, line := range recordLines {
+		f.Add(line)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		checkRecordDecoders(t, line)
+	})
+}
+
+// BenchmarkAuditCommandNDJSON runs `modelcard audit` over corpus cards as
+// NDJSON records, writing JSONL results: against the engine's in-memory
+// benchmark (BenchmarkAuditCorpus in package cpu) it shows what reading,
+// decoding, writing and summing up cost.
+func BenchmarkAuditCommandNDJSON(b *testing.B) {
+	var input bytes.Buffer
+	paths := corpusSample(b, 2000)
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		line, err := json.Marshal(map[string]string{"path": path, "text": string(data)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		input.Write(line)
+		input.WriteByte('\n')
+	}
+	in := filepath.Join(b.TempDir(), "cards.ndjson")
+	if err := os.WriteFile(in, input.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(input.Len()))
+	for b.Loop() {
+		var stderr bytes.Buffer
+		args := []string{"modelcard", "audit", "-q", "--json", os.DevNull, in}
+		if code := run(b.Context(), args, stdio{in: strings.NewReader(""), out: io.Discard, err: &stderr}); code != 0 {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	}
+	b.ReportMetric(float64(len(paths))*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
+}

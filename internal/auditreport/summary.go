@@ -67,7 +67,8 @@ type Summary struct {
 	declared, mismatches                  int
 
 	families  map[card.FamilyID]int
-	sections  map[string]int
+	sections  []card.CanonicalSection
+	filled    []int // per canonical section, in sections order
 	confusion map[[2]string]int
 
 	errors        []CardError
@@ -104,9 +105,10 @@ func NewSummary(standards []Standard) *Summary {
 		byID:      make(map[string]int, len(standards)),
 		stats:     make([]standardAcc, len(standards)),
 		families:  map[card.FamilyID]int{},
-		sections:  map[string]int{},
+		sections:  card.CanonicalSections(),
 		confusion: map[[2]string]int{},
 	}
+	s.filled = make([]int, len(s.sections))
 	for i, st := range standards {
 		s.byID[st.ID] = i
 		s.items[i] = make(map[string]int, len(st.Items))
@@ -158,8 +160,15 @@ func (s *Summary) Add(r *engine.AuditResult) {
 	if r.Family != "" {
 		s.families[r.Family]++
 	}
+	// Results list their sections, and their missing items, in the order
+	// of the template and the standard: look there first, which is much
+	// cheaper than a map.
+	next := 0
 	for _, sec := range r.Sections {
-		s.sections[sec]++
+		if j := s.sectionIndex(sec, next); j >= 0 {
+			s.filled[j]++
+			next = j + 1
+		}
 	}
 	for id, score := range r.Scores {
 		i, ok := s.byID[id]
@@ -174,14 +183,47 @@ func (s *Summary) Add(r *engine.AuditResult) {
 			acc.below++
 		}
 		acc.bins[int(score*scoreBins+0.5)]++
+		next := 0
 		for _, item := range r.Missing[id] {
-			if j, ok := s.items[i][item]; ok {
+			if j := s.itemIndex(i, item, next); j >= 0 {
 				acc.missing[j]++
+				next = j + 1
 			} else {
 				acc.other[item]++
 			}
 		}
 	}
+}
+
+// sectionIndex returns the index of the canonical section id, looking
+// from index from on first, or -1 when it is not canonical.
+func (s *Summary) sectionIndex(id string, from int) int {
+	for j := from; j < len(s.sections); j++ {
+		if string(s.sections[j].ID) == id {
+			return j
+		}
+	}
+	for j := range from {
+		if string(s.sections[j].ID) == id {
+			return j
+		}
+	}
+	return -1
+}
+
+// itemIndex returns the index of item among the items of standard i,
+// looking from index from on first, or -1 when it is not among them.
+func (s *Summary) itemIndex(i int, item string, from int) int {
+	items := s.standards[i].Items
+	for j := from; j < len(items); j++ {
+		if items[j].ID == item {
+			return j
+		}
+	}
+	if j, ok := s.items[i][item]; ok {
+		return j
+	}
+	return -1
 }
 
 // Stats are the figures of a Summary at one moment.
@@ -302,8 +344,8 @@ func (s *Summary) Stats() *Stats {
 			out.Families = append(out.Families, FamilyCount{ID: f.ID, Title: f.Title, Count: n})
 		}
 	}
-	for _, sec := range card.CanonicalSections() {
-		n := s.sections[string(sec.ID)]
+	for j, sec := range s.sections {
+		n := s.filled[j]
 		out.Sections = append(out.Sections, SectionFill{ID: string(sec.ID), Title: sec.Title, Count: n, Share: share(n, s.scored)})
 	}
 	out.Confusion = s.confusionMatrix()
