@@ -51,9 +51,9 @@ func DeclaredTask(c *card.Card) string {
 }
 
 // decide turns a card's scores into a decision.
-func (e *Engine) decide(c *card.Card, bits *RubricBits, s *Scores, row int) Decision {
+func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) Decision {
 	d := Decision{
-		DeclaredTask: DeclaredTask(c),
+		DeclaredTask: declared,
 		Scores:       make(map[string]float64, len(e.standards)),
 		Missing:      make(map[string][]string, len(e.standards)),
 	}

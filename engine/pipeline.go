@@ -156,7 +156,12 @@ func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(
 // them in batch.
 func (e *Engine) auditChunk(ctx context.Context, f *Featurizer, batch *CSR, inputs []AuditInput) ([]*AuditResult, error) {
 	results := make([]*AuditResult, len(inputs))
-	cards := make([]*card.Card, 0, len(inputs))
+	// Each card is featurized as soon as it is parsed and then let go:
+	// what the decision needs of it is its row, its rubric bits and its
+	// declared task, so a chunk never holds its parsed cards.
+	batch.Reset()
+	bits := make([]RubricBits, 0, len(inputs))
+	declared := make([]string, 0, len(inputs))
 	index := make([]int, 0, len(inputs))
 	for i, in := range inputs {
 		if err := ctx.Err(); err != nil {
@@ -186,13 +191,15 @@ func (e *Engine) auditChunk(ctx context.Context, f *Featurizer, batch *CSR, inpu
 		if c == nil {
 			continue
 		}
-		cards = append(cards, c)
+		bits = append(bits, RubricBits{})
+		batch.AppendRow(f.Featurize(c, &bits[len(bits)-1]))
+		declared = append(declared, DeclaredTask(c))
 		index = append(index, i)
 	}
-	if len(cards) == 0 {
+	if len(index) == 0 {
 		return results, nil
 	}
-	decisions, bits, err := e.decideBatch(ctx, f, batch, cards)
+	decisions, err := e.scoreAndDecide(ctx, batch, bits, declared)
 	if err != nil {
 		return nil, err
 	}
@@ -219,25 +226,29 @@ func (e *Engine) decideWithBits(ctx context.Context, cards []*card.Card) ([]Deci
 	defer e.featurizers.Put(f)
 	batch := e.batches.Get().(*CSR)
 	defer e.batches.Put(batch)
-	return e.decideBatch(ctx, f, batch, cards)
-}
-
-// decideBatch is decideWithBits with the featurizer and the batch given.
-func (e *Engine) decideBatch(ctx context.Context, f *Featurizer, batch *CSR, cards []*card.Card) ([]Decision, []RubricBits, error) {
 	batch.Reset()
 	bits := make([]RubricBits, len(cards))
+	declared := make([]string, len(cards))
 	for i, c := range cards {
 		batch.AppendRow(f.Featurize(c, &bits[i]))
+		declared[i] = DeclaredTask(c)
 	}
+	out, err := e.scoreAndDecide(ctx, batch, bits, declared)
+	return out, bits, err
+}
+
+// scoreAndDecide scores a batch of featurized cards and decides each from
+// its scores, rubric bits and declared task ("" when none).
+func (e *Engine) scoreAndDecide(ctx context.Context, batch *CSR, bits []RubricBits, declared []string) ([]Decision, error) {
 	var scores Scores
 	if err := e.backend.Score(ctx, batch, &scores); err != nil {
-		return nil, nil, fmt.Errorf("score %d cards on %s: %w", len(cards), e.backend.Name(), err)
+		return nil, fmt.Errorf("score %d cards on %s: %w", len(bits), e.backend.Name(), err)
 	}
-	out := make([]Decision, len(cards))
-	for i, c := range cards {
-		out[i] = e.decide(c, &bits[i], &scores, i)
+	out := make([]Decision, len(bits))
+	for i := range bits {
+		out[i] = e.decide(declared[i], &bits[i], &scores, i)
 	}
-	return out, bits, nil
+	return out, nil
 }
 
 // filledSections lists the sections, of the canonical ones given, whose
