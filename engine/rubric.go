@@ -867,10 +867,11 @@ func contentRubric(c *card.Card, bits *RubricBits) {
 	if hasBibTeX(text) {
 		bits.Set(fBibTeX)
 	}
-	if strings.Contains(text, "http://") || strings.Contains(text, "https://") {
+	links, mailto := colonLinks(text)
+	if links {
 		bits.Set(fLinks)
 	}
-	if strings.Contains(text, "mailto:") || strings.Contains(text, "/issues") {
+	if mailto || strings.Contains(text, "/issues") {
 		bits.Set(fContact)
 	}
 	if strings.Contains(text, "![") || strings.Contains(text, "<img") {
@@ -883,8 +884,47 @@ func contentRubric(c *card.Card, bits *RubricBits) {
 		bits.Set(fResultsTable)
 		bits.Set(fEvalResults)
 	}
-	if !strings.Contains(text, placeholderText) && !strings.Contains(text, "**Needs information**") && !hasTrainerPlaceholder(text) {
+	if !containsAt(text, placeholderText, "Information Needed]") && !containsAt(text, "**Needs information**", "Needs information**") && !hasTrainerPlaceholder(text) {
 		bits.Set(fNoPlaceholders)
+	}
+}
+
+// colonLinks reports whether text holds "http://" or "https://" (links),
+// and "mailto:" (mailto). It looks at each colon, a rarer byte than the
+// patterns' first letters, in one pass for the three.
+func colonLinks(text string) (links, mailto bool) {
+	for off := 0; !(links && mailto); {
+		i := strings.IndexByte(text[off:], ':')
+		if i < 0 {
+			break
+		}
+		i += off
+		before := text[:i]
+		switch {
+		case strings.HasPrefix(text[i:], "://") && (strings.HasSuffix(before, "http") || strings.HasSuffix(before, "https")):
+			links = true
+		case strings.HasSuffix(before, "mailto"):
+			mailto = true
+		}
+		off = i + 1
+	}
+	return links, mailto
+}
+
+// containsAt reports whether text contains pattern, searching first for
+// anchor, a part of pattern that starts with a rarer byte than pattern
+// does, and checking the whole pattern around each hit.
+func containsAt(text, pattern, anchor string) bool {
+	lead := strings.Index(pattern, anchor)
+	for off := 0; ; {
+		i := strings.Index(text[off:], anchor)
+		if i < 0 {
+			return false
+		}
+		if start := off + i - lead; start >= 0 && strings.HasPrefix(text[start:], pattern) {
+			return true
+		}
+		off += i + 1
 	}
 }
 

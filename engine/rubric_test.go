@@ -532,3 +532,35 @@ func BenchmarkRubricCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cards/s")
 }
+
+// TestAnchoredSearches holds colonLinks and containsAt to strings.Contains
+// over hand-made texts and the corpus cards' bodies.
+func TestAnchoredSearches(t *testing.T) {
+	texts := []string{
+		"", ":", "http:", "http://", "see https://x.org", "xhttps:// y", "mailto:", "a mailto:b@c", "MAILTO:x",
+		"http:/ no", "ftp://x", "[More Information Needed]", "[More Information Needed", "More Information Needed]",
+		"x[More Information Needed]y", "Information Needed]", "**Needs information**", "> **Needs information** x",
+		"*Needs information**", "::::mailto:::http://", "é:mailto:", "[[More Information Needed]]",
+	}
+	for _, c := range rubricCorpus(t) {
+		if c.card.Body != nil {
+			texts = append(texts, c.card.Body.Text)
+		}
+	}
+	checks := []struct{ pattern, anchor string }{
+		{placeholderText, "Information Needed]"},
+		{"**Needs information**", "Needs information**"},
+	}
+	for i, text := range texts {
+		links, mailto := colonLinks(text)
+		wantLinks := strings.Contains(text, "http://") || strings.Contains(text, "https://")
+		if links != wantLinks || mailto != strings.Contains(text, "mailto:") {
+			t.Errorf("text %d: colonLinks = %v, %v; want %v, %v", i, links, mailto, wantLinks, strings.Contains(text, "mailto:"))
+		}
+		for _, c := range checks {
+			if got, want := containsAt(text, c.pattern, c.anchor), strings.Contains(text, c.pattern); got != want {
+				t.Errorf("text %d: containsAt(%q) = %v, want %v", i, c.pattern, got, want)
+			}
+		}
+	}
+}

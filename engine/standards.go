@@ -389,6 +389,9 @@ func checkItem(where string, it itemFile) (RubricItem, error) {
 		return RubricItem{}, fmt.Errorf("%s: weight %v must be a positive number", where, it.Weight)
 	}
 	item.feature = idx
+	// The table's own string: mustFeature's check of every use then
+	// compares a string with itself, which is immediate.
+	item.Feature = rubricTable[idx].ID
 	return item, nil
 }
 
