@@ -87,6 +87,13 @@ func (f *Featurizer) Space() FeatureSpace { return f.space }
 //     and its variants share features ("yolov8" and "yolov5" share "yolo");
 //   - word unigrams and bigrams of the descriptive metadata.
 //
+// Words of ASCII digits only ("2", "0", "8932" of "0.8932") give no word
+// unigram, bigram or stem, and no bigram spans them (the title's
+// character n-grams still hold them): the tables of losses, scores and
+// hyperparameters that many cards hold would otherwise weigh more than
+// their words. Words that mix letters and digits ("7b", "patch16",
+// "yolov8") count.
+//
 // The row's columns are distinct but not sorted. The row's slices are
 // reused by the next call: copy them (CSR.AppendRow does) before
 // featurizing another card.
@@ -205,20 +212,22 @@ func seedOf(name string) uint32 {
 // hashText adds the unigrams and bigrams of text to the bucket counts,
 // and with stems the stem of each word longer than stemBytes. Words are
 // runs of ASCII letters and digits (lower-cased) and of non-ASCII bytes;
-// HTML comments are skipped.
+// a word of ASCII digits only counts nothing and ends the run of words
+// that bigrams join (see endWord); HTML comments are skipped.
 func (f *Featurizer) hashText(text string, seed uint32, stems bool) {
 	var prev, stem uint32
 	havePrev := false
 	h := seed
 	inWord := false
-	n := 0 // bytes of the current word
+	digits := false // the current word is ASCII digits so far
+	n := 0          // bytes of the current word
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if c == '<' && i+3 < len(text) && text[i+1] == '!' && text[i+2] == '-' && text[i+3] == '-' {
 			end := strings.Index(text[i+4:], "-->")
 			if inWord {
-				f.emit(h, prev, havePrev, stem, stems && n > stemBytes)
-				prev, havePrev, inWord = h, true, false
+				prev, havePrev = f.endWord(h, prev, havePrev, stem, stems && n > stemBytes, digits)
+				inWord = false
 			}
 			if end < 0 {
 				return
@@ -241,8 +250,9 @@ func (f *Featurizer) hashText(text string, seed uint32, stems bool) {
 		lc := wordByte[c]
 		if lc != 0 {
 			if !inWord {
-				h, inWord, n = seed, true, 0
+				h, inWord, n, digits = seed, true, 0, true
 			}
+			digits = digits && lc >= '0' && lc <= '9'
 			h = (h ^ uint32(lc)) * 16777619
 			n++
 			if n == stemBytes {
@@ -251,13 +261,26 @@ func (f *Featurizer) hashText(text string, seed uint32, stems bool) {
 			continue
 		}
 		if inWord {
-			f.emit(h, prev, havePrev, stem, stems && n > stemBytes)
-			prev, havePrev, inWord = h, true, false
+			prev, havePrev = f.endWord(h, prev, havePrev, stem, stems && n > stemBytes, digits)
+			inWord = false
 		}
 	}
 	if inWord {
-		f.emit(h, prev, havePrev, stem, stems && n > stemBytes)
+		f.endWord(h, prev, havePrev, stem, stems && n > stemBytes, digits)
 	}
+}
+
+// endWord counts a finished word (see emit) and returns what the next
+// word's bigram joins: the word, or nothing when the word is ASCII digits
+// only. Such a word counts nothing: a number says little about a model's
+// task, and the tables of losses, scores and hyperparameters that many
+// cards hold would otherwise outweigh their words.
+func (f *Featurizer) endWord(word, prev uint32, havePrev bool, stem uint32, hasStem, digits bool) (uint32, bool) {
+	if digits {
+		return 0, false
+	}
+	f.emit(word, prev, havePrev, stem, hasStem)
+	return word, true
 }
 
 // hashCharGrams adds the character n-grams (minGram to maxGram bytes) of

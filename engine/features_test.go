@@ -398,3 +398,38 @@ func TestHashTextSkipsNeedsInfoMarkers(t *testing.T) {
 		t.Error("an ordinary quoted line gave no features")
 	}
 }
+
+func TestHashTextSkipsNumbers(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		parts []string // the same features: the text's words apart from the numbers, as separately hashed runs
+	}{
+		{"a number alone", "2024", nil},
+		{"a table of scores", "| 0.2949 | 1.0 | 376 |", nil},
+		{"a number between words", "epoch 12 loss", []string{"epoch", "loss"}},
+		{"a decimal between words", "accuracy 0.9048 on", []string{"accuracy", "on"}},
+		{"a number last", "trained for 50", []string{"trained for"}},
+		{"a number before an HTML comment", "big 7<!-- c --> model", []string{"big", "model"}},
+		{"words with digits count", "llama 7b patch16 v2", []string{"llama 7b patch16 v2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := bucketCounts(t, func(f *Featurizer) { f.hashText(tt.text, seedBody, true) })
+			want := bucketCounts(t, func(f *Featurizer) {
+				for _, p := range tt.parts {
+					f.hashText(p, seedBody, true)
+				}
+			})
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("hashText(%q) = %v, want %v", tt.text, got, want)
+			}
+		})
+	}
+	// A word of letters and digits is not a number: "7b" counts apart
+	// from "b".
+	if a, b := bucketCounts(t, func(f *Featurizer) { f.hashText("7b", seedBody, false) }),
+		bucketCounts(t, func(f *Featurizer) { f.hashText("b", seedBody, false) }); reflect.DeepEqual(a, b) {
+		t.Error(`"7b" has the features of "b"`)
+	}
+}

@@ -195,6 +195,7 @@ func crossValidationTable(ctx context.Context, train []engine.LabelledCard, opts
 		{"without per-family shared weights", func(o *engine.TrainOptions) { o.FamilyWeights = false }},
 		{"without the family loss", func(o *engine.TrainOptions) { o.FamilyLoss = 0 }},
 		{fmt.Sprintf("keeping the features of fewer than %d owners", opts.MinFeatureGroups), func(o *engine.TrainOptions) { o.MinFeatureGroups = 0 }},
+		{fmt.Sprintf("features of fewer than 5 owners left out, not %d", opts.MinFeatureGroups), func(o *engine.TrainOptions) { o.MinFeatureGroups = 5 }},
 		{fmt.Sprintf("task-name prior 8 instead of %g", opts.TaskNamePrior), func(o *engine.TrainOptions) { o.TaskNamePrior = 8 }},
 		{"none of these four (the earlier settings)", func(o *engine.TrainOptions) {
 			o.FamilyWeights, o.FamilyLoss, o.MinFeatureGroups, o.TaskNamePrior = false, 0, 0, 8
