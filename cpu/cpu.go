@@ -22,13 +22,21 @@ const Name = "cpu"
 // context; large enough to amortise scheduling, small enough to balance.
 const rowsPerChunk = 256
 
+// maxFamilies bounds the template families the epilogue sums on the
+// stack; New refuses more.
+const maxFamilies = 32
+
 // Backend scores on the host's cores.
 type Backend struct {
-	w       []float32
-	bias    []float32
-	cols    int
-	tasks   int
-	feats   int
+	w     []float32
+	bias  []float32
+	cols  int
+	tasks int
+	feats int
+	// family maps each task column to its family's column of the scores;
+	// nfam is the number of families.
+	family  []int32
+	nfam    int
 	workers int
 	// simd is whether rows are accumulated with the processor's vector
 	// instructions (AVX2 with FMA on amd64).
@@ -67,8 +75,13 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 		cols:    m.Columns(),
 		tasks:   len(m.Tasks),
 		feats:   m.Features(),
+		family:  m.TaskFamilies(),
+		nfam:    len(engine.Families()),
 		workers: runtime.GOMAXPROCS(0),
 		simd:    hasAVX2FMA(),
+	}
+	if b.nfam > maxFamilies {
+		return nil, fmt.Errorf("cpu backend: %d template families, the backend sums at most %d", b.nfam, maxFamilies)
 	}
 	for _, o := range opts {
 		o(b)
@@ -90,7 +103,7 @@ func (b *Backend) Close() error { return nil }
 // Score implements engine.Backend.
 func (b *Backend) Score(ctx context.Context, batch *engine.CSR, out *engine.Scores) error {
 	rows := batch.Rows()
-	out.Resize(rows, b.cols-b.tasks)
+	out.Resize(rows, b.cols-b.tasks, b.nfam)
 	if rows == 0 {
 		return nil
 	}
@@ -148,7 +161,7 @@ func (b *Backend) scoreRow(batch *engine.CSR, r int, acc []float32, out *engine.
 	idx := batch.ColIdx[lo:hi]
 	vals := batch.Vals[lo:hi]
 	accumulate(acc, b.w, cols, idx, vals, b.simd)
-	Epilogue(acc, b.tasks, out, r)
+	Epilogue(acc, b.family, out, r)
 }
 
 // accumulateGo adds vals[k] times row idx[k] of w (cols wide) to acc[:cols]
@@ -182,11 +195,14 @@ func axpy(y, x []float32, a float32) {
 	}
 }
 
-// Epilogue turns one row of logits into scores: softmax over the first
-// tasks columns with the TopK best kept, and the remaining columns clamped
-// to [0,1] as completeness. It is exported so that other backends' tests
-// can check against the same arithmetic.
-func Epilogue(logits []float32, tasks int, out *engine.Scores, r int) {
+// Epilogue turns one row of logits into scores: softmax over the task
+// columns (the first len(taskFamily)) with the TopK best kept and each
+// task's probability added to its family's (taskFamily[j] is the index of
+// task j's family in out's family columns), and the remaining columns
+// clamped to [0,1] as completeness. It is exported so that other backends'
+// tests can check against the same arithmetic.
+func Epilogue(logits []float32, taskFamily []int32, out *engine.Scores, r int) {
+	tasks := len(taskFamily)
 	taskLogits := logits[:tasks]
 	// Top-k by logit: the softmax is monotonic, so the order is the same.
 	var top [engine.TopK]int32
@@ -209,9 +225,14 @@ func Epilogue(logits []float32, tasks int, out *engine.Scores, r int) {
 			topv[k], top[k] = v, int32(j)
 		}
 	}
+	// Family sums are gathered unnormalised, in float64, then divided.
+	var famSum [maxFamilies]float64
+	nfam := out.Families
 	var sum float64
-	for _, v := range taskLogits {
-		sum += math.Exp(float64(v - maxv))
+	for j, v := range taskLogits {
+		e := math.Exp(float64(v - maxv))
+		sum += e
+		famSum[taskFamily[j]] += e
 	}
 	base := r * engine.TopK
 	for k := range engine.TopK {
@@ -221,6 +242,14 @@ func Epilogue(logits []float32, tasks int, out *engine.Scores, r int) {
 			continue
 		}
 		out.TopProb[base+k] = float32(math.Exp(float64(topv[k]-maxv)) / sum)
+	}
+	fam := out.FamilyProb[r*nfam : (r+1)*nfam]
+	for f := range fam {
+		if sum > 0 {
+			fam[f] = float32(famSum[f] / sum)
+		} else {
+			fam[f] = 0
+		}
 	}
 	std := logits[tasks:]
 	dst := out.Completeness[r*len(std) : (r+1)*len(std)]

@@ -22,9 +22,10 @@ func TestConformanceOneWorker(t *testing.T) {
 
 func TestEpilogueTopKAndClamp(t *testing.T) {
 	out := &engine.Scores{}
-	out.Resize(1, 2)
+	out.Resize(1, 2, 3)
 	// Tasks 0..3 with task 2 best, then 0, then 3; standards -0.5 and 1.7.
-	Epilogue([]float32{1, -2, 3, 0.5, -0.5, 1.7}, 4, out, 0)
+	// Tasks 0 and 3 are of family 1, task 1 of family 0, task 2 of family 2.
+	Epilogue([]float32{1, -2, 3, 0.5, -0.5, 1.7}, []int32{1, 0, 2, 1}, out, 0)
 	if got := out.TopTask[:3]; got[0] != 2 || got[1] != 0 || got[2] != 3 {
 		t.Errorf("top tasks = %v, want [2 0 3]", got)
 	}
@@ -34,17 +35,31 @@ func TestEpilogueTopKAndClamp(t *testing.T) {
 	if p := out.TopProb; !(p[0] > p[1] && p[1] > p[2] && p[0] < 1) {
 		t.Errorf("probabilities %v not descending in (0,1)", p)
 	}
+	// Family sums: e^v / Σe^v summed per family.
+	var sum float64
+	for _, v := range []float64{1, -2, 3, 0.5} {
+		sum += math.Exp(v)
+	}
+	want := []float64{math.Exp(-2) / sum, (math.Exp(1) + math.Exp(0.5)) / sum, math.Exp(3) / sum}
+	for f, w := range want {
+		if got := float64(out.FamilyProb[f]); math.Abs(got-w) > 1e-6 {
+			t.Errorf("family %d probability %v, want %v", f, got, w)
+		}
+	}
 }
 
 func TestEpilogueFewerTasksThanK(t *testing.T) {
 	out := &engine.Scores{}
-	out.Resize(1, 0)
-	Epilogue([]float32{0.3, 0.1}, 2, out, 0)
+	out.Resize(1, 0, 1)
+	Epilogue([]float32{0.3, 0.1}, []int32{0, 0}, out, 0)
 	if out.TopTask[2] != -1 || out.TopProb[2] != 0 {
 		t.Errorf("third slot = %d/%v, want -1/0 padding", out.TopTask[2], out.TopProb[2])
 	}
 	if sum := out.TopProb[0] + out.TopProb[1]; sum < 0.9999 || sum > 1.0001 {
 		t.Errorf("probabilities sum to %v", sum)
+	}
+	if p := out.FamilyProb[0]; p < 0.9999 || p > 1.0001 {
+		t.Errorf("the one family's probability is %v, want 1", p)
 	}
 }
 
@@ -54,7 +69,8 @@ func TestEpilogueFewerTasksThanK(t *testing.T) {
 func scalarScore(m *engine.Model, batch *engine.CSR, out *engine.Scores) {
 	w := m.Weights()
 	cols := m.Columns()
-	out.Resize(batch.Rows(), len(m.Standards))
+	out.Resize(batch.Rows(), len(m.Standards), len(engine.Families()))
+	taskFamily := m.TaskFamilies()
 	acc := make([]float32, cols)
 	for r := range batch.Rows() {
 		row := batch.Row(r)
@@ -65,7 +81,7 @@ func scalarScore(m *engine.Model, batch *engine.CSR, out *engine.Scores) {
 			}
 			acc[c] = s
 		}
-		Epilogue(acc, len(m.Tasks), out, r)
+		Epilogue(acc, taskFamily, out, r)
 	}
 }
 

@@ -77,26 +77,34 @@ func (r *Registry) Open(name string, m *Model) (Backend, error) {
 const TopK = 3
 
 // Scores is the result of scoring a batch: per row, the TopK task columns
-// by probability and the completeness of each standard.
+// by probability, the probability of each template family (the sum over
+// its tasks) and the completeness of each standard.
 type Scores struct {
 	// Rows is the number of rows.
 	Rows int
 	// Standards is the number of standard columns.
 	Standards int
+	// Families is the number of template families, len(Families()).
+	Families int
 	// TopTask holds Rows*TopK task column indexes, best first; -1 pads
 	// when the model has fewer than TopK tasks.
 	TopTask []int32
 	// TopProb holds the matching probabilities.
 	TopProb []float32
+	// FamilyProb holds Rows*Families values: per row, the probability of
+	// each family of Families(), the sum of its tasks' probabilities.
+	FamilyProb []float32
 	// Completeness holds Rows*Standards values in [0,1].
 	Completeness []float32
 }
 
-// Resize makes room for rows rows and standards standards, keeping memory.
-func (s *Scores) Resize(rows, standards int) {
-	s.Rows, s.Standards = rows, standards
+// Resize makes room for rows rows, standards standards and families
+// families, keeping memory.
+func (s *Scores) Resize(rows, standards, families int) {
+	s.Rows, s.Standards, s.Families = rows, standards, families
 	s.TopTask = resize(s.TopTask, rows*TopK)
 	s.TopProb = resize(s.TopProb, rows*TopK)
+	s.FamilyProb = resize(s.FamilyProb, rows*families)
 	s.Completeness = resize(s.Completeness, rows*standards)
 }
 

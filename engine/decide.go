@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+
 	"github.com/terragonlabs/modelcard-generator/card"
 )
 
@@ -62,11 +64,10 @@ func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) D
 		if j < 0 {
 			break
 		}
-		task := e.model.Tasks[j]
-		fam, _ := card.FamilyForTask(task)
-		d.Predicted = append(d.Predicted, TaskPrediction{Task: task, Family: fam, Probability: float64(s.TopProb[row*TopK+k])})
+		fam := e.families[e.taskFamily[j]]
+		d.Predicted = append(d.Predicted, TaskPrediction{Task: e.model.Tasks[j], Family: fam, Probability: float64(s.TopProb[row*TopK+k])})
 	}
-	predicted := predictedFamily(d.Predicted)
+	predicted := mostProbableFamily(e.families, s.FamilyProb[row*s.Families:(row+1)*s.Families], d.Predicted)
 	d.Family = predicted
 	if d.DeclaredTask != "" {
 		d.Family, _ = card.FamilyForTask(d.DeclaredTask)
@@ -84,24 +85,24 @@ func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) D
 	return d
 }
 
-// predictedFamily is the family with the most probability among the
-// predicted tasks: a family whose probability is spread over several
-// tasks (fill-mask, text-classification, ...) can outweigh a single task
-// of another. Ties go to the family of the more probable task.
-func predictedFamily(preds []TaskPrediction) card.FamilyID {
-	if len(preds) == 0 {
+// mostProbableFamily is the family with the most probability, the sum of
+// the probabilities of all its tasks (probs, in the order of families): a
+// family whose probability is spread over several tasks (fill-mask,
+// text-classification, ...) can outweigh a single task of another. Ties go
+// to the family of the most probable task; with no prediction the family
+// is generic.
+func mostProbableFamily(families []card.FamilyID, probs []float32, preds []TaskPrediction) card.FamilyID {
+	if len(preds) == 0 || len(probs) != len(families) {
 		return card.FamilyGeneric
 	}
-	best, bestP := preds[0].Family, 0.0
-	for _, p := range preds {
-		sum := 0.0
-		for _, q := range preds {
-			if q.Family == p.Family {
-				sum += q.Probability
-			}
-		}
-		if sum > bestP {
-			best, bestP = p.Family, sum
+	best := preds[0].Family
+	bestP := float32(-1)
+	if i := slices.Index(families, best); i >= 0 {
+		bestP = probs[i]
+	}
+	for i, p := range probs {
+		if p > bestP {
+			best, bestP = families[i], p
 		}
 	}
 	return best

@@ -40,9 +40,13 @@ type Config struct {
 
 // Engine scores cards. It is safe for concurrent use.
 type Engine struct {
-	space       FeatureSpace
-	model       *Model
-	standards   []Standard
+	space     FeatureSpace
+	model     *Model
+	standards []Standard
+	// families is Families(); taskFamily maps each task column to its
+	// index there.
+	families    []card.FamilyID
+	taskFamily  []int32
 	backend     Backend
 	batchSize   int
 	workers     int
@@ -82,13 +86,15 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		space:     tm.Space,
-		model:     model,
-		standards: standards,
-		backend:   be,
-		batchSize: cfg.BatchSize,
-		workers:   cfg.Workers,
-		parseCard: cfg.ParseCard,
+		space:      tm.Space,
+		model:      model,
+		standards:  standards,
+		families:   Families(),
+		taskFamily: model.TaskFamilies(),
+		backend:    be,
+		batchSize:  cfg.BatchSize,
+		workers:    cfg.Workers,
+		parseCard:  cfg.ParseCard,
 	}
 	if e.parseCard == nil {
 		e.parseCard = func(_ string, data []byte) (*card.Card, error) { return card.Parse(data) }

@@ -320,14 +320,10 @@ type EvalRow struct {
 	Family float64
 	// FamilyBySum is the share whose most probable family, tasks'
 	// probabilities summed per family (TaskModel.PredictFamilies), is
-	// right; only for models (HasFamilyBySum).
+	// right: the engine's own rule (Decision.Family of a card that
+	// declares no task); only for models (HasFamilyBySum).
 	FamilyBySum    float64
 	HasFamilyBySum bool
-	// FamilyTop3 is the share whose family is right by the engine's own
-	// rule: the family with the most probability among the three most
-	// probable tasks (Decision.Family of a card that declares no task);
-	// only for models.
-	FamilyTop3 float64
 }
 
 // FamilyEval is the first model's results on the validation cards of one
@@ -434,7 +430,6 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 		name    string
 		predict func(c *LabelledCard) []string
 		family  func(c *LabelledCard) card.FamilyID // nil for baselines
-		top3    func(c *LabelledCard) card.FamilyID // nil for baselines
 	}
 	var preds []predictor
 	for _, nm := range models {
@@ -450,7 +445,6 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 				return out
 			},
 			family: func(c *LabelledCard) card.FamilyID { return m.PredictFamilies(c.Row)[0].Family },
-			top3:   func(c *LabelledCard) card.FamilyID { return engineFamily(m, c.Row) },
 		})
 	}
 	preds = append(preds,
@@ -463,7 +457,7 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 	bySource := map[string]*sourceCount{}
 	var short, shortRight, otherRight int
 	for pi, p := range preds {
-		var top1, top3, fam, famSum, famTop3 int
+		var top1, top3, fam, famSum int
 		for i := range validation {
 			c := &validation[i]
 			got := p.predict(c)
@@ -486,9 +480,6 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 			hitSum := p.family != nil && p.family(c) == trueFamily
 			if hitSum {
 				famSum++
-			}
-			if p.top3 != nil && p.top3(c) == trueFamily {
-				famTop3++
 			}
 			if pi == 0 && len(models) > 0 {
 				sc := bySource[c.Source]
@@ -533,7 +524,6 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 			Family:         share(fam, len(validation)),
 			FamilyBySum:    share(famSum, len(validation)),
 			HasFamilyBySum: p.family != nil,
-			FamilyTop3:     share(famTop3, len(validation)),
 		})
 	}
 	if len(models) > 0 {
@@ -556,19 +546,6 @@ func Evaluate(models []NamedModel, train, validation []LabelledCard) EvalReport 
 		}
 	}
 	return r
-}
-
-// engineFamily is the family the engine decides for a card that declares
-// no task: the family with the most probability among the model's three
-// most probable tasks (predictedFamily).
-func engineFamily(m *TaskModel, row Row) card.FamilyID {
-	scores := m.Predict(row, TopK)
-	preds := make([]TaskPrediction, len(scores))
-	for i, s := range scores {
-		f, _ := card.FamilyForTask(s.Task)
-		preds[i] = TaskPrediction{Task: s.Task, Family: f, Probability: s.Prob}
-	}
-	return predictedFamily(preds)
 }
 
 // textFeatures counts a row's hashed text features (the columns past the
@@ -699,13 +676,13 @@ func (r EvalReport) Markdown() string {
 	default:
 		fmt.Fprintf(&b, " %d validation cards have a tag that no training card has.", r.UnseenTasks)
 	}
-	b.WriteString("\n\n| predictor | pipeline tag top-1 | pipeline tag top-3 | family of top-1 tag | family, probabilities summed | family, engine's rule (top 3 summed) |\n|---|---:|---:|---:|---:|---:|\n")
+	b.WriteString("\n\n| predictor | pipeline tag top-1 | pipeline tag top-3 | family of top-1 tag | family, probabilities summed (the engine's rule) |\n|---|---:|---:|---:|---:|\n")
 	for _, row := range r.Rows {
-		bySum, top3 := "n/a", "n/a"
+		bySum := "n/a"
 		if row.HasFamilyBySum {
-			bySum, top3 = percent(row.FamilyBySum), percent(row.FamilyTop3)
+			bySum = percent(row.FamilyBySum)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", row.Predictor, percent(row.Top1), percent(row.Top3), percent(row.Family), bySum, top3)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.Predictor, percent(row.Top1), percent(row.Top3), percent(row.Family), bySum)
 	}
 	if len(r.ByFamily) > 0 && len(r.Rows) > 0 {
 		fmt.Fprintf(&b, "\n%s, by true template family:\n\n| family | validation cards | pipeline tag top-1 | family top-1 |\n|---|---:|---:|---:|\n", r.Rows[0].Predictor)

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
+	"github.com/terragonlabs/modelcard-generator/card"
 	"gorgonia.org/tensor"
 )
 
@@ -30,6 +32,23 @@ func NewModel(features int, tasks, standards []string) *Model {
 		Tasks:     tasks,
 		Standards: standards,
 	}
+}
+
+// Families returns the template families in the order of the family
+// columns of Scores: card.FamilyIDs().
+func Families() []card.FamilyID { return card.FamilyIDs() }
+
+// TaskFamilies returns, for each task column, the index in Families() of
+// the task's family (a task of no family counts as generic): what a
+// backend needs to sum task probabilities into family probabilities.
+func (m *Model) TaskFamilies() []int32 {
+	fams := Families()
+	out := make([]int32, len(m.Tasks))
+	for j, task := range m.Tasks {
+		f, _ := card.FamilyForTask(task)
+		out[j] = int32(slices.Index(fams, f))
+	}
+	return out
 }
 
 // Features returns the number of feature rows of W.

@@ -29,7 +29,9 @@ func (b loopBackend) Score(ctx context.Context, batch *CSR, out *Scores) error {
 	}
 	cols, tasks := b.m.Columns(), len(b.m.Tasks)
 	w := b.m.Weights()
-	out.Resize(batch.Rows(), cols-tasks)
+	taskFamily := b.m.TaskFamilies()
+	nfam := len(Families())
+	out.Resize(batch.Rows(), cols-tasks, nfam)
 	for r := range batch.Rows() {
 		acc := make([]float64, cols)
 		for c := range acc {
@@ -47,6 +49,11 @@ func (b loopBackend) Score(ctx context.Context, batch *CSR, out *Scores) error {
 		}
 		for _, v := range acc[:tasks] {
 			sum += math.Exp(v - maxv)
+		}
+		fp := out.FamilyProb[r*nfam : (r+1)*nfam]
+		clear(fp)
+		for j, v := range acc[:tasks] {
+			fp[taskFamily[j]] += float32(math.Exp(v-maxv) / sum)
 		}
 		used := make([]bool, tasks)
 		for k := range TopK {
@@ -290,23 +297,50 @@ func TestAuditStopsOnEmitErrorAndCancel(t *testing.T) {
 	}
 }
 
-func TestPredictedFamily(t *testing.T) {
-	p := func(task string, fam card.FamilyID, prob float64) TaskPrediction {
-		return TaskPrediction{Task: task, Family: fam, Probability: prob}
+func TestMostProbableFamily(t *testing.T) {
+	fams := Families()
+	// probs gives the named families their probabilities, the rest 0.
+	probs := func(kv map[card.FamilyID]float32) []float32 {
+		out := make([]float32, len(fams))
+		for f, p := range kv {
+			out[slices.Index(fams, f)] = p
+		}
+		return out
+	}
+	top := func(task string, fam card.FamilyID) []TaskPrediction {
+		return []TaskPrediction{{Task: task, Family: fam, Probability: 0.4}}
 	}
 	tests := []struct {
 		name  string
+		probs []float32
 		preds []TaskPrediction
 		want  card.FamilyID
 	}{
-		{"none", nil, card.FamilyGeneric},
-		{"top task wins alone", []TaskPrediction{p("text-generation", card.FamilyLLM, 0.6), p("fill-mask", card.FamilyNLP, 0.3), p("translation", card.FamilySeq2Seq, 0.1)}, card.FamilyLLM},
-		{"spread family outweighs", []TaskPrediction{p("text-generation", card.FamilyLLM, 0.4), p("fill-mask", card.FamilyNLP, 0.35), p("text-classification", card.FamilyNLP, 0.25)}, card.FamilyNLP},
-		{"tie goes to the more probable task", []TaskPrediction{p("image-classification", card.FamilyVision, 0.5), p("fill-mask", card.FamilyNLP, 0.25), p("text-classification", card.FamilyNLP, 0.25)}, card.FamilyVision},
+		{"no prediction", probs(nil), nil, card.FamilyGeneric},
+		{"wrong length", []float32{1}, top("text-generation", card.FamilyLLM), card.FamilyGeneric},
+		{"top task's family wins", probs(map[card.FamilyID]float32{card.FamilyLLM: 0.6, card.FamilyNLP: 0.4}), top("text-generation", card.FamilyLLM), card.FamilyLLM},
+		{"spread family outweighs the top task", probs(map[card.FamilyID]float32{card.FamilyLLM: 0.4, card.FamilyNLP: 0.6}), top("text-generation", card.FamilyLLM), card.FamilyNLP},
+		{"tie goes to the top task's family", probs(map[card.FamilyID]float32{card.FamilyVision: 0.5, card.FamilyNLP: 0.5}), top("image-classification", card.FamilyVision), card.FamilyVision},
+		{"tie, top task's family listed later", probs(map[card.FamilyID]float32{card.FamilyLLM: 0.5, card.FamilyTabular: 0.5}), top("tabular-classification", card.FamilyTabular), card.FamilyTabular},
 	}
 	for _, tt := range tests {
-		if got := predictedFamily(tt.preds); got != tt.want {
-			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mostProbableFamily(fams, tt.probs, tt.preds); got != tt.want {
+				t.Errorf("%s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTaskFamilies checks the task-to-family index that backends sum
+// family probabilities with.
+func TestTaskFamilies(t *testing.T) {
+	m := NewModel(4, []string{"text-generation", "image-classification", "no-such-task", "fill-mask"}, nil)
+	fams := Families()
+	want := []card.FamilyID{card.FamilyLLM, card.FamilyVision, card.FamilyGeneric, card.FamilyNLP}
+	for j, idx := range m.TaskFamilies() {
+		if idx < 0 || int(idx) >= len(fams) || fams[idx] != want[j] {
+			t.Errorf("task %s: family index %d, want %s", m.Tasks[j], idx, want[j])
 		}
 	}
 }
@@ -479,6 +513,51 @@ func TestAuditLoadsInputs(t *testing.T) {
 	for i := range want {
 		if !bytes.Equal(got[i], want[i]) {
 			t.Fatalf("result %d:\n%s\nwant\n%s", i, got[i], want[i])
+		}
+	}
+}
+
+// TestDecideFamilyIsEvaluatedRule checks, over corpus cards, that the
+// family the engine predicts is the one the evaluation report scores: the
+// most probable family by TaskModel.PredictFamilies.
+func TestDecideFamilyIsEvaluatedRule(t *testing.T) {
+	tm, err := DefaultTaskModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := testEngine(t, tm, 64, 1)
+	fz, err := NewFeaturizer(tm.Space)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cards []*card.Card
+	for _, c := range rubricCorpus(t) {
+		if len(cards) == 400 {
+			break
+		}
+		cards = append(cards, c.card)
+	}
+	ds, err := e.Decide(context.Background(), cards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	differ := 0
+	for i, c := range cards {
+		var bits RubricBits
+		row := fz.Featurize(c, &bits)
+		want := tm.PredictFamilies(Row{Cols: slices.Clone(row.Cols), Vals: slices.Clone(row.Vals)})[0].Family
+		d := ds[i]
+		// A card that declares a task takes its family; the predicted one
+		// shows in the mismatch flag.
+		ok := d.Family == want
+		if d.DeclaredTask != "" {
+			ok = d.Mismatch == (d.Family != want)
+		}
+		if !ok {
+			differ++
+			if differ <= 5 {
+				t.Errorf("card %d (declared %q): family %s, mismatch %v; evaluated family %s", i, d.DeclaredTask, d.Family, d.Mismatch, want)
+			}
 		}
 	}
 }

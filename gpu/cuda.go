@@ -44,6 +44,7 @@ func Factory(m *engine.Model) (engine.Backend, error) {
 // Backend scores on NVIDIA GPUs.
 type Backend struct {
 	cols, tasks, feats int
+	families           int
 	cfg                config
 	fallback           *cpu.Backend
 	jobs               chan *job
@@ -93,6 +94,7 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 		cols:      m.Columns(),
 		tasks:     len(m.Tasks),
 		feats:     m.Features(),
+		families:  len(engine.Families()),
 		cfg:       cfg,
 		fallback:  fallback,
 		jobs:      make(chan *job),
@@ -162,7 +164,7 @@ func (b *Backend) Score(ctx context.Context, batch *engine.CSR, out *engine.Scor
 		return err
 	}
 	rows := batch.Rows()
-	out.Resize(rows, b.cols-b.tasks)
+	out.Resize(rows, b.cols-b.tasks, b.families)
 	if rows == 0 {
 		return nil
 	}
@@ -241,25 +243,28 @@ func (b *Backend) worker(ord int, m *engine.Model, p *pool, ready chan<- error) 
 
 // device is one GPU's state, used only on its worker's thread.
 type device struct {
-	ord       int
-	ctx       cu.CUContext
-	mod       cu.Module
-	fn        cu.Function
-	compute   cu.Stream
-	copy      cu.Stream
-	uploaded  [2]cu.Event
-	w, bias   cu.DevicePtr
-	pool      *pool
-	cols      int
-	tasks     int
-	chunkRows int
-	chunkNNZ  int
+	ord      int
+	ctx      cu.CUContext
+	mod      cu.Module
+	fn       cu.Function
+	compute  cu.Stream
+	copy     cu.Stream
+	uploaded [2]cu.Event
+	w, bias  cu.DevicePtr
+	// taskFamily is the family index of each task column (int32).
+	taskFamily cu.DevicePtr
+	pool       *pool
+	cols       int
+	tasks      int
+	families   int
+	chunkRows  int
+	chunkNNZ   int
 }
 
 // openDevice creates the context on the calling thread, loads the module,
 // makes the streams and events, and uploads W and the bias.
 func openDevice(ord int, m *engine.Model, p *pool) (d *device, err error) {
-	d = &device{ord: ord, pool: p, cols: m.Columns(), tasks: len(m.Tasks)}
+	d = &device{ord: ord, pool: p, cols: m.Columns(), tasks: len(m.Tasks), families: len(engine.Families())}
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("device %d: %w", ord, err)
@@ -307,6 +312,11 @@ func openDevice(ord int, m *engine.Model, p *pool) (d *device, err error) {
 	if d.bias, err = upload(unsafe.Pointer(&m.Bias[0]), int64(len(m.Bias))*4); err != nil {
 		return nil, fmt.Errorf("upload bias: %w", err)
 	}
+	if tf := m.TaskFamilies(); len(tf) > 0 {
+		if d.taskFamily, err = upload(unsafe.Pointer(&tf[0]), int64(len(tf))*4); err != nil {
+			return nil, fmt.Errorf("upload task families: %w", err)
+		}
+	}
 	return d, nil
 }
 
@@ -334,7 +344,7 @@ func (d *device) close() error {
 		return nil
 	}
 	check("synchronize", cu.Synchronize())
-	for _, ptr := range []cu.DevicePtr{d.w, d.bias} {
+	for _, ptr := range []cu.DevicePtr{d.w, d.bias, d.taskFamily} {
 		if ptr != 0 {
 			check("free model", cu.MemFree(ptr))
 		}
@@ -385,8 +395,8 @@ type slot struct{ rowptr, colidx, vals block }
 
 // buffers is what one scoreFrom call takes from the pool.
 type buffers struct {
-	slots                      [2]slot
-	topTask, topProb, complete block
+	slots                                  [2]slot
+	topTask, topProb, familyProb, complete block
 }
 
 // blocks lists every block, for returning them to the pool.
@@ -394,7 +404,7 @@ func (bf *buffers) blocks() []block {
 	return []block{
 		bf.slots[0].rowptr, bf.slots[0].colidx, bf.slots[0].vals,
 		bf.slots[1].rowptr, bf.slots[1].colidx, bf.slots[1].vals,
-		bf.topTask, bf.topProb, bf.complete,
+		bf.topTask, bf.topProb, bf.familyProb, bf.complete,
 	}
 }
 
@@ -448,6 +458,9 @@ func (d *device) scoreFrom(j *job, start int) (done int, err error) {
 	if bf.topProb, err = d.getOpt(int64(maxRows) * engine.TopK * 4); err != nil {
 		return 0, err
 	}
+	if bf.familyProb, err = d.getOpt(int64(maxRows) * int64(d.families) * 4); err != nil {
+		return 0, err
+	}
 	if bf.complete, err = d.getOpt(int64(maxRows) * int64(standards) * 4); err != nil {
 		return 0, err
 	}
@@ -488,16 +501,20 @@ func (d *device) scoreFrom(j *job, start int) (done int, err error) {
 		}
 		rows := c.hi - c.lo
 		var (
-			rowptr, colidx, vals = s.rowptr.ptr, s.colidx.ptr, s.vals.ptr
-			w, bias              = d.w, d.bias
-			nrows, ncols, ntasks = int64(rows), int64(d.cols), int64(d.tasks)
-			tt, tp, cp           = bf.topTask.ptr, bf.topProb.ptr, bf.complete.ptr
+			rowptr, colidx, vals          = s.rowptr.ptr, s.colidx.ptr, s.vals.ptr
+			w, bias, taskFamily           = d.w, d.bias, d.taskFamily
+			nrows, ncols, ntasks, nfamily = int64(rows), int64(d.cols), int64(d.tasks), int64(d.families)
+			tt, tp, fp, cp                = bf.topTask.ptr, bf.topProb.ptr, bf.familyProb.ptr, bf.complete.ptr
 		)
+		// In the kernel's parameter order (kernels.ScoreRowsParams).
 		args := []unsafe.Pointer{
 			unsafe.Pointer(&rowptr), unsafe.Pointer(&colidx), unsafe.Pointer(&vals),
-			unsafe.Pointer(&w), unsafe.Pointer(&bias),
-			unsafe.Pointer(&nrows), unsafe.Pointer(&ncols), unsafe.Pointer(&ntasks),
-			unsafe.Pointer(&tt), unsafe.Pointer(&tp), unsafe.Pointer(&cp),
+			unsafe.Pointer(&w), unsafe.Pointer(&bias), unsafe.Pointer(&taskFamily),
+			unsafe.Pointer(&nrows), unsafe.Pointer(&ncols), unsafe.Pointer(&ntasks), unsafe.Pointer(&nfamily),
+			unsafe.Pointer(&tt), unsafe.Pointer(&tp), unsafe.Pointer(&fp), unsafe.Pointer(&cp),
+		}
+		if len(args) != kernels.ScoreRowsParams {
+			return done, fmt.Errorf("launch %s: %d arguments for %d parameters", kernels.ScoreRows, len(args), kernels.ScoreRowsParams)
 		}
 		grid := (rows + kernels.WarpsPerBlock - 1) / kernels.WarpsPerBlock
 		smem := kernels.WarpsPerBlock * kernels.SharedBytesPerRow(d.cols)
@@ -527,6 +544,12 @@ func (d *device) receive(out *engine.Scores, c chunk, bf buffers) error {
 	}
 	if err := cu.MemcpyDtoHAsync(unsafe.Pointer(&tp[0]), cu.DevicePtr(bf.topProb.ptr), int64(rows)*engine.TopK*4, d.compute); err != nil {
 		return fmt.Errorf("copy top probabilities from device %d: %w", d.ord, err)
+	}
+	if f := out.Families; f > 0 {
+		fp := out.FamilyProb[c.lo*f : c.hi*f]
+		if err := cu.MemcpyDtoHAsync(unsafe.Pointer(&fp[0]), cu.DevicePtr(bf.familyProb.ptr), int64(rows*f)*4, d.compute); err != nil {
+			return fmt.Errorf("copy family probabilities from device %d: %w", d.ord, err)
+		}
 	}
 	if s := out.Standards; s > 0 {
 		cp := out.Completeness[c.lo*s : c.hi*s]

@@ -67,7 +67,7 @@ func benchShape(b *testing.B) (*engine.Model, *engine.CSR) {
 // memory: the CSR once and the results once.
 func batchBytes(m *engine.Model, batch *engine.CSR) float64 {
 	rows := float64(batch.Rows())
-	return 4*(rows+1) + 8*float64(batch.NNZ()) + rows*float64(engine.TopK*8+4*len(m.Standards))
+	return 4*(rows+1) + 8*float64(batch.NNZ()) + rows*float64(engine.TopK*8+4*len(engine.Families())+4*len(m.Standards))
 }
 
 func benchScore(b *testing.B, be engine.Backend, m *engine.Model, batch *engine.CSR) {

@@ -16,8 +16,9 @@ var ScoringPTX string
 const ScoreRows = "score_rows"
 
 // ScoreRowsParams is the number of parameters of ScoreRows: rowptr, colidx,
-// vals, w, bias, rows, cols, tasks, top_task, top_prob, completeness.
-const ScoreRowsParams = 11
+// vals, w, bias, task_family, rows, cols, tasks, families, top_task,
+// top_prob, family_prob, completeness.
+const ScoreRowsParams = 14
 
 // WarpsPerBlock is the number of rows one block of ScoreRows scores (one
 // warp per row); a launch uses WarpsPerBlock*32 threads per block.

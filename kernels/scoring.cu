@@ -1,6 +1,7 @@
 // Scoring kernel of the CUDA backend: one sparse-dense product X·W + b per
 // batch with the epilogue fused (softmax and top-3 over the task columns,
-// completeness clamped to [0,1] over the standard columns).
+// the tasks' probabilities summed per template family, completeness
+// clamped to [0,1] over the standard columns).
 //
 // Layout (see engine/csr.go and engine/model.go):
 //   rowptr  rows+1 int32, absolute offsets; rowptr[0] may be non-zero when
@@ -9,7 +10,9 @@
 //   colidx  int32 feature index per stored value (distinct per row, any order);
 //   vals    float32 per stored value;
 //   w       features x cols float32, row-major; bias cols float32;
+//   task_family tasks int32: the family index (0..families-1) of each task;
 //   top_task rows*3 int32 (-1 pads), top_prob rows*3 float32,
+//   family_prob rows*families float32,
 //   completeness rows*(cols-tasks) float32.
 //
 // Design: one warp per CSR row. Lanes own output columns (lane, lane+32, ...),
@@ -46,11 +49,14 @@ score_rows(const int* __restrict__ rowptr,
            const float* __restrict__ vals,
            const float* __restrict__ w,
            const float* __restrict__ bias,
+           const int* __restrict__ task_family,
            long long rows,
            long long cols,
            long long tasks,
+           long long families,
            int* __restrict__ top_task,
            float* __restrict__ top_prob,
+           float* __restrict__ family_prob,
            float* __restrict__ completeness)
 {
     extern __shared__ float logits_smem[];
@@ -184,6 +190,24 @@ score_rows(const int* __restrict__ rowptr,
                 top_prob[o] = expf(bv - maxv) / sum;
             }
         }
+    }
+
+    // Family probabilities. The task logits are not read past this point,
+    // so each lane turns its tasks' logits into probabilities in place;
+    // then lane f adds up the probabilities of family f's tasks, in task
+    // order, as the CPU backend does.
+    for (int j = lane; j < tasks; j += WARP) {
+        logits[j] = expf(logits[j] - maxv) / sum;
+    }
+    __syncwarp();
+    for (long long f = lane; f < families; f += WARP) {
+        float p = 0.0f;
+        for (int j = 0; j < tasks; j++) {
+            if (task_family[j] == f) {
+                p += logits[j];
+            }
+        }
+        family_prob[row * families + f] = p;
     }
 
     // Standard columns: completeness clamped to [0,1].

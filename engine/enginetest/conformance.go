@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/engine"
 )
 
@@ -25,9 +26,17 @@ const Tolerance = 1e-5
 
 // RandomModel returns a model with random weights, never all zero.
 func RandomModel(rng *rand.Rand, features, tasks, standards int) *engine.Model {
+	// Task names are the Hub's tasks, so that the tasks fall in several
+	// families and the family sums are checked; past the Hub's list, made
+	// up names (of no family: generic).
+	hub := card.HubTasks()
 	tn := make([]string, tasks)
 	for i := range tn {
-		tn[i] = "task-" + string(rune('a'+i%26)) + string(rune('a'+i/26%26))
+		if i < len(hub) {
+			tn[i] = hub[i]
+		} else {
+			tn[i] = "task-" + string(rune('a'+i%26)) + string(rune('a'+i/26%26))
+		}
 	}
 	sn := make([]string, standards)
 	for i := range sn {
@@ -132,6 +141,7 @@ func Check(t *testing.T, m *engine.Model, batch *engine.CSR, got *engine.Scores)
 	t.Helper()
 	probs, comp, mag := Reference(m, batch)
 	tasks := len(m.Tasks)
+	taskFamily := m.TaskFamilies()
 	if got.Rows != batch.Rows() {
 		t.Fatalf("scored %d rows, batch has %d", got.Rows, batch.Rows())
 	}
@@ -175,6 +185,19 @@ func Check(t *testing.T, m *engine.Model, batch *engine.CSR, got *engine.Scores)
 			}
 			if k > 0 && got.TopProb[r*engine.TopK+k] > got.TopProb[r*engine.TopK+k-1] {
 				fail("row %d: top-k not in descending order", r)
+			}
+		}
+		if got.Families != len(engine.Families()) {
+			fail("row %d: %d family columns, want %d", r, got.Families, len(engine.Families()))
+			continue
+		}
+		famWant := make([]float64, got.Families)
+		for j, f := range taskFamily {
+			famWant[f] += p[j]
+		}
+		for f, want := range famWant {
+			if v := got.FamilyProb[r*got.Families+f]; !within(v, want, probTol(want)) {
+				fail("row %d: p(family %s) = %.8g, reference %.8g", r, engine.Families()[f], v, want)
 			}
 		}
 		for j, want := range comp[r] {
