@@ -44,6 +44,8 @@ const (
 	// averages about 12), plus fastYAMLSlabExtra.
 	fastYAMLBytesPerNode = 14
 	fastYAMLSlabExtra    = 16
+	// fastYAMLFirstSlab caps the first slab of a text.
+	fastYAMLFirstSlab = 64
 )
 
 // Node tags, as the YAML library writes them.
@@ -71,9 +73,11 @@ type fastYAML struct {
 	// the line starting at colLine.
 	colLine, colPos, colVal int
 	depth                   int
-	// nodes and ptrs are slabs that nodes and content slices are cut from.
-	nodes []yaml.Node
-	ptrs  []*yaml.Node
+	// nodes and ptrs are slabs that nodes and content slices are cut from;
+	// nodeSlab and ptrSlab are the sizes of the last slab of each.
+	nodes             []yaml.Node
+	ptrs              []*yaml.Node
+	nodeSlab, ptrSlab int
 	// stack holds the children of the collections being built.
 	stack []*yaml.Node
 	// buf is scratch space for scalar values that are not slices of src:
@@ -163,7 +167,8 @@ func (p *fastYAML) document() (*yaml.Node, bool) {
 // node returns a new node cut from the current slab.
 func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, line, column int) *yaml.Node {
 	if len(p.nodes) == 0 {
-		p.nodes = make([]yaml.Node, p.slabSize())
+		p.nodeSlab = p.slabSize(p.nodeSlab)
+		p.nodes = make([]yaml.Node, p.nodeSlab)
 	}
 	n := &p.nodes[0]
 	p.nodes = p.nodes[1:]
@@ -177,9 +182,14 @@ func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, lin
 }
 
 // slabSize returns the number of nodes, or of content pointers, to
-// allocate at once: enough for the rest of a typical text.
-func (p *fastYAML) slabSize() int {
-	return (len(p.src)-p.pos)/fastYAMLBytesPerNode + fastYAMLSlabExtra
+// allocate at once, given the size of the last slab (0 for none): enough
+// for the rest of a typical text, but at first at most fastYAMLFirstSlab
+// and then at most twice the last slab, so that text with fewer nodes than
+// typical (long strings, block scalars) does not zero and hold far more
+// nodes than it uses.
+func (p *fastYAML) slabSize(last int) int {
+	estimate := (len(p.src)-p.pos)/fastYAMLBytesPerNode + fastYAMLSlabExtra
+	return min(estimate, max(fastYAMLFirstSlab, 2*last))
 }
 
 // collect returns the children pushed since base as an exactly sized
@@ -190,7 +200,8 @@ func (p *fastYAML) collect(base int) []*yaml.Node {
 		return nil
 	}
 	if len(p.ptrs) < k {
-		p.ptrs = make([]*yaml.Node, max(k, p.slabSize()))
+		p.ptrSlab = p.slabSize(p.ptrSlab)
+		p.ptrs = make([]*yaml.Node, max(k, p.ptrSlab))
 	}
 	out := p.ptrs[:k:k]
 	p.ptrs = p.ptrs[k:]
