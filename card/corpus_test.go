@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"testing"
-	"testing/iotest"
 )
 
 // TestCorpusParseAndRoundTrip parses every corpus card: none may panic or
@@ -163,20 +162,5 @@ func TestReadFileLimited(t *testing.T) {
 	}
 	if _, err := ReadFileLimited(dir, 0); err == nil {
 		t.Error("a folder should be refused")
-	}
-}
-
-// TestReadAllSized checks that reading from a buffer of a given size
-// returns the whole input whether the size is right, too small or zero.
-func TestReadAllSized(t *testing.T) {
-	src := bytes.Repeat([]byte("0123456789"), 700)
-	for _, n := range []int{0, 1, 511, len(src), len(src) + 1, 2 * len(src)} {
-		got, err := readAllSized(iotest.OneByteReader(bytes.NewReader(src)), n)
-		if err != nil || !bytes.Equal(got, src) {
-			t.Errorf("n=%d: read %d bytes, err %v; want %d bytes", n, len(got), err, len(src))
-		}
-	}
-	if _, err := readAllSized(iotest.ErrReader(errors.New("disk on fire")), 10); err == nil || err.Error() != "disk on fire" {
-		t.Errorf("read error = %v, want the reader's", err)
 	}
 }

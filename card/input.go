@@ -59,10 +59,13 @@ func ReadFileLimited(path string, maxBytes int64) ([]byte, error) {
 		}
 		size = st.Size()
 	}
-	// Read into a buffer of the file's size, with room to see the end
-	// without growing it; a file that grows, or reports no size, still
-	// reads whole up to the limit.
-	data, err := readAllSized(io.LimitReader(f, maxBytes+1), int(size)+512)
+	// Read into a buffer of the file's size, with the room ReadFrom keeps
+	// free to see the end without growing it; a file that grows, or
+	// reports no size, still reads whole up to the limit.
+	var buf bytes.Buffer
+	buf.Grow(int(size) + bytes.MinRead)
+	_, err = buf.ReadFrom(io.LimitReader(f, maxBytes+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, &InputError{Code: "input.read", Msg: fmt.Sprintf("cannot read: %v", err), Err: err}
 	}
@@ -70,24 +73,6 @@ func ReadFileLimited(path string, maxBytes int64) ([]byte, error) {
 		return nil, tooLarge(int64(len(data)), maxBytes)
 	}
 	return data, nil
-}
-
-// readAllSized is io.ReadAll starting from a buffer of capacity n.
-func readAllSized(r io.Reader, n int) ([]byte, error) {
-	data := make([]byte, 0, n)
-	for {
-		k, err := r.Read(data[len(data):cap(data)])
-		data = data[:len(data)+k]
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return data, err
-		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-	}
 }
 
 func tooLarge(size, limit int64) *InputError {

@@ -13,7 +13,7 @@ import (
 )
 
 // corpusCards reads every card of the shared corpus.
-func corpusCards(b *testing.B) []engine.AuditInput {
+func corpusCards(b testing.TB) []engine.AuditInput {
 	b.Helper()
 	dir := filepath.Join(sharedtest.Dir(b), "corpus", "cards")
 	var out []engine.AuditInput

@@ -60,38 +60,25 @@ type CardOutcome struct {
 	Card string `json:"card,omitempty"`
 }
 
-// encodeFields encodes g's CardOutcome once, into the form the cache keeps
-// (see cacheValue), and sets g.encoded to the fields inside its braces.
+// encodeFields encodes g's CardOutcome once, into the cache value (see
+// fromCacheValue), allocated at its exact size so that the cache's byte
+// count is the memory it holds, and sets g.encoded to the fields inside its
+// braces, which share the cache value's bytes.
 func (g *GeneratedCard) encodeFields() error {
-	buf := bytes.NewBuffer(make([]byte, 0, g.encodedSizeHint()))
-	buf.WriteString(string(g.Family))
-	buf.WriteByte(0)
-	if err := json.NewEncoder(buf).Encode(g.CardOutcome); err != nil {
+	data, err := json.Marshal(g.CardOutcome)
+	if err != nil {
 		return fmt.Errorf("encode the generated card: %w", err)
 	}
-	_, enc, ok := fromCacheValue(buf.Bytes())
+	v := make([]byte, 0, len(g.Family)+1+len(data))
+	v = append(v, g.Family...)
+	v = append(v, 0)
+	v = append(v, data...)
+	_, enc, ok := fromCacheValue(v)
 	if !ok {
-		return fmt.Errorf("encode the generated card: the encoding is not an object")
+		return errors.New("encode the generated card: the encoding is not a JSON object")
 	}
-	g.encoded = enc
-	g.cacheValue = buf.Bytes()
+	g.encoded, g.cacheValue = enc, v
 	return nil
-}
-
-// encodedSizeHint is about the size of g's cache value, a little over it
-// for most cards: escaping adds a few bytes per line of the card, the
-// fixed fields stay under a few hundred bytes.
-func (g *GeneratedCard) encodedSizeHint() int {
-	n := len(g.Family) + 1 + len(g.Card) + len(g.Card)/12 + len(g.ModelID) + 384
-	n += len(g.PredictedTasks) * 96
-	n += len(g.Scores) * 48
-	for std, ids := range g.Missing {
-		n += len(std) + 6
-		for _, id := range ids {
-			n += len(id) + 3
-		}
-	}
-	return n
 }
 
 // MarshalJSON writes the card, from its cached encoding when it has one.
@@ -180,18 +167,17 @@ func writeGenerated(w http.ResponseWriter, contentType string, prefix []byte, re
 	_, _ = w.Write(suffix)
 }
 
-// The cache keeps of a generated card its family (for the metrics of a
-// hit), a NUL byte, then the JSON object of its CardOutcome with a newline:
-// the bytes encodeFields wrote, shared with the response.
-
 // fromCacheValue restores a generated card's family and encoded fields
-// (the object's members, without braces) from a cache value.
+// (the object's members, without braces) from a cache value: what the
+// cache keeps of a generated card is its family (for the metrics of a
+// hit), a NUL byte, then the JSON object of its CardOutcome, the bytes
+// encodeFields wrote and the responses share.
 func fromCacheValue(v []byte) (family card.FamilyID, encoded []byte, ok bool) {
 	i := bytes.IndexByte(v, 0)
 	if i < 0 {
 		return "", nil, false
 	}
-	obj := bytes.TrimRight(v[i+1:], "\n")
+	obj := v[i+1:]
 	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' {
 		return "", nil, false
 	}

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"slices"
-
 	"github.com/terragonlabs/modelcard-generator/card"
 )
 
@@ -89,21 +87,18 @@ func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) D
 // the probabilities of all its tasks (probs, in the order of families): a
 // family whose probability is spread over several tasks (fill-mask,
 // text-classification, ...) can outweigh a single task of another. Ties go
-// to the family of the most probable task; with no prediction the family
+// to the family listed first, as in TaskModel.PredictFamilies, whose rule
+// the evaluation scores. A card with no prediction (a model without tasks)
 // is generic.
 func mostProbableFamily(families []card.FamilyID, probs []float32, preds []TaskPrediction) card.FamilyID {
-	if len(preds) == 0 || len(probs) != len(families) {
+	if len(preds) == 0 {
 		return card.FamilyGeneric
 	}
-	best := preds[0].Family
-	bestP := float32(-1)
-	if i := slices.Index(families, best); i >= 0 {
-		bestP = probs[i]
-	}
+	best := 0
 	for i, p := range probs {
-		if p > bestP {
-			best, bestP = families[i], p
+		if p > probs[best] {
+			best = i
 		}
 	}
-	return best
+	return families[best]
 }

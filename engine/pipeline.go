@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -244,6 +246,12 @@ func (e *Engine) scoreAndDecide(ctx context.Context, batch *CSR, bits []RubricBi
 	if err := e.backend.Score(ctx, batch, &scores); err != nil {
 		return nil, fmt.Errorf("score %d cards on %s: %w", len(bits), e.backend.Name(), err)
 	}
+	if scores.Rows != len(bits) || scores.Families != len(e.families) || len(scores.FamilyProb) < scores.Rows*scores.Families ||
+		len(scores.TopTask) < scores.Rows*TopK || len(scores.TopProb) < scores.Rows*TopK ||
+		len(scores.Completeness) < scores.Rows*scores.Standards || scores.Standards != len(e.standards) {
+		return nil, fmt.Errorf("backend %s scored %d cards into %d rows, %d families (want %d), %d standards (want %d): the backend does not fill engine.Scores",
+			e.backend.Name(), len(bits), scores.Rows, scores.Families, len(e.families), scores.Standards, len(e.standards))
+	}
 	out := make([]Decision, len(bits))
 	for i := range bits {
 		out[i] = e.decide(declared[i], &bits[i], &scores, i)
@@ -432,7 +440,8 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 // from 1e21 on.
 func appendJSONFloat(b []byte, f float64) ([]byte, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return b, fmt.Errorf("json: unsupported value: %s", strconv.FormatFloat(f, 'g', -1, 64))
+		// The error encoding/json gives, so that callers can match it.
+		return b, &json.UnsupportedValueError{Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}
 	}
 	abs := math.Abs(f)
 	format := byte('f')
