@@ -103,6 +103,7 @@ var loadSpecSchema = sync.OnceValues(func() (*specSchemas, error) {
 	withoutRules := func(doc map[string]any) {
 		delete(doc, "if")
 		delete(doc, "then")
+		inlineTextRefs(doc)
 	}
 	base, err := compile(specSchemaURL+"?rules=none", withoutRules)
 	if err != nil {
@@ -124,6 +125,47 @@ var loadSpecSchema = sync.OnceValues(func() (*specSchemas, error) {
 	}
 	return out, nil
 })
+
+// inlinedText marks (as a $comment, which validators ignore) a schema that
+// inlineTextRefs put in place of a reference to $defs/text, so that its
+// problems are worded as those of text.
+const inlinedText = "inlined from #/$defs/text"
+
+// inlineTextRefs replaces, in a schema document, every reference to
+// $defs/text that sits beside nothing but a description by the definition's
+// type: the same check without the reference, which a validator follows
+// for each of the ninety-odd text fields of a spec.
+func inlineTextRefs(doc map[string]any) {
+	defs, _ := doc["$defs"].(map[string]any)
+	text, _ := defs["text"].(map[string]any)
+	typ, ok := text["type"]
+	if !ok || len(text) != 2 || text["description"] == nil {
+		// The definition is no longer a bare type: keep the references.
+		return
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["$ref"] == "#/$defs/text" {
+				_, hasDesc := x["description"]
+				if len(x) == 1 || len(x) == 2 && hasDesc {
+					delete(x, "$ref")
+					x["type"] = typ
+					x["$comment"] = inlinedText
+				}
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(doc)
+}
 
 // validateSpecTree validates a spec tree against the schema and returns a
 // problem, placed in the file, for every violation.
@@ -380,7 +422,7 @@ func specTopLevelHint(key string) string {
 func (r *schemaReporter) typeProblem(e *jsonschema.ValidationError, got string, want []string) {
 	l := r.locate(e.InstanceLocation)
 	_, frag, _ := strings.Cut(e.SchemaURL, "#")
-	isText := frag == "/$defs/text"
+	isText := frag == "/$defs/text" || r.schemaAt(e.SchemaURL)["$comment"] == inlinedText
 	phrase, fix := specWantPhrase(want, isText)
 	shape := specShapeName(l.value)
 	if l.value == nil {

@@ -62,6 +62,16 @@ func TestSpecSchemaFormsAgree(t *testing.T) {
 			clone(doc, func(d map[string]any) { d["family"] = "no-such-family" }),
 			clone(doc, func(d map[string]any) { d["family"] = 7 }),
 			clone(doc, func(d map[string]any) { d["license"] = []any{1, 2} }),
+			// Text fields of the wrong type, at the top and in specifics.
+			clone(doc, func(d map[string]any) { d["summary"] = []any{"a list"} }),
+			clone(doc, func(d map[string]any) { d["description"] = map[string]any{"a": 1} }),
+			clone(doc, func(d map[string]any) {
+				if sp, ok := d["specifics"].(map[string]any); ok {
+					for k := range sp {
+						sp[k] = []any{true}
+					}
+				}
+			}),
 		)
 	}
 	differ, withProblems := 0, 0
