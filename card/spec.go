@@ -476,19 +476,33 @@ type specYAMLConv struct {
 	budget    int
 	exhausted bool
 	probs     []Problem
+	// slab is where new nodes are cut from, a few dozen at a time.
+	slab []specNode
+}
+
+// newNode returns a new node holding v, cut from the slab.
+func (c *specYAMLConv) newNode(v specNode) *specNode {
+	if len(c.slab) == 0 {
+		c.slab = make([]specNode, 64)
+	}
+	n := &c.slab[0]
+	c.slab = c.slab[1:]
+	*n = v
+	return n
 }
 
 func (c *specYAMLConv) add(p Problem) { c.probs = append(c.probs, p) }
 
 // node converts one node, expanding aliases and merge keys.
 func (c *specYAMLConv) node(n *yaml.Node, depth int) *specNode {
-	null := &specNode{kind: specScalar, tag: "!!null"}
 	if n == nil {
-		return null
+		return c.newNode(specNode{kind: specScalar, tag: "!!null"})
 	}
-	null.line, null.col = n.Line, n.Column
+	null := func() *specNode {
+		return c.newNode(specNode{kind: specScalar, tag: "!!null", line: n.Line, col: n.Column})
+	}
 	if c.exhausted {
-		return null
+		return null()
 	}
 	c.budget--
 	if c.budget < 0 {
@@ -496,33 +510,33 @@ func (c *specYAMLConv) node(n *yaml.Node, depth int) *specNode {
 		c.add(Problem{File: c.name, Line: n.Line, Column: n.Column, Severity: SeverityError, Code: "spec.too-large",
 			Message: fmt.Sprintf("the spec holds more than %d values once its aliases are expanded", maxSpecValues),
 			Fix:     "write the values out instead of repeating them through YAML aliases (*name)"})
-		return null
+		return null()
 	}
 	if depth > maxSpecDepth {
 		c.exhausted = true
 		c.add(Problem{File: c.name, Line: n.Line, Column: n.Column, Severity: SeverityError, Code: "spec.too-deep",
 			Message: fmt.Sprintf("values nest more than %d levels deep", maxSpecDepth),
 			Fix:     "flatten the structure; no spec field nests that deeply"})
-		return null
+		return null()
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
-			return null
+			return null()
 		}
 		return c.node(n.Content[0], depth)
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return null
+			return null()
 		}
-		out := c.node(n.Alias, depth+1)
-		cp := *out
+		cp := *c.node(n.Alias, depth+1)
 		cp.line, cp.col = n.Line, n.Column
-		return &cp
+		return c.newNode(cp)
 	case yaml.ScalarNode:
-		return &specNode{kind: specScalar, tag: n.ShortTag(), value: n.Value, line: n.Line, col: n.Column}
+		return c.newNode(specNode{kind: specScalar, tag: n.ShortTag(), value: n.Value, line: n.Line, col: n.Column})
 	case yaml.SequenceNode:
-		out := &specNode{kind: specSeq, line: n.Line, col: n.Column}
+		out := c.newNode(specNode{kind: specSeq, line: n.Line, col: n.Column})
+		out.items = make([]*specNode, 0, len(n.Content))
 		for _, item := range n.Content {
 			out.items = append(out.items, c.node(item, depth+1))
 		}
@@ -530,18 +544,19 @@ func (c *specYAMLConv) node(n *yaml.Node, depth int) *specNode {
 	case yaml.MappingNode:
 		return c.mapping(n, depth)
 	}
-	return null
+	return null()
 }
 
 // mapping converts a mapping node, reporting duplicate and complex keys.
 func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
-	out := &specNode{kind: specMap, line: n.Line, col: n.Column}
+	out := c.newNode(specNode{kind: specMap, line: n.Line, col: n.Column})
 	type pair struct {
 		key, k, v *yaml.Node
 		merge     bool
 	}
-	var pairs []pair
-	own := map[string]int{}
+	pairs := make([]pair, 0, len(n.Content)/2)
+	own := make(map[string]int, len(n.Content)/2)
+	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key := n.Content[i]
 		k := resolveAlias(key)
@@ -550,6 +565,7 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 		}
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
 			pairs = append(pairs, pair{v: n.Content[i+1], merge: true})
+			merges = true
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
@@ -567,14 +583,22 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 		own[k.Value] = key.Line
 		pairs = append(pairs, pair{key: key, k: k, v: n.Content[i+1]})
 	}
-	seen := map[string]bool{}
+	// seen, the keys set so far, matters only to merge keys.
+	var seen map[string]bool
+	if merges {
+		seen = make(map[string]bool, len(pairs))
+	}
+	out.keys = make([]*specNode, 0, len(pairs))
+	out.items = make([]*specNode, 0, len(pairs))
 	for _, p := range pairs {
 		if p.merge {
 			c.merge(out, p.v, own, seen, depth)
 			continue
 		}
-		seen[p.k.Value] = true
-		out.keys = append(out.keys, &specNode{kind: specScalar, tag: "!!str", value: p.k.Value, line: p.key.Line, col: p.key.Column})
+		if seen != nil {
+			seen[p.k.Value] = true
+		}
+		out.keys = append(out.keys, c.newNode(specNode{kind: specScalar, tag: "!!str", value: p.k.Value, line: p.key.Line, col: p.key.Column}))
 		out.items = append(out.items, c.node(p.v, depth+1))
 	}
 	return out
