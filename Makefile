@@ -18,7 +18,7 @@ FUZZ_TARGETS := \
 	./card:FuzzParseCardJSON \
 	./card:FuzzHTMLSafe \
 	./engine:FuzzLoadTaskModel \
-	./engine:FuzzAppendJSONString \
+	./internal/jsonenc:FuzzAppendString \
 	./cmd/modelcard:FuzzDecodeCardRecord \
 	./evalimport:FuzzCSV \
 	./evalimport:FuzzLMEval

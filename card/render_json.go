@@ -15,6 +15,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
 )
 
 // cardSchemaJSON is the JSON Schema of the engine's own card format.
@@ -141,10 +143,7 @@ func indentInto(b *bytes.Buffer, compact []byte, prefix string) error {
 
 // writeJSONString writes s as a JSON string without HTML escaping.
 func writeJSONString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	b.Truncate(b.Len() - 1) // the encoder's line break
+	b.Write(jsonenc.AppendString(b.AvailableBuffer(), s))
 }
 
 // contentJSON is Content as written: the environmental impact left out
@@ -267,11 +266,7 @@ func appendJSONFloat(dst []byte, f float64, bits int) []byte {
 }
 
 // appendJSONString writes a JSON string without HTML escaping.
-func appendJSONString(dst []byte, s string) []byte {
-	var b bytes.Buffer
-	writeJSONString(&b, s)
-	return append(dst, b.Bytes()...)
-}
+func appendJSONString(dst []byte, s string) []byte { return jsonenc.AppendString(dst, s) }
 
 // appendMetaJSON writes the metadata as one JSON object, keys in order.
 func appendMetaJSON(b *bytes.Buffer, m *Metadata) error {

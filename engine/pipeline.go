@@ -9,9 +9,9 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/terragonlabs/modelcard-generator/card"
+	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
 )
 
 // AuditInput is one card to audit.
@@ -279,14 +279,14 @@ func filledSections(canonical []card.CanonicalSection, bits *RubricBits) []strin
 // score or probability.
 func (r *AuditResult) AppendJSON(dst []byte) ([]byte, error) {
 	b := append(dst, `{"path":`...)
-	b = appendJSONString(b, r.Path)
+	b = jsonenc.AppendString(b, r.Path)
 	b = append(b, `,"bytes":`...)
 	b = strconv.AppendInt(b, int64(r.Bytes), 10)
 	b = append(b, `,"declared_task":`...)
 	if r.DeclaredTask == nil {
 		b = append(b, "null"...)
 	} else {
-		b = appendJSONString(b, *r.DeclaredTask)
+		b = jsonenc.AppendString(b, *r.DeclaredTask)
 	}
 	b = append(b, `,"predicted_tasks":`...)
 	if r.PredictedTasks == nil {
@@ -298,9 +298,9 @@ func (r *AuditResult) AppendJSON(dst []byte) ([]byte, error) {
 				b = append(b, ',')
 			}
 			b = append(b, `{"task":`...)
-			b = appendJSONString(b, p.Task)
+			b = jsonenc.AppendString(b, p.Task)
 			b = append(b, `,"family":`...)
-			b = appendJSONString(b, string(p.Family))
+			b = jsonenc.AppendString(b, string(p.Family))
 			b = append(b, `,"probability":`...)
 			var err error
 			if b, err = appendJSONFloat(b, p.Probability); err != nil {
@@ -311,7 +311,7 @@ func (r *AuditResult) AppendJSON(dst []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	b = append(b, `,"family":`...)
-	b = appendJSONString(b, string(r.Family))
+	b = jsonenc.AppendString(b, string(r.Family))
 	b = append(b, `,"mismatch":`...)
 	b = strconv.AppendBool(b, r.Mismatch)
 	b = append(b, `,"scores":`...)
@@ -342,7 +342,7 @@ func (r *AuditResult) AppendJSON(dst []byte) ([]byte, error) {
 	if r.Error == nil {
 		b = append(b, "null"...)
 	} else {
-		b = appendJSONString(b, *r.Error)
+		b = jsonenc.AppendString(b, *r.Error)
 	}
 	return append(b, '}'), nil
 }
@@ -352,7 +352,7 @@ func appendProblem(b []byte, p *card.Problem) []byte {
 	b = append(b, '{')
 	if p.File != "" {
 		b = append(b, `"file":`...)
-		b = appendJSONString(b, p.File)
+		b = jsonenc.AppendString(b, p.File)
 		b = append(b, ',')
 	}
 	if p.Line != 0 {
@@ -367,18 +367,18 @@ func appendProblem(b []byte, p *card.Problem) []byte {
 	}
 	if p.Field != "" {
 		b = append(b, `"field":`...)
-		b = appendJSONString(b, p.Field)
+		b = jsonenc.AppendString(b, p.Field)
 		b = append(b, ',')
 	}
 	b = append(b, `"severity":`...)
-	b = appendJSONString(b, string(p.Severity))
+	b = jsonenc.AppendString(b, string(p.Severity))
 	b = append(b, `,"code":`...)
-	b = appendJSONString(b, p.Code)
+	b = jsonenc.AppendString(b, p.Code)
 	b = append(b, `,"message":`...)
-	b = appendJSONString(b, p.Message)
+	b = jsonenc.AppendString(b, p.Message)
 	if p.Fix != "" {
 		b = append(b, `,"fix":`...)
-		b = appendJSONString(b, p.Fix)
+		b = jsonenc.AppendString(b, p.Fix)
 	}
 	return append(b, '}')
 }
@@ -405,7 +405,7 @@ func appendObject[V any](b []byte, m map[string]V, appendValue func([]byte, V) (
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = jsonenc.AppendString(b, k)
 		b = append(b, ':')
 		var err error
 		if b, err = appendValue(b, m[k]); err != nil {
@@ -430,7 +430,7 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s)
+		b = jsonenc.AppendString(b, s)
 	}
 	return append(b, ']')
 }
@@ -457,58 +457,4 @@ func appendJSONFloat(b []byte, f float64) ([]byte, error) {
 		}
 	}
 	return b, nil
-}
-
-// appendJSONString appends s as a JSON string, as encoding/json writes it
-// with HTML escaping off: quote, backslash and control characters escaped,
-// U+2028 and U+2029 escaped, invalid UTF-8 bytes replaced by U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

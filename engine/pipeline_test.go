@@ -476,21 +476,6 @@ func TestAppendJSONKnowsEveryField(t *testing.T) {
 	}
 }
 
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\x7f", "\xff\xfe", "\u2028\u2029", "<&>", "中\U0001F600", "a\xe2\x80"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := encodingJSON(t, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
-			t.Errorf("%q: appendJSONString %s, encoding/json %s", s, got, want)
-		}
-	})
-}
-
 // TestAuditLoadsInputs checks that inputs with Load are loaded by the
 // workers and audited as if they had been given loaded.
 func TestAuditLoadsInputs(t *testing.T) {

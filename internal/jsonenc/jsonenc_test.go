@@ -1,0 +1,55 @@
+package jsonenc
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// encodingJSON is what encoding/json writes for s with HTML escaping off.
+func encodingJSON(t *testing.T, s string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+func TestAppendString(t *testing.T) {
+	tests := []struct{ name, in string }{
+		{"empty", ""},
+		{"plain", "plain text"},
+		{"quote and backslash", "q\"b\\"},
+		{"control characters", "\x00\x08\x0c\n\r\t\x1f\x7f"},
+		{"invalid UTF-8", "\xff\xfe a\xe2\x80"},
+		{"line separators", "\u2028\u2029"},
+		{"HTML stays as it is", "<a href=\"x\">&</a>"},
+		{"wide characters", "中\U0001F600"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			prefix := []byte("kept:")
+			got := AppendString(prefix, tt.in)
+			if !bytes.HasPrefix(got, prefix) {
+				t.Fatalf("dropped what dst held: %q", got)
+			}
+			if want := encodingJSON(t, tt.in); !bytes.Equal(got[len(prefix):], want) {
+				t.Errorf("%q: AppendString %s, encoding/json %s", tt.in, got[len(prefix):], want)
+			}
+		})
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\x7f", "\xff\xfe", "\u2028\u2029", "<&>", "中\U0001F600", "a\xe2\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := AppendString(nil, s), encodingJSON(t, s); !bytes.Equal(got, want) {
+			t.Errorf("%q: AppendString %s, encoding/json %s", s, got, want)
+		}
+	})
+}
