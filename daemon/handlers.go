@@ -73,11 +73,8 @@ func (g *GeneratedCard) encodeFields() error {
 	v = append(v, g.Family...)
 	v = append(v, 0)
 	v = append(v, data...)
-	_, enc, ok := fromCacheValue(v)
-	if !ok {
-		return errors.New("encode the generated card: the encoding is not a JSON object")
-	}
-	g.encoded, g.cacheValue = enc, v
+	// data is a JSON object: its members lie between the braces.
+	g.encoded, g.cacheValue = v[len(v)-len(data)+1:len(v)-1], v
 	return nil
 }
 

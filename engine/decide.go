@@ -65,7 +65,7 @@ func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) D
 		fam := e.families[e.taskFamily[j]]
 		d.Predicted = append(d.Predicted, TaskPrediction{Task: e.model.Tasks[j], Family: fam, Probability: float64(s.TopProb[row*TopK+k])})
 	}
-	predicted := mostProbableFamily(e.families, s.FamilyProb[row*s.Families:(row+1)*s.Families], d.Predicted)
+	predicted := mostProbableFamily(e.families, s.FamilyProb[row*s.Families:(row+1)*s.Families])
 	d.Family = predicted
 	if d.DeclaredTask != "" {
 		d.Family, _ = card.FamilyForTask(d.DeclaredTask)
@@ -88,17 +88,17 @@ func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) D
 // family whose probability is spread over several tasks (fill-mask,
 // text-classification, ...) can outweigh a single task of another. Ties go
 // to the family listed first, as in TaskModel.PredictFamilies, whose rule
-// the evaluation scores. A card with no prediction (a model without tasks)
-// is generic.
-func mostProbableFamily(families []card.FamilyID, probs []float32, preds []TaskPrediction) card.FamilyID {
-	if len(preds) == 0 {
-		return card.FamilyGeneric
-	}
-	best := 0
+// the evaluation scores. With no probability at all (a model without
+// tasks) the family is generic.
+func mostProbableFamily(families []card.FamilyID, probs []float32) card.FamilyID {
+	best := -1
 	for i, p := range probs {
-		if p > probs[best] {
+		if p > 0 && (best < 0 || p > probs[best]) {
 			best = i
 		}
+	}
+	if best < 0 {
+		return card.FamilyGeneric
 	}
 	return families[best]
 }

@@ -314,23 +314,20 @@ func TestMostProbableFamily(t *testing.T) {
 		}
 		return b
 	}
-	top := func(task string, fam card.FamilyID) []TaskPrediction {
-		return []TaskPrediction{{Task: task, Family: fam, Probability: 0.4}}
-	}
 	tests := []struct {
 		name  string
 		probs []float32
-		preds []TaskPrediction
 		want  card.FamilyID
 	}{
-		{"no prediction", probs(nil), nil, card.FamilyGeneric},
-		{"top task's family wins", probs(map[card.FamilyID]float32{card.FamilyLLM: 0.6, card.FamilyNLP: 0.4}), top("text-generation", card.FamilyLLM), card.FamilyLLM},
-		{"spread family outweighs the top task", probs(map[card.FamilyID]float32{card.FamilyLLM: 0.4, card.FamilyNLP: 0.6}), top("text-generation", card.FamilyLLM), card.FamilyNLP},
-		{"tie goes to the family listed first", probs(map[card.FamilyID]float32{card.FamilyVision: 0.5, card.FamilyLLM: 0.5}), top("image-classification", card.FamilyVision), firstOf(card.FamilyVision, card.FamilyLLM)},
+		{"no probability (no tasks)", probs(nil), card.FamilyGeneric},
+		{"one family", probs(map[card.FamilyID]float32{card.FamilyAudio: 1}), card.FamilyAudio},
+		{"the most probable family wins", probs(map[card.FamilyID]float32{card.FamilyLLM: 0.6, card.FamilyNLP: 0.4}), card.FamilyLLM},
+		{"a family listed later wins with more", probs(map[card.FamilyID]float32{card.FamilyLLM: 0.4, card.FamilyTabular: 0.6}), card.FamilyTabular},
+		{"tie goes to the family listed first", probs(map[card.FamilyID]float32{card.FamilyVision: 0.5, card.FamilyLLM: 0.5}), firstOf(card.FamilyVision, card.FamilyLLM)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := mostProbableFamily(fams, tt.probs, tt.preds); got != tt.want {
+			if got := mostProbableFamily(fams, tt.probs); got != tt.want {
 				t.Errorf("%s, want %s", got, tt.want)
 			}
 		})
