@@ -1429,16 +1429,7 @@ func TestMonitoringMetricNames(t *testing.T) {
 
 	// The extraction must have found what the alerts are built on, or the
 	// check above proves nothing.
-	used := map[string]bool{}
-	for _, e := range ruleSrc {
-		names, err := promqlNames(e.expr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range names {
-			used[n] = true
-		}
-	}
+	used := metricNamesRead(t, ruleSrc, func(n string) string { return n })
 	for _, n := range []string{
 		"up", "http_requests_total", "http_request_duration_seconds_bucket",
 		"modelcard_cards_generated_total", "modelcard_cards_audited_total",
@@ -1451,16 +1442,7 @@ func TestMonitoringMetricNames(t *testing.T) {
 			t.Errorf("no rule reads %s", n)
 		}
 	}
-	dashUsed := map[string]bool{}
-	for _, e := range dashSrc {
-		names, err := promqlNames(e.expr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range names {
-			dashUsed[seriesBase(n)] = true
-		}
-	}
+	dashUsed := metricNamesRead(t, dashSrc, seriesBase)
 	for _, n := range []string{
 		"http_requests_total", "http_request_duration_seconds", "modelcard_cards_generated_total",
 		"modelcard_batch_size", "modelcard_batch_duration_seconds", "modelcard_cache_hits_total",
@@ -1472,6 +1454,23 @@ func TestMonitoringMetricNames(t *testing.T) {
 			t.Errorf("no dashboard panel reads %s", n)
 		}
 	}
+}
+
+// metricNamesRead returns the metric names the expressions read, each
+// passed through name.
+func metricNamesRead(t *testing.T, exprs []exprSource, name func(string) string) map[string]bool {
+	t.Helper()
+	read := map[string]bool{}
+	for _, e := range exprs {
+		names, err := promqlNames(e.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			read[name(n)] = true
+		}
+	}
+	return read
 }
 
 // TestMonitoringUnknownMetrics checks that unknownMetrics reports names
