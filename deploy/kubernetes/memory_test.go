@@ -90,10 +90,7 @@ func TestParseGoMemLimit(t *testing.T) {
 func TestGoMemLimitBelowMemoryLimit(t *testing.T) {
 	for _, dir := range allDirs() {
 		t.Run(dir, func(t *testing.T) {
-			pods := podTemplates(render(t, dir))
-			if len(pods) == 0 {
-				t.Fatal("no pod template")
-			}
+			pods := renderedPods(t, dir)
 			for _, p := range pods {
 				for _, c := range append(append([]corev1.Container{}, p.spec.Spec.InitContainers...), p.spec.Spec.Containers...) {
 					where := fmt.Sprintf("%s container %s", p.owner, c.Name)

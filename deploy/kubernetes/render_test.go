@@ -136,6 +136,17 @@ type podTemplate struct {
 	spec  corev1.PodTemplateSpec
 }
 
+// renderedPods renders dir and returns its pod templates; it fails the
+// test when there are none.
+func renderedPods(t *testing.T, dir string) []podTemplate {
+	t.Helper()
+	pods := podTemplates(render(t, dir))
+	if len(pods) == 0 {
+		t.Fatal("no pod template")
+	}
+	return pods
+}
+
 // podTemplates returns the pod templates of the workloads among objs.
 func podTemplates(objs []object) []podTemplate {
 	var out []podTemplate
@@ -332,10 +343,7 @@ func TestImagesCarryAVersionTag(t *testing.T) {
 func TestPodSecurity(t *testing.T) {
 	for _, dir := range allDirs() {
 		t.Run(dir, func(t *testing.T) {
-			pods := podTemplates(render(t, dir))
-			if len(pods) == 0 {
-				t.Fatal("no pod template")
-			}
+			pods := renderedPods(t, dir)
 			for _, p := range pods {
 				checkPodSecurity(t, p)
 			}
