@@ -87,6 +87,81 @@ type fastYAML struct {
 	// skipComments makes whole-line comments between entries blank lines
 	// instead of a reason to decline: for readers that drop comments.
 	skipComments bool
+	// arena, when set, lends the slabs, the stack and the scratch buffer
+	// of earlier parses and keeps the new ones for later parses.
+	arena *fastYAMLArena
+}
+
+// fastYAMLArenaMaxNodes bounds the nodes, and separately the content
+// pointers, that a fastYAMLArena keeps between parses (about 2.5 MB of
+// nodes): a block that needs more gets its extra slabs from the heap, and
+// they go with its tree.
+const fastYAMLArenaMaxNodes = 1 << 14
+
+// fastYAMLArenaMaxBuf bounds the stack and the scratch buffer an arena
+// keeps.
+const fastYAMLArenaMaxBuf = 64 << 10
+
+// fastYAMLArena keeps the memory of one fast parse for the next: its node
+// and content-pointer slabs, handed out again in order after reset, and
+// its stack and scratch buffer. A tree built from an arena is valid until
+// the arena's next reset.
+type fastYAMLArena struct {
+	nodeSlabs           [][]yaml.Node
+	ptrSlabs            [][]*yaml.Node
+	nodeNext, ptrNext   int
+	keptNodes, keptPtrs int
+	stack               []*yaml.Node
+	buf                 []byte
+}
+
+// reset makes every kept slab free for the next parse.
+func (a *fastYAMLArena) reset() { a.nodeNext, a.ptrNext = 0, 0 }
+
+// nodeSlab returns the next kept node slab, or a new one of n nodes that
+// it keeps while under its bound.
+func (a *fastYAMLArena) nodeSlab(n int) []yaml.Node {
+	if a.nodeNext < len(a.nodeSlabs) {
+		a.nodeNext++
+		return a.nodeSlabs[a.nodeNext-1]
+	}
+	slab := make([]yaml.Node, n)
+	if a.keptNodes+n <= fastYAMLArenaMaxNodes {
+		a.nodeSlabs = append(a.nodeSlabs, slab)
+		a.nodeNext++
+		a.keptNodes += n
+	}
+	return slab
+}
+
+// ptrSlab returns the next kept pointer slab of at least min pointers
+// (a smaller kept slab is skipped for this parse), or a new one of n
+// pointers that it keeps while under its bound.
+func (a *fastYAMLArena) ptrSlab(min, n int) []*yaml.Node {
+	for a.ptrNext < len(a.ptrSlabs) {
+		a.ptrNext++
+		if slab := a.ptrSlabs[a.ptrNext-1]; len(slab) >= min {
+			return slab
+		}
+	}
+	slab := make([]*yaml.Node, max(min, n))
+	if a.keptPtrs+len(slab) <= fastYAMLArenaMaxNodes {
+		a.ptrSlabs = append(a.ptrSlabs, slab)
+		a.ptrNext++
+		a.keptPtrs += len(slab)
+	}
+	return slab
+}
+
+// keep takes back the stack and the scratch buffer of a parse that
+// used the arena, while they are under their bound.
+func (a *fastYAMLArena) keep(p *fastYAML) {
+	if cap(p.stack) <= fastYAMLArenaMaxBuf/8 {
+		a.stack = p.stack[:0]
+	}
+	if cap(p.buf) <= fastYAMLArenaMaxBuf {
+		a.buf = p.buf[:0]
+	}
 }
 
 // fastParseYAML parses a metadata block into the document node the YAML
@@ -95,10 +170,22 @@ type fastYAML struct {
 // including every text on which the library reports an error and every text
 // whose root is not a block mapping; the caller then uses the library.
 func fastParseYAML(text string) (*yaml.Node, bool) {
+	return fastParseYAMLIn(text, nil)
+}
+
+// fastParseYAMLIn is fastParseYAML with the memory of an arena (nil for
+// none), which it resets first: the tree it returns is valid until the
+// arena's next use.
+func fastParseYAMLIn(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
 	if !fastYAMLTextOK(text) {
 		return nil, false
 	}
-	p := fastYAML{src: text, colLine: -1}
+	p := fastYAML{src: text, colLine: -1, arena: arena}
+	if arena != nil {
+		arena.reset()
+		p.stack, p.buf = arena.stack, arena.buf
+		defer arena.keep(&p)
+	}
 	return p.document()
 }
 
@@ -167,17 +254,18 @@ func (p *fastYAML) document() (*yaml.Node, bool) {
 // node returns a new node cut from the current slab.
 func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, line, column int) *yaml.Node {
 	if len(p.nodes) == 0 {
-		p.nodeSlab = p.slabSize(p.nodeSlab)
-		p.nodes = make([]yaml.Node, p.nodeSlab)
+		size := p.slabSize(p.nodeSlab)
+		if p.arena != nil {
+			p.nodes = p.arena.nodeSlab(size)
+		} else {
+			p.nodes = make([]yaml.Node, size)
+		}
+		p.nodeSlab = len(p.nodes)
 	}
 	n := &p.nodes[0]
 	p.nodes = p.nodes[1:]
-	n.Kind = kind
-	n.Tag = tag
-	n.Value = value
-	n.Style = style
-	n.Line = line
-	n.Column = column
+	// Every field is set: a slab lent by an arena holds an earlier tree.
+	*n = yaml.Node{Kind: kind, Style: style, Tag: tag, Value: value, Line: line, Column: column}
 	return n
 }
 
@@ -200,8 +288,13 @@ func (p *fastYAML) collect(base int) []*yaml.Node {
 		return nil
 	}
 	if len(p.ptrs) < k {
-		p.ptrSlab = p.slabSize(p.ptrSlab)
-		p.ptrs = make([]*yaml.Node, max(k, p.ptrSlab))
+		size := p.slabSize(p.ptrSlab)
+		if p.arena != nil {
+			p.ptrs = p.arena.ptrSlab(k, size)
+		} else {
+			p.ptrs = make([]*yaml.Node, max(k, size))
+		}
+		p.ptrSlab = len(p.ptrs)
 	}
 	out := p.ptrs[:k:k]
 	p.ptrs = p.ptrs[k:]

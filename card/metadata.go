@@ -57,11 +57,17 @@ func (e *YAMLError) Error() string {
 // ParseMetadata parses a YAML block. firstLine is the file line on which
 // text starts, so that errors and Line give file lines.
 func ParseMetadata(text string, firstLine int) (*Metadata, error) {
+	return parseMetadata(text, firstLine, nil)
+}
+
+// parseMetadata is ParseMetadata with the memory of an arena (nil for
+// none) for the fast parser's tree.
+func parseMetadata(text string, firstLine int, arena *fastYAMLArena) (*Metadata, error) {
 	m := &Metadata{raw: text, firstLine: firstLine}
 	var doc yaml.Node
 	// The fast parser gives the decoder's tree for the plain YAML most
 	// blocks use and declines the rest, errors included.
-	if fast, ok := fastParseYAML(text); ok {
+	if fast, ok := fastParseYAMLIn(text, arena); ok {
 		doc = *fast
 	} else if err := yaml.NewDecoder(strings.NewReader(text)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {

@@ -73,3 +73,19 @@ func BenchmarkAuditCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(inputs))*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
 }
+
+// BenchmarkEngineNew measures what every `modelcard audit` pays before its
+// first card: loading the embedded model and the standards and starting
+// the CPU backend.
+func BenchmarkEngineNew(b *testing.B) {
+	reg := engine.NewRegistry()
+	reg.Add(cpu.Name, cpu.Factory)
+	b.ReportAllocs()
+	for b.Loop() {
+		e, err := engine.New(engine.Config{Registry: reg, Backend: cpu.Name})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.Close()
+	}
+}

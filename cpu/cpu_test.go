@@ -210,3 +210,45 @@ func TestSIMDBackendAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestPadColumns checks that padded rows hold the model's values in
+// their first columns and zeros after, and that a width already a
+// multiple of the lanes is left as it is.
+func TestPadColumns(t *testing.T) {
+	for _, tc := range []struct{ cols, lanes, stride int }{
+		{45, 8, 48}, {40, 8, 40}, {1, 8, 8}, {9, 8, 16}, {13, 4, 16},
+	} {
+		const rows = 3
+		w := make([]float32, rows*tc.cols)
+		for i := range w {
+			w[i] = float32(i + 1)
+		}
+		bias := make([]float32, tc.cols)
+		for i := range bias {
+			bias[i] = -float32(i + 1)
+		}
+		pw, pb, stride := padColumns(w, bias, tc.cols, tc.lanes)
+		if stride != tc.stride || len(pw) != rows*stride || len(pb) != stride {
+			t.Fatalf("cols %d lanes %d: stride %d, %d weights, %d biases; want stride %d", tc.cols, tc.lanes, stride, len(pw), len(pb), tc.stride)
+		}
+		if stride == tc.cols && (&pw[0] != &w[0] || &pb[0] != &bias[0]) {
+			t.Errorf("cols %d: an aligned width was copied", tc.cols)
+		}
+		for r := range rows {
+			for c := range stride {
+				want := float32(0)
+				if c < tc.cols {
+					want = w[r*tc.cols+c]
+				}
+				if got := pw[r*stride+c]; got != want {
+					t.Fatalf("cols %d: row %d column %d is %v, want %v", tc.cols, r, c, got, want)
+				}
+			}
+		}
+		for c := range stride {
+			if want := float32(0); c >= tc.cols && pb[c] != want || c < tc.cols && pb[c] != bias[c] {
+				t.Fatalf("cols %d: bias %d is %v", tc.cols, c, pb[c])
+			}
+		}
+	}
+}

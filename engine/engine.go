@@ -32,10 +32,13 @@ type Config struct {
 	// Workers is the number of parallel parse/featurize workers (default
 	// GOMAXPROCS).
 	Workers int
-	// ParseCard reads one audit input into a card; nil means card.Parse
-	// (Hugging Face READMEs). It must be safe for concurrent use and, like
-	// card.Parse, may return a usable card together with an error.
-	ParseCard func(path string, data []byte) (*card.Card, error)
+	// ParseCard reads one audit input into a card; nil means parser.Parse
+	// (Hugging Face READMEs). Each audit worker passes its own parser, so
+	// the card may live in the parser's memory: the worker lets it go
+	// before it parses the next. It must be safe for concurrent use with
+	// distinct parsers and, like card.Parse, may return a usable card
+	// together with an error.
+	ParseCard func(parser *card.Parser, path string, data []byte) (*card.Card, error)
 }
 
 // Engine scores cards. It is safe for concurrent use.
@@ -50,7 +53,7 @@ type Engine struct {
 	backend     Backend
 	batchSize   int
 	workers     int
-	parseCard   func(path string, data []byte) (*card.Card, error)
+	parseCard   func(parser *card.Parser, path string, data []byte) (*card.Card, error)
 	featurizers sync.Pool
 	// batches are CSR batches kept for reuse, so that a batch's arrays are
 	// not grown afresh for every chunk of cards.
@@ -97,7 +100,7 @@ func New(cfg Config) (*Engine, error) {
 		parseCard:  cfg.ParseCard,
 	}
 	if e.parseCard == nil {
-		e.parseCard = func(_ string, data []byte) (*card.Card, error) { return card.Parse(data) }
+		e.parseCard = func(parser *card.Parser, _ string, data []byte) (*card.Card, error) { return parser.Parse(data) }
 	}
 	if e.batchSize <= 0 {
 		e.batchSize = 512

@@ -125,8 +125,9 @@ func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(
 			defer e.featurizers.Put(f)
 			batch := e.batches.Get().(*CSR)
 			defer e.batches.Put(batch)
+			var parser card.Parser
 			for c := range work {
-				c.results, c.err = e.auditChunk(ctx, f, batch, c.inputs)
+				c.results, c.err = e.auditChunk(ctx, f, batch, &parser, c.inputs)
 				// The collector needs only the results: let the cards'
 				// texts go while the chunk waits for its turn.
 				c.inputs = nil
@@ -154,9 +155,9 @@ func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(
 	return ctx.Err()
 }
 
-// auditChunk audits one chunk of inputs with the featurizer f, scoring
-// them in batch.
-func (e *Engine) auditChunk(ctx context.Context, f *Featurizer, batch *CSR, inputs []AuditInput) ([]*AuditResult, error) {
+// auditChunk audits one chunk of inputs with the featurizer f and the
+// parser p, scoring them in batch.
+func (e *Engine) auditChunk(ctx context.Context, f *Featurizer, batch *CSR, p *card.Parser, inputs []AuditInput) ([]*AuditResult, error) {
 	results := make([]*AuditResult, len(inputs))
 	// Each card is featurized as soon as it is parsed and then let go:
 	// what the decision needs of it is its row, its rubric bits and its
@@ -180,7 +181,9 @@ func (e *Engine) auditChunk(ctx context.Context, f *Featurizer, batch *CSR, inpu
 			r.Problems = []card.Problem{{File: in.Path, Severity: card.SeverityError, Code: "input.read", Message: msg}}
 			continue
 		}
-		c, err := e.parseCard(in.Path, in.Data)
+		// The card lives in p's memory until the next parse: nothing of it
+		// but strings outlives this iteration.
+		c, err := e.parseCard(p, in.Path, in.Data)
 		r.Problems = card.ValidateParsed(in.Path, c, err)
 		if err != nil {
 			msg := err.Error()

@@ -48,6 +48,20 @@ const maxModelWeights = 1 << 28
 
 // Check verifies that the model's parts agree and hold finite numbers.
 func (m *TaskModel) Check() error {
+	if err := m.checkLayout(); err != nil {
+		return err
+	}
+	for i, v := range m.W {
+		if !finite32(v) {
+			return fmt.Errorf("task model: weight %d (feature %d, task %s) is %v", i, i/len(m.Tasks), m.Tasks[i%len(m.Tasks)], v)
+		}
+	}
+	return nil
+}
+
+// checkLayout is Check without the scan of the weights: the space, the
+// task names, the sizes of W and Bias, and finite biases.
+func (m *TaskModel) checkLayout() error {
 	if err := m.Space.Check(); err != nil {
 		return fmt.Errorf("task model: %w", err)
 	}
@@ -73,11 +87,6 @@ func (m *TaskModel) Check() error {
 	if len(m.Bias) != len(m.Tasks) {
 		return fmt.Errorf("task model: %d biases for %d tasks", len(m.Bias), len(m.Tasks))
 	}
-	for i, v := range m.W {
-		if !finite32(v) {
-			return fmt.Errorf("task model: weight %d (feature %d, task %s) is %v", i, i/len(m.Tasks), m.Tasks[i%len(m.Tasks)], v)
-		}
-	}
 	for i, v := range m.Bias {
 		if !finite32(v) {
 			return fmt.Errorf("task model: bias of task %s is %v", m.Tasks[i], v)
@@ -86,7 +95,9 @@ func (m *TaskModel) Check() error {
 	return nil
 }
 
-func finite32(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
+// finite32 reports whether v is neither an infinity nor a NaN: whether its
+// exponent bits are not all ones.
+func finite32(v float32) bool { return math.Float32bits(v)&0x7f800000 != 0x7f800000 }
 
 // TaskIndex returns the column of a task, or -1.
 func (m *TaskModel) TaskIndex(task string) int { return slices.Index(m.Tasks, task) }
@@ -464,7 +475,8 @@ func UnmarshalTaskModel(data []byte) (*TaskModel, error) {
 	if len(d.buf) != 0 {
 		return nil, d.corrupt("%d bytes left after the last row", len(d.buf))
 	}
-	if err := m.Check(); err != nil {
+	// Each weight was checked finite as it was decoded.
+	if err := m.checkLayout(); err != nil {
 		return nil, fmt.Errorf("task model: corrupt: %w", err)
 	}
 	return m, nil

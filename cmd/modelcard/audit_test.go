@@ -780,3 +780,29 @@ func BenchmarkAuditCommandNDJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(paths))*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
 }
+
+// BenchmarkAuditCommandFolder runs `modelcard audit` over the corpus
+// folder, writing JSONL results: the issue's end-to-end measure (walk,
+// read, parse, featurize, score, write), less the process start.
+func BenchmarkAuditCommandFolder(b *testing.B) {
+	dir := filepath.Join(auditShared(b), "corpus", "cards")
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			n++
+		}
+		return err
+	})
+	if err != nil || n == 0 {
+		b.Fatalf("corpus folder %s: %d cards, %v", dir, n, err)
+	}
+	out := filepath.Join(b.TempDir(), "results.jsonl")
+	for b.Loop() {
+		var stderr bytes.Buffer
+		args := []string{"modelcard", "audit", "-q", "--backend", "cpu", "--json", out, dir}
+		if code := run(b.Context(), args, stdio{in: strings.NewReader(""), out: io.Discard, err: &stderr}); code != 0 {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
+}

@@ -48,10 +48,10 @@ type serveDevice struct {
 // parseAuditCard reads a card to audit: a Hugging Face README as it is; a
 // Model Card Toolkit JSON or the engine's JSON card through the Hub
 // rendering of its content, so that the engine sees its sections.
-func parseAuditCard(path string, data []byte) (*card.Card, error) {
+func parseAuditCard(parser *card.Parser, path string, data []byte) (*card.Card, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return card.Parse(data)
+		return parser.Parse(data)
 	}
 	var (
 		c   *card.Card
@@ -63,7 +63,7 @@ func parseAuditCard(path string, data []byte) (*card.Card, error) {
 	case keys["model_details"] || keys["schema_version"]:
 		c, err = card.ParseMCT(data, path)
 	default:
-		return card.Parse(data)
+		return parser.Parse(data)
 	}
 	if err != nil {
 		return nil, &card.InputError{Code: "input.format", Msg: err.Error(), Err: err}
@@ -72,5 +72,5 @@ func parseAuditCard(path string, data []byte) (*card.Card, error) {
 	if err != nil {
 		return nil, &card.InputError{Code: "input.format", Msg: err.Error(), Err: err}
 	}
-	return card.Parse(md)
+	return parser.Parse(md)
 }
