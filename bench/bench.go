@@ -211,9 +211,10 @@ func parseVmHWM(status string) int64 {
 	return 0
 }
 
-// parallel runs fn(i) for i in [0,n) on up to workers goroutines and
-// returns the first error.
-func parallel(n, workers int, fn func(i int) error) error {
+// parallel runs fn(w, i) for i in [0,n) on up to workers goroutines, w
+// being the goroutine's number in [0,workers), and returns the first
+// error.
+func parallel(n, workers int, fn func(w, i int) error) error {
 	workers = max(1, min(workers, n))
 	var (
 		idx     atomic.Int64
@@ -221,7 +222,7 @@ func parallel(n, workers int, fn func(i int) error) error {
 		errOnce sync.Once
 		first   error
 	)
-	for range workers {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -230,7 +231,7 @@ func parallel(n, workers int, fn func(i int) error) error {
 				if i >= n {
 					return
 				}
-				if err := fn(i); err != nil {
+				if err := fn(w, i); err != nil {
 					errOnce.Do(func() { first = err })
 					idx.Store(int64(n))
 					return
@@ -242,18 +243,25 @@ func parallel(n, workers int, fn func(i int) error) error {
 	return first
 }
 
-// generateBatch times ParseSpec and RenderHF of specs.
+// generateBatch times the parse of specs and the rendering of their Hub
+// cards. Each worker keeps a spec parser and a rendering buffer, as a
+// program that generates many cards in turn does.
 func generateBatch(o Options) batchFunc {
+	type worker struct {
+		parser card.SpecParser
+		buf    []byte
+	}
+	workers := make([]worker, max(1, o.Workers))
 	return func(_ context.Context, first, n int) (int64, error) {
 		var bytes atomic.Int64
-		err := parallel(n, o.Workers, func(i int) error {
+		err := parallel(n, len(workers), func(w, i int) error {
 			k := (first + i) % len(o.Inputs)
 			spec := o.Inputs[k]
-			c, err := card.ParseSpec(spec, fmt.Sprintf("spec-%d", k))
+			c, err := workers[w].parser.Parse(spec, fmt.Sprintf("spec-%d", k))
 			if err != nil {
 				return fmt.Errorf("parse spec %d: %w", k, err)
 			}
-			if _, err := card.RenderHF(c); err != nil {
+			if workers[w].buf, err = card.AppendHF(workers[w].buf[:0], c); err != nil {
 				return fmt.Errorf("render spec %d: %w", k, err)
 			}
 			bytes.Add(int64(len(spec)))

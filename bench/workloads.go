@@ -11,7 +11,8 @@ type Workload string
 // The workloads.
 const (
 	// Generate parses specs and renders Hugging Face cards from them:
-	// each operation is card.ParseSpec of a spec then card.RenderHF.
+	// each operation is the parse of a spec (card.SpecParser, one per
+	// worker) then card.AppendHF into the worker's buffer.
 	Generate Workload = "generate"
 	// Audit runs the engine's streaming audit over cards: parse,
 	// validate, featurize, score and decide.

@@ -103,54 +103,19 @@ const fastYAMLArenaMaxNodes = 1 << 14
 const fastYAMLArenaMaxBuf = 64 << 10
 
 // fastYAMLArena keeps the memory of one fast parse for the next: its node
-// and content-pointer slabs, handed out again in order after reset, and
-// its stack and scratch buffer. A tree built from an arena is valid until
-// the arena's next reset.
+// and content-pointer slabs, and its stack and scratch buffer. A tree
+// built from an arena is valid until the arena's next use.
 type fastYAMLArena struct {
-	nodeSlabs           [][]yaml.Node
-	ptrSlabs            [][]*yaml.Node
-	nodeNext, ptrNext   int
-	keptNodes, keptPtrs int
-	stack               []*yaml.Node
-	buf                 []byte
+	nodes slabArena[yaml.Node]
+	ptrs  slabArena[*yaml.Node]
+	stack []*yaml.Node
+	buf   []byte
 }
 
 // reset makes every kept slab free for the next parse.
-func (a *fastYAMLArena) reset() { a.nodeNext, a.ptrNext = 0, 0 }
-
-// nodeSlab returns the next kept node slab, or a new one of n nodes that
-// it keeps while under its bound.
-func (a *fastYAMLArena) nodeSlab(n int) []yaml.Node {
-	if a.nodeNext < len(a.nodeSlabs) {
-		a.nodeNext++
-		return a.nodeSlabs[a.nodeNext-1]
-	}
-	slab := make([]yaml.Node, n)
-	if a.keptNodes+n <= fastYAMLArenaMaxNodes {
-		a.nodeSlabs = append(a.nodeSlabs, slab)
-		a.nodeNext++
-		a.keptNodes += n
-	}
-	return slab
-}
-
-// ptrSlab returns the next kept pointer slab of at least min pointers
-// (a smaller kept slab is skipped for this parse), or a new one of n
-// pointers that it keeps while under its bound.
-func (a *fastYAMLArena) ptrSlab(min, n int) []*yaml.Node {
-	for a.ptrNext < len(a.ptrSlabs) {
-		a.ptrNext++
-		if slab := a.ptrSlabs[a.ptrNext-1]; len(slab) >= min {
-			return slab
-		}
-	}
-	slab := make([]*yaml.Node, max(min, n))
-	if a.keptPtrs+len(slab) <= fastYAMLArenaMaxNodes {
-		a.ptrSlabs = append(a.ptrSlabs, slab)
-		a.ptrNext++
-		a.keptPtrs += len(slab)
-	}
-	return slab
+func (a *fastYAMLArena) reset() {
+	a.nodes.reset()
+	a.ptrs.reset()
 }
 
 // keep takes back the stack and the scratch buffer of a parse that
@@ -177,10 +142,16 @@ func fastParseYAML(text string) (*yaml.Node, bool) {
 // none), which it resets first: the tree it returns is valid until the
 // arena's next use.
 func fastParseYAMLIn(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
-	if !fastYAMLTextOK(text) {
+	return fastParseYAMLWith(fastYAML{src: text, colLine: -1}, arena)
+}
+
+// fastParseYAMLWith runs the fast parser p, set up for its text, with the
+// memory of arena (nil for none).
+func fastParseYAMLWith(p fastYAML, arena *fastYAMLArena) (*yaml.Node, bool) {
+	if !fastYAMLTextOK(p.src) {
 		return nil, false
 	}
-	p := fastYAML{src: text, colLine: -1, arena: arena}
+	p.arena = arena
 	if arena != nil {
 		arena.reset()
 		p.stack, p.buf = arena.stack, arena.buf
@@ -195,11 +166,13 @@ func fastParseYAMLIn(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
 // every comment field empty. Comments at the end of a value's line, and
 // comment lines that end a multi-line plain scalar, still make it decline.
 func fastParseYAMLNoComments(text string) (*yaml.Node, bool) {
-	if !fastYAMLTextOK(text) {
-		return nil, false
-	}
-	p := fastYAML{src: text, colLine: -1, skipComments: true}
-	return p.document()
+	return fastParseYAMLNoCommentsIn(text, nil)
+}
+
+// fastParseYAMLNoCommentsIn is fastParseYAMLNoComments with the memory of
+// an arena (nil for none), as fastParseYAMLIn.
+func fastParseYAMLNoCommentsIn(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
+	return fastParseYAMLWith(fastYAML{src: text, colLine: -1, skipComments: true}, arena)
 }
 
 // fastYAMLTextOK reports whether text holds only characters the fast parser
@@ -256,7 +229,7 @@ func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, lin
 	if len(p.nodes) == 0 {
 		size := p.slabSize(p.nodeSlab)
 		if p.arena != nil {
-			p.nodes = p.arena.nodeSlab(size)
+			p.nodes = p.arena.nodes.take(1, size, fastYAMLArenaMaxNodes)
 		} else {
 			p.nodes = make([]yaml.Node, size)
 		}
@@ -290,7 +263,7 @@ func (p *fastYAML) collect(base int) []*yaml.Node {
 	if len(p.ptrs) < k {
 		size := p.slabSize(p.ptrSlab)
 		if p.arena != nil {
-			p.ptrs = p.arena.ptrSlab(k, size)
+			p.ptrs = p.arena.ptrs.take(k, size, fastYAMLArenaMaxNodes)
 		} else {
 			p.ptrs = make([]*yaml.Node, max(k, size))
 		}

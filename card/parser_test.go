@@ -81,8 +81,8 @@ func TestParserReusesMemory(t *testing.T) {
 	if n := len(c.Meta.Strings("tags")); n != 50_000 {
 		t.Fatalf("the big block has %d tags, want 50000", n)
 	}
-	if p.yaml.keptNodes > fastYAMLArenaMaxNodes || p.yaml.keptPtrs > fastYAMLArenaMaxNodes {
-		t.Errorf("the parser keeps %d nodes and %d pointers, the bound is %d", p.yaml.keptNodes, p.yaml.keptPtrs, fastYAMLArenaMaxNodes)
+	if p.yaml.nodes.kept > fastYAMLArenaMaxNodes || p.yaml.ptrs.kept > fastYAMLArenaMaxNodes {
+		t.Errorf("the parser keeps %d nodes and %d pointers, the bound is %d", p.yaml.nodes.kept, p.yaml.ptrs.kept, fastYAMLArenaMaxNodes)
 	}
 	if cap(p.yaml.stack) > fastYAMLArenaMaxBuf/8 || cap(p.yaml.buf) > fastYAMLArenaMaxBuf {
 		t.Errorf("the parser keeps a stack of %d and a buffer of %d", cap(p.yaml.stack), cap(p.yaml.buf))

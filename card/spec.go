@@ -220,7 +220,33 @@ func (n *specNode) instance() any {
 // name is the file name used in problems. On invalid input the error is a
 // *SpecError listing every problem found.
 func ParseSpec(data []byte, name string) (*Card, error) {
-	root, err := parseSpecTree(data, name)
+	var p SpecParser
+	return p.Parse(data, name)
+}
+
+// A SpecParser parses specs one after another, and reads each spec into
+// trees built in the memory of the trees of the spec before: where many
+// specs are parsed in turn (a worker of `generate`, a stream of specs),
+// that saves most of what parsing allocates. The cards it returns hold
+// nothing of that memory: they are the caller's to keep.
+//
+// A SpecParser is not safe for concurrent use; the zero SpecParser is
+// ready.
+type SpecParser struct {
+	yaml  fastYAMLArena
+	nodes slabArena[specNode]
+	ptrs  slabArena[*specNode]
+}
+
+// specArenaMaxNodes bounds the spec nodes, and separately the pointers,
+// that a SpecParser keeps between specs (about 1 MB of nodes).
+const specArenaMaxNodes = 1 << 13
+
+// Parse is ParseSpec in the parser's memory.
+func (p *SpecParser) Parse(data []byte, name string) (*Card, error) {
+	p.nodes.reset()
+	p.ptrs.reset()
+	root, err := parseSpecTree(data, name, p)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +290,7 @@ func specProblem(name string, n *specNode, field, code, msg, fix string) Problem
 }
 
 // parseSpecTree checks the input and parses it into a tree.
-func parseSpecTree(data []byte, name string) (*specNode, error) {
+func parseSpecTree(data []byte, name string, parser *SpecParser) (*specNode, error) {
 	if err := checkSpecInput(data, name); err != nil {
 		return nil, err
 	}
@@ -276,7 +302,7 @@ func parseSpecTree(data []byte, name string) (*specNode, error) {
 	if specLooksLikeJSON(data) {
 		root, probs = parseSpecJSON(data, name)
 	} else {
-		root, probs = parseSpecYAML(data, name)
+		root, probs = parseSpecYAML(data, name, parser)
 	}
 	if len(probs) > 0 {
 		return nil, newSpecError(probs, nil)
@@ -362,11 +388,12 @@ func specLooksLikeJSON(data []byte) bool {
 }
 
 // parseSpecYAML parses a YAML spec into a tree.
-func parseSpecYAML(data []byte, name string) (*specNode, []Problem) {
+func parseSpecYAML(data []byte, name string, parser *SpecParser) (*specNode, []Problem) {
 	var doc yaml.Node
 	// The fast parser answers only for one plain block-mapping document,
-	// with the decoder's tree; anything else goes to the decoder.
-	if fast, ok := fastParseYAMLNoComments(string(data)); ok {
+	// with the decoder's tree; anything else goes to the decoder. The tree
+	// is let go once converted: the conversion copies what it keeps.
+	if fast, ok := fastParseYAMLNoCommentsIn(string(data), &parser.yaml); ok {
 		doc = *fast
 	} else if probs := decodeOneYAMLDocument(data, name, &doc); probs != nil {
 		return nil, probs
@@ -374,7 +401,7 @@ func parseSpecYAML(data []byte, name string) (*specNode, []Problem) {
 	if len(doc.Content) == 0 {
 		return nil, []Problem{specEmptyProblem(name)}
 	}
-	c := &specYAMLConv{name: name, budget: maxSpecValues}
+	c := &specYAMLConv{name: name, budget: maxSpecValues, parser: parser}
 	root := c.node(doc.Content[0], 0)
 	if len(c.probs) > 0 {
 		return nil, c.probs
@@ -476,19 +503,37 @@ type specYAMLConv struct {
 	budget    int
 	exhausted bool
 	probs     []Problem
-	// slab is where new nodes are cut from, a few dozen at a time.
-	slab []specNode
+	// slab is where new nodes are cut from, a few dozen at a time, and
+	// ptrs where the keys and items slices are; parser lends both.
+	slab   []specNode
+	ptrs   []*specNode
+	parser *SpecParser
 }
 
 // newNode returns a new node holding v, cut from the slab.
 func (c *specYAMLConv) newNode(v specNode) *specNode {
 	if len(c.slab) == 0 {
-		c.slab = make([]specNode, 64)
+		c.slab = c.parser.nodes.take(1, 64, specArenaMaxNodes)
 	}
 	n := &c.slab[0]
 	c.slab = c.slab[1:]
 	*n = v
 	return n
+}
+
+// newPtrs returns an empty slice of capacity n for the keys or items of
+// a node; appending past n moves it off the slab, never onto the slab's
+// next slice.
+func (c *specYAMLConv) newPtrs(n int) []*specNode {
+	if n == 0 {
+		return nil
+	}
+	if len(c.ptrs) < n {
+		c.ptrs = c.parser.ptrs.take(n, 128, specArenaMaxNodes)
+	}
+	out := c.ptrs[:0:n]
+	c.ptrs = c.ptrs[n:]
+	return out
 }
 
 func (c *specYAMLConv) add(p Problem) { c.probs = append(c.probs, p) }
@@ -536,7 +581,7 @@ func (c *specYAMLConv) node(n *yaml.Node, depth int) *specNode {
 		return c.newNode(specNode{kind: specScalar, tag: n.ShortTag(), value: n.Value, line: n.Line, col: n.Column})
 	case yaml.SequenceNode:
 		out := c.newNode(specNode{kind: specSeq, line: n.Line, col: n.Column})
-		out.items = make([]*specNode, 0, len(n.Content))
+		out.items = c.newPtrs(len(n.Content))
 		for _, item := range n.Content {
 			out.items = append(out.items, c.node(item, depth+1))
 		}
@@ -588,8 +633,8 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 	if merges {
 		seen = make(map[string]bool, len(pairs))
 	}
-	out.keys = make([]*specNode, 0, len(pairs))
-	out.items = make([]*specNode, 0, len(pairs))
+	out.keys = c.newPtrs(len(pairs))
+	out.items = c.newPtrs(len(pairs))
 	for _, p := range pairs {
 		if p.merge {
 			c.merge(out, p.v, own, seen, depth)

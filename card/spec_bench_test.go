@@ -20,25 +20,45 @@ func exampleSpecData(b *testing.B) [][]byte {
 }
 
 // BenchmarkGenerateExamples parses each example spec and renders its Hub
-// card: the work of one `generate` per card.
+// card: the work of one `generate` per card. "fresh" calls ParseSpec and
+// RenderHF for each; "reused" is a worker that generates many cards in
+// turn, with one SpecParser and one rendering buffer.
 func BenchmarkGenerateExamples(b *testing.B) {
 	specs := exampleSpecData(b)
 	var size int64
 	for _, s := range specs {
 		size += int64(len(s))
 	}
-	b.SetBytes(size / int64(len(specs)))
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		s := specs[i%len(specs)]
-		c, err := ParseSpec(s, "spec.yaml")
-		if err != nil {
-			b.Fatal(err)
+	b.Run("fresh", func(b *testing.B) {
+		b.SetBytes(size / int64(len(specs)))
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			c, err := ParseSpec(specs[i%len(specs)], "spec.yaml")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := RenderHF(c); err != nil {
+				b.Fatal(err)
+			}
 		}
-		if _, err := RenderHF(c); err != nil {
-			b.Fatal(err)
+	})
+	b.Run("reused", func(b *testing.B) {
+		b.SetBytes(size / int64(len(specs)))
+		b.ReportAllocs()
+		var (
+			p   SpecParser
+			buf []byte
+		)
+		for i := 0; b.Loop(); i++ {
+			c, err := p.Parse(specs[i%len(specs)], "spec.yaml")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if buf, err = AppendHF(buf[:0], c); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkParseSpecExamples parses the example specs only.

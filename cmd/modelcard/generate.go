@@ -110,6 +110,7 @@ func runGenerate(c *cli.Context, io stdio) error {
 	toStdout := outDir == "-"
 
 	var cards []generated
+	var parser card.SpecParser
 	failed := 0
 	report := func(p card.Problem) { fmt.Fprintln(io.err, p.String()) }
 	for _, in := range inputs {
@@ -131,7 +132,7 @@ func runGenerate(c *cli.Context, io stdio) error {
 			failed++
 			continue
 		}
-		cd, err := card.ParseSpec(data, in)
+		cd, err := parser.Parse(data, in)
 		if err != nil {
 			reportSpecError(io, in, err)
 			failed++
