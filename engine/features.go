@@ -214,28 +214,45 @@ func seedOf(name string) uint32 {
 // runs of ASCII letters and digits (lower-cased) and of non-ASCII bytes;
 // a word of ASCII digits only counts nothing and ends the run of words
 // that bigrams join (see endWord); HTML comments are skipped.
+//
+// Each word is hashed in an inner loop that keeps its state in
+// registers; the outer loop sees only the bytes between words.
 func (f *Featurizer) hashText(text string, seed uint32, stems bool) {
-	var prev, stem uint32
+	var prev uint32
 	havePrev := false
-	h := seed
-	inWord := false
-	digits := false // the current word is ASCII digits so far
-	n := 0          // bytes of the current word
-	for i := 0; i < len(text); i++ {
+	for i := 0; i < len(text); {
 		c := text[i]
-		if c == '<' && i+3 < len(text) && text[i+1] == '!' && text[i+2] == '-' && text[i+3] == '-' {
-			end := strings.Index(text[i+4:], "-->")
-			if inWord {
-				prev, havePrev = f.endWord(h, prev, havePrev, stem, stems && n > stemBytes, digits)
-				inWord = false
+		if lc := wordByte[c]; lc != 0 {
+			start := i
+			h := seed
+			var stem uint32
+			digits := true // the word is ASCII digits so far
+			for {
+				digits = digits && lc-'0' < 10
+				h = (h ^ uint32(lc)) * 16777619
+				i++
+				if i-start == stemBytes {
+					stem = h
+				}
+				if i == len(text) {
+					break
+				}
+				if lc = wordByte[text[i]]; lc == 0 {
+					break
+				}
 			}
+			prev, havePrev = f.endWord(h, prev, havePrev, stem, stems && i-start > stemBytes, digits)
+			continue
+		}
+		switch {
+		case c == '<' && i+3 < len(text) && text[i+1] == '!' && text[i+2] == '-' && text[i+3] == '-':
+			end := strings.Index(text[i+4:], "-->")
 			if end < 0 {
 				return
 			}
-			i += 4 + end + 2
+			i += 4 + end + 3
 			continue
-		}
-		if c == '>' && (i == 0 || text[i-1] == '\n') && strings.HasPrefix(text[i:], needsInfoPrefix) {
+		case c == '>' && (i == 0 || text[i-1] == '\n') && strings.HasPrefix(text[i:], needsInfoPrefix):
 			// A needs-information marker is the generator's guidance, not
 			// something the card says: skip the line, and let no bigram
 			// span it.
@@ -243,30 +260,11 @@ func (f *Featurizer) hashText(text string, seed uint32, stems bool) {
 			if end < 0 {
 				return
 			}
-			i += end
+			i += end + 1
 			havePrev = false
 			continue
 		}
-		lc := wordByte[c]
-		if lc != 0 {
-			if !inWord {
-				h, inWord, n, digits = seed, true, 0, true
-			}
-			digits = digits && lc >= '0' && lc <= '9'
-			h = (h ^ uint32(lc)) * 16777619
-			n++
-			if n == stemBytes {
-				stem = h
-			}
-			continue
-		}
-		if inWord {
-			prev, havePrev = f.endWord(h, prev, havePrev, stem, stems && n > stemBytes, digits)
-			inWord = false
-		}
-	}
-	if inWord {
-		f.endWord(h, prev, havePrev, stem, stems && n > stemBytes, digits)
+		i++
 	}
 }
 

@@ -410,10 +410,30 @@ func scanText(text string, bits *RubricBits) int {
 			continue
 		}
 		lineN, placeholder := 0, false
-		atStart, prevWord := true, false
+		atStart := true // only markers so far on the line
 		for i := 0; i < len(line); i++ {
 			c := line[i]
 			cl := byteClass[c]
+			if cl&bcWord != 0 {
+				// A word starts here (the loop below reads words whole):
+				// look for phrases, then count the word in one go.
+				if cl&bcLetter != 0 && fence == 0 && i+1 < len(line) &&
+					len(phraseTable[phraseKey(c, line[i+1])]) > 0 {
+					matchPhrases(line, i, atStart, text, false, bits)
+				}
+				for {
+					lineN += int(cl>>bcCountShift) & 1
+					atStart = atStart && cl&bcMarker != 0
+					if i+1 == len(line) {
+						break
+					}
+					if cl = byteClass[line[i+1]]; cl&bcWord == 0 {
+						break
+					}
+					i++
+				}
+				continue
+			}
 			if cl&bcSpecial != 0 {
 				if c == '<' && strings.HasPrefix(line[i:], "<!--") {
 					end := strings.Index(line[i+4:], "-->")
@@ -427,27 +447,16 @@ func scanText(text string, bits *RubricBits) int {
 						break
 					}
 					i += 4 + end + 2
-					prevWord = false
 					continue
 				}
 				if c == '[' && strings.HasPrefix(line[i:], placeholderText) {
 					placeholder = true
 					i += len(placeholderText) - 1
-					prevWord = false
 					continue
 				}
 			}
 			if cl&bcCount != 0 {
 				lineN++
-			}
-			if cl&bcWord != 0 {
-				if !prevWord && cl&bcLetter != 0 && fence == 0 && i+1 < len(line) &&
-					len(phraseTable[phraseKey(c, line[i+1])]) > 0 {
-					matchPhrases(line, i, atStart, text, false, bits)
-				}
-				prevWord = true
-			} else {
-				prevWord = false
 			}
 			if cl&bcMarker == 0 {
 				atStart = false
@@ -779,13 +788,16 @@ const (
 	// bcLetter: an ASCII letter.
 	bcLetter
 	// bcCount: counts toward a section's length (ASCII letters and digits,
-	// bytes of non-ASCII characters).
+	// bytes of non-ASCII characters); bit bcCountShift.
 	bcCount
 	// bcMarker: may come before the first word of a line (isLineMarker).
 	bcMarker
 	// bcSpecial: may start a comment or a placeholder.
 	bcSpecial
 )
+
+// bcCountShift is the bit of bcCount.
+const bcCountShift = 2
 
 // byteClass holds the classes of every byte; built once, then read-only.
 var byteClass = func() (t [256]uint8) {
