@@ -2,12 +2,28 @@
 
 #include "textflag.h"
 
+// tailMask holds eight all-ones lanes then eight zero lanes: the eight
+// lanes from (8-r)*4 bytes in are a mask of the first r lanes.
+DATA tailMask<>+0(SB)/8, $0xffffffffffffffff
+DATA tailMask<>+8(SB)/8, $0xffffffffffffffff
+DATA tailMask<>+16(SB)/8, $0xffffffffffffffff
+DATA tailMask<>+24(SB)/8, $0xffffffffffffffff
+DATA tailMask<>+32(SB)/8, $0
+DATA tailMask<>+40(SB)/8, $0
+DATA tailMask<>+48(SB)/8, $0
+DATA tailMask<>+56(SB)/8, $0
+GLOBL tailMask<>(SB), RODATA|NOPTR, $64
+
 // func accumulateAVX2(acc []float32, w []float32, cols int, idx []int32, vals []float32)
 //
 // For each k: acc[0:cols] += vals[k] * w[idx[k]*cols : idx[k]*cols+cols],
-// eight lanes at a time with fused multiply-adds, then one lane at a time
-// for the last cols mod 8 columns. The caller checks every index against
-// the rows of w and that len(acc) >= cols and len(vals) >= len(idx).
+// eight lanes at a time with fused multiply-adds. The last cols mod 8
+// columns of a row are read with a masked load (lanes past the row read
+// as zero and fault nowhere), so acc is read and written eight lanes past
+// its last whole vector: its lanes from cols to the next multiple of 8
+// gain zero. The caller checks every index against the rows of w, that
+// len(acc) is at least cols rounded up to a multiple of 8, and that
+// len(vals) >= len(idx).
 TEXT ·accumulateAVX2(SB), NOSPLIT, $0-104
 	MOVQ acc_base+0(FP), DI
 	MOVQ w_base+24(FP), SI
@@ -22,6 +38,14 @@ TEXT ·accumulateAVX2(SB), NOSPLIT, $0-104
 	SHLQ $2, R12
 	MOVQ CX, R13
 	SHLQ $2, R13
+
+	// Y3: the mask of the row's last cols mod 8 lanes.
+	MOVQ CX, AX
+	ANDQ $7, AX
+	MOVQ $8, R14
+	SUBQ AX, R14
+	LEAQ tailMask<>(SB), R15
+	VMOVDQU (R15)(R14*4), Y3
 
 	XORQ R11, R11
 
@@ -47,11 +71,10 @@ vector:
 tail:
 	CMPQ DX, R13
 	JGE  next
-	VMOVSS      (DI)(DX*1), X2
-	VFMADD231SS (BX)(DX*1), X0, X2
-	VMOVSS      X2, (DI)(DX*1)
-	ADDQ        $4, DX
-	JMP         tail
+	VMASKMOVPS  (BX)(DX*1), Y3, Y1
+	VMOVUPS     (DI)(DX*1), Y2
+	VFMADD231PS Y1, Y0, Y2
+	VMOVUPS     Y2, (DI)(DX*1)
 
 next:
 	INCQ R11

@@ -28,15 +28,15 @@ const maxFamilies = 32
 
 // Backend scores on the host's cores.
 type Backend struct {
-	// w is the model's W with each row padded with zeros to stride
-	// columns, and bias its bias padded likewise: the vector loop then
-	// has no tail. cols is the model's number of columns.
-	w      []float32
-	bias   []float32
-	cols   int
-	stride int
-	tasks  int
-	feats  int
+	// w is the model's W, cols columns; bias is its bias padded with
+	// zeros to width, cols rounded up to whole vectors, the width of the
+	// rows accumulated.
+	w     []float32
+	bias  []float32
+	cols  int
+	width int
+	tasks int
+	feats int
 	// family maps each task column to its family's column of the scores;
 	// nfam is the number of families.
 	family  []int32
@@ -90,33 +90,22 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 	for _, o := range opts {
 		o(b)
 	}
-	b.w, b.bias, b.stride = padColumns(b.w, b.bias, b.cols, vectorLanes)
-	stride := b.stride
-	b.scratch.New = func() any { s := make([]float32, stride); return &s }
+	b.width = accWidth(b.cols)
+	bias := make([]float32, b.width)
+	copy(bias, b.bias)
+	b.bias = bias
+	width := b.width
+	b.scratch.New = func() any { s := make([]float32, width); return &s }
 	return b, nil
 }
 
 // vectorLanes is the float32 lanes of the widest vector accumulate uses.
 const vectorLanes = 8
 
-// padColumns returns w (rows of cols values) and bias with every row
-// padded with zeros to a multiple of lanes columns, and that width; w
-// and bias themselves when no padding is needed. The padding columns add
-// nothing to the first cols sums and are never read as scores.
-func padColumns(w, bias []float32, cols, lanes int) ([]float32, []float32, int) {
-	stride := (cols + lanes - 1) / lanes * lanes
-	if stride == cols {
-		return w, bias, cols
-	}
-	rows := len(w) / cols
-	padded := make([]float32, rows*stride)
-	for r := range rows {
-		copy(padded[r*stride:r*stride+cols], w[r*cols:(r+1)*cols])
-	}
-	pb := make([]float32, stride)
-	copy(pb, bias)
-	return padded, pb, stride
-}
+// accWidth is the length of the accumulator of a row of cols columns:
+// cols rounded up to whole vectors, so that the vector loop reads and
+// writes whole vectors (its lanes past cols stay zero).
+func accWidth(cols int) int { return (cols + vectorLanes - 1) / vectorLanes * vectorLanes }
 
 // Factory adapts New to engine.BackendFactory.
 func Factory(m *engine.Model) (engine.Backend, error) { return New(m) }
@@ -181,12 +170,12 @@ func (b *Backend) scoreChunks(ctx context.Context, batch *engine.CSR, out *engin
 // scoreRow computes one row's logits as a sum of scaled weight rows, then
 // the epilogue.
 func (b *Backend) scoreRow(batch *engine.CSR, r int, acc []float32, out *engine.Scores) {
-	acc = acc[:b.stride]
+	acc = acc[:b.width]
 	copy(acc, b.bias)
 	lo, hi := batch.RowPtr[r], batch.RowPtr[r+1]
 	idx := batch.ColIdx[lo:hi]
 	vals := batch.Vals[lo:hi]
-	accumulate(acc, b.w, b.stride, idx, vals, b.simd)
+	accumulate(acc, b.w, b.cols, idx, vals, b.simd)
 	Epilogue(acc[:b.cols], b.family, out, r)
 }
 

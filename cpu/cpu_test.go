@@ -211,43 +211,38 @@ func TestSIMDBackendAgrees(t *testing.T) {
 	}
 }
 
-// TestPadColumns checks that padded rows hold the model's values in
-// their first columns and zeros after, and that a width already a
-// multiple of the lanes is left as it is.
-func TestPadColumns(t *testing.T) {
-	for _, tc := range []struct{ cols, lanes, stride int }{
-		{45, 8, 48}, {40, 8, 40}, {1, 8, 8}, {9, 8, 16}, {13, 4, 16},
-	} {
-		const rows = 3
-		w := make([]float32, rows*tc.cols)
+// TestAccumulateTails holds the vector accumulate to the portable one for
+// every width from 1 to 40 columns, whole vectors and tails, with rows
+// up to the last of w (whose tail ends the allocation), and checks that
+// the accumulator's lanes past the columns stay zero.
+func TestAccumulateTails(t *testing.T) {
+	if !hasAVX2FMA() {
+		t.Skip("this processor has no vector accumulate")
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for cols := 1; cols <= 40; cols++ {
+		const rows = 9
+		w := make([]float32, rows*cols) // exactly sized: the last tail ends it
 		for i := range w {
-			w[i] = float32(i + 1)
+			w[i] = float32(rng.NormFloat64())
 		}
-		bias := make([]float32, tc.cols)
-		for i := range bias {
-			bias[i] = -float32(i + 1)
+		idx := []int32{rows - 1, 0, 4, rows - 1, 2}
+		vals := make([]float32, len(idx))
+		for i := range vals {
+			vals[i] = float32(rng.NormFloat64())
 		}
-		pw, pb, stride := padColumns(w, bias, tc.cols, tc.lanes)
-		if stride != tc.stride || len(pw) != rows*stride || len(pb) != stride {
-			t.Fatalf("cols %d lanes %d: stride %d, %d weights, %d biases; want stride %d", tc.cols, tc.lanes, stride, len(pw), len(pb), tc.stride)
-		}
-		if stride == tc.cols && (&pw[0] != &w[0] || &pb[0] != &bias[0]) {
-			t.Errorf("cols %d: an aligned width was copied", tc.cols)
-		}
-		for r := range rows {
-			for c := range stride {
-				want := float32(0)
-				if c < tc.cols {
-					want = w[r*tc.cols+c]
-				}
-				if got := pw[r*stride+c]; got != want {
-					t.Fatalf("cols %d: row %d column %d is %v, want %v", tc.cols, r, c, got, want)
-				}
+		got := make([]float32, accWidth(cols))
+		want := make([]float32, cols)
+		accumulate(got, w, cols, idx, vals, true)
+		accumulateGo(want, w, cols, idx, vals)
+		for c := range cols {
+			if d := math.Abs(float64(got[c] - want[c])); d > 1e-5*(1+math.Abs(float64(want[c]))) {
+				t.Fatalf("cols %d: column %d is %v, the portable sum %v", cols, c, got[c], want[c])
 			}
 		}
-		for c := range stride {
-			if want := float32(0); c >= tc.cols && pb[c] != want || c < tc.cols && pb[c] != bias[c] {
-				t.Fatalf("cols %d: bias %d is %v", tc.cols, c, pb[c])
+		for c := cols; c < len(got); c++ {
+			if got[c] != 0 {
+				t.Fatalf("cols %d: padding lane %d is %v, want 0", cols, c, got[c])
 			}
 		}
 	}
