@@ -417,8 +417,7 @@ func scanText(text string, bits *RubricBits) int {
 			if cl&bcWord != 0 {
 				// A word starts here (the loop below reads words whole):
 				// look for phrases, then count the word in one go.
-				if cl&bcLetter != 0 && fence == 0 && i+1 < len(line) &&
-					len(phraseTable[phraseKey(c, line[i+1])]) > 0 {
+				if cl&bcLetter != 0 && fence == 0 && i+2 < len(line) && phraseStarts.has(line[i], line[i+1], line[i+2]) {
 					matchPhrases(line, i, atStart, text, false, bits)
 				}
 				for {
@@ -672,6 +671,43 @@ var phraseTable = func() (t [26 * 27][]phrase) {
 		}
 	}
 	return t
+}()
+
+// phraseStartSet is the set of the first three bytes of the phrases,
+// folded as phraseKey folds them and the third byte as a letter or
+// anything else: a filter that lets scanText pass over most words without
+// looking at the phrases. Every phrase is at least three bytes long.
+type phraseStartSet [(26*27*27 + 63) / 64]uint64
+
+// key returns the slot of three bytes, a a letter.
+func (phraseStartSet) key(a, b, c byte) int {
+	k := phraseKey(a, b) * 27
+	if byteClass[c]&bcLetter != 0 {
+		return k + int(c|0x20-'a')
+	}
+	return k + 26
+}
+
+// has reports whether some phrase may start with the bytes a, b, c (a a
+// letter).
+func (s *phraseStartSet) has(a, b, c byte) bool {
+	k := s.key(a, b, c)
+	return s[k>>6]&(1<<(uint(k)&63)) != 0
+}
+
+// phraseStarts holds the starts of every phrase of phraseTable; built
+// once, then read-only.
+var phraseStarts = func() (s phraseStartSet) {
+	for _, list := range phraseTable {
+		for _, p := range list {
+			if len(p.text) < 3 {
+				panic("engine: phrase " + p.text + " is shorter than three bytes")
+			}
+			k := s.key(p.text[0], p.text[1], p.text[2])
+			s[k>>6] |= 1 << (uint(k) & 63)
+		}
+	}
+	return s
 }()
 
 // matchPhrases looks for the phrases that start at s[i], a word start.
