@@ -79,10 +79,17 @@ func SplitFrontMatter(src string) FrontMatter {
 func findClosingFence(src string, yamlStart int) (FrontMatter, bool) {
 	// Candidates: positions p >= yamlStart where src[p] is a line break,
 	// followed by more breaks, then "---", then [ \t]*, then \r\n, \n or
-	// the end of the text.
+	// the end of the text. Without carriage returns (most cards) the line
+	// breaks are found with IndexByte.
+	noCR := strings.IndexByte(src[yamlStart:], '\r') < 0
 	for p := yamlStart; p < len(src); p++ {
-		c := src[p]
-		if c != '\n' && c != '\r' {
+		if noCR {
+			next := strings.IndexByte(src[p:], '\n')
+			if next < 0 {
+				break
+			}
+			p += next
+		} else if c := src[p]; c != '\n' && c != '\r' {
 			continue
 		}
 		q := p
@@ -122,6 +129,9 @@ func findClosingFence(src string, yamlStart int) (FrontMatter, bool) {
 
 // countLines counts line breaks ("\n", "\r\n" or a lone "\r") in s.
 func countLines(s string) int {
+	if strings.IndexByte(s, '\r') < 0 {
+		return strings.Count(s, "\n")
+	}
 	n := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
