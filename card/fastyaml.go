@@ -175,6 +175,16 @@ func fastParseYAMLNoCommentsIn(text string, arena *fastYAMLArena) (*yaml.Node, b
 	return fastParseYAMLWith(fastYAML{src: text, colLine: -1, skipComments: true}, arena)
 }
 
+// fyPlainASCII marks the ASCII bytes fastYAMLTextOK takes as they are:
+// printable characters and the line feed. Read-only.
+var fyPlainASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	t['\n'] = true
+	return t
+}()
+
 // fastYAMLTextOK reports whether text holds only characters the fast parser
 // handles: printable characters the library accepts, line feeds, and
 // carriage returns that are followed by a line feed. Tabs, the byte order
@@ -183,16 +193,16 @@ func fastParseYAMLNoCommentsIn(text string, arena *fastYAMLArena) (*yaml.Node, b
 func fastYAMLTextOK(text string) bool {
 	for i := 0; i < len(text); {
 		c := text[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c >= 0x20 && c != 0x7f, c == '\n':
-				i++
-			case c == '\r' && i+1 < len(text) && text[i+1] == '\n':
-				i += 2
-			default:
-				return false
-			}
+		if fyPlainASCII[c] {
+			i++
 			continue
+		}
+		if c < utf8.RuneSelf {
+			if c == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+				i += 2
+				continue
+			}
+			return false
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
@@ -696,6 +706,11 @@ func (p *fastYAML) blockTextBreaks(i int, indent *int, breaks, parent int) (int,
 	return i, breaks
 }
 
+// fyPlainStop marks the bytes where scanPlainBlock's inner loop stops to
+// look: the ends of a run of text (space, line breaks) and ':'.
+// Read-only.
+var fyPlainStop = [256]bool{' ': true, '\n': true, '\r': true, ':': true}
+
 // scanPlainBlock scans a plain scalar that starts at start, in block
 // context, up to the end of its line. It returns the end of the scalar's
 // text and the offset of the ':' that ends it, or -1 when the line ends
@@ -705,8 +720,16 @@ func (p *fastYAML) scanPlainBlock(start int) (end, colon int, ok bool) {
 	i := start
 	for {
 		chunk := i
-		for i < len(s) && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' {
-			if s[i] == ':' && p.blankzAt(i+1) {
+		for i < len(s) {
+			c := s[i]
+			if !fyPlainStop[c] {
+				i++
+				continue
+			}
+			if c != ':' {
+				break
+			}
+			if p.blankzAt(i + 1) {
 				if i > chunk {
 					end = i
 				}
