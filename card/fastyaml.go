@@ -248,7 +248,14 @@ func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, lin
 	n := &p.nodes[0]
 	p.nodes = p.nodes[1:]
 	// Every field is set: a slab lent by an arena holds an earlier tree.
-	*n = yaml.Node{Kind: kind, Style: style, Tag: tag, Value: value, Line: line, Column: column}
+	// Fields are written one by one, and those the parser leaves empty only
+	// when they are not: a write of a pointer into reused memory costs a
+	// write barrier while the collector runs.
+	n.Kind, n.Style, n.Line, n.Column = kind, style, line, column
+	n.Tag, n.Value = tag, value
+	if n.Content != nil || n.Alias != nil || n.Anchor != "" || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+		n.Content, n.Alias, n.Anchor, n.HeadComment, n.LineComment, n.FootComment = nil, nil, "", "", "", ""
+	}
 	return n
 }
 
@@ -1342,6 +1349,11 @@ func fastSpecialPlain(v string) string {
 	return ""
 }
 
+// fyShortFloat is the longest number without an exponent that
+// fastResolveNumber takes as a float without parsing it: 10^300 is far
+// below the largest float64.
+const fyShortFloat = 300
+
 // fastResolveNumber resolves a plain scalar that starts with a digit or a
 // sign: timestamp, int, float or str, in the library's order.
 func fastResolveNumber(in string) string {
@@ -1359,7 +1371,13 @@ func fastResolveNumber(in string) string {
 	}
 	if fastYAMLFloatShape(plain) && strings.ContainsAny(plain, ".eE") {
 		// Neither integer parser takes a '.' or an exponent here: the
-		// shape leaves no room for a base prefix.
+		// shape leaves no room for a base prefix. Without an exponent, a
+		// number of at most fyShortFloat bytes is far below the largest
+		// float64, so ParseFloat would take it (it fails only past that
+		// range; a tiny number rounds to zero without an error).
+		if len(plain) <= fyShortFloat && !strings.ContainsAny(plain, "eE") {
+			return fyFloatTag
+		}
 		if _, err := strconv.ParseFloat(plain, 64); err == nil {
 			return fyFloatTag
 		}

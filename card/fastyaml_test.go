@@ -413,7 +413,10 @@ func TestFastYAMLResolve(t *testing.T) {
 		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
 		"18446744073709551616", "1_2_3", "_1", "1_", "0b1_0", "2023-02-30", "2023-1-1T1:2:3Z", "1e400",
 		".1e400", "-.1e400", ".", "..", ".a", "+.", "-.inf", "~", "<<", "<", "y", "O", "Off", "nan", "Inf",
-		"+inf", "-Infinity", "+nan", "0.0.0", "1,000", "1/2", "12:30", "1:30:00", "+-1", "-x"}
+		"+inf", "-Infinity", "+nan", "0.0.0", "1,000", "1/2", "12:30", "1:30:00", "+-1", "-x",
+		// Decimals near the length fastResolveNumber takes without parsing.
+		strings.Repeat("9", fyShortFloat-2) + ".5", "-" + strings.Repeat("9", fyShortFloat-3) + ".5",
+		strings.Repeat("9", fyShortFloat+10) + ".5", "0." + strings.Repeat("0", 400) + "1", "1_0.5", "0.8932"}
 	for _, v := range values {
 		text := "k: " + v + "\n"
 		want, err := libraryYAML(text)
