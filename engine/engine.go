@@ -63,13 +63,6 @@ type Engine struct {
 // New builds an engine: loads the models, builds the scoring matrix and
 // opens the backend.
 func New(cfg Config) (*Engine, error) {
-	tm := cfg.TaskModel
-	if tm == nil {
-		var err error
-		if tm, err = DefaultTaskModel(); err != nil {
-			return nil, fmt.Errorf("load the default task model: %w", err)
-		}
-	}
 	standards := cfg.Standards
 	if standards == nil {
 		var err error
@@ -77,7 +70,17 @@ func New(cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("load standards: %w", err)
 		}
 	}
-	model, err := BuildModel(tm, standards)
+	var (
+		model *Model
+		space FeatureSpace
+		err   error
+	)
+	if tm := cfg.TaskModel; tm != nil {
+		model, err = BuildModel(tm, standards)
+		space = tm.Space
+	} else {
+		model, space, err = defaultModel(standards)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +92,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		space:      tm.Space,
+		space:      space,
 		model:      model,
 		standards:  standards,
 		families:   Families(),
@@ -108,7 +111,6 @@ func New(cfg Config) (*Engine, error) {
 	if e.workers <= 0 {
 		e.workers = runtime.GOMAXPROCS(0)
 	}
-	space := e.space
 	e.batches.New = func() any { return NewCSR(0, 0) }
 	e.featurizers.New = func() any {
 		f, err := NewFeaturizer(space)
@@ -132,18 +134,51 @@ func BuildModel(tm *TaskModel, standards []Standard) (*Model, error) {
 		return nil, fmt.Errorf("task model: %d weights and %d biases for %d features × %d tasks",
 			len(tm.W), len(tm.Bias), features, len(tm.Tasks))
 	}
-	names := make([]string, len(standards))
-	for i, s := range standards {
-		names[i] = s.ID
-	}
-	m := NewModel(features, tm.Tasks, names)
+	m := newModelWithStandards(features, tm.Tasks, standards)
 	w := m.Weights()
 	cols := m.Columns()
 	tasks := len(tm.Tasks)
 	for f := range features {
 		copy(w[f*cols:f*cols+tasks], tm.W[f*tasks:(f+1)*tasks])
 	}
-	copy(m.Bias, tm.Bias)
+	return finishModel(m, tm.Bias, standards)
+}
+
+// defaultModel builds the scoring model of the embedded default task model
+// and the standards, decoding the task weights straight into W: what
+// every run of the engine pays before its first card.
+func defaultModel(standards []Standard) (*Model, FeatureSpace, error) {
+	var m *Model
+	tm, err := decodeTaskModel(defaultModelBytes, func(dim, k int) ([]float32, int) {
+		m = newModelWithStandards(dim, make([]string, k), standards)
+		return m.Weights(), m.Columns()
+	})
+	if err != nil {
+		return nil, FeatureSpace{}, fmt.Errorf("load the default task model: embedded default task model: %w", err)
+	}
+	copy(m.Tasks, tm.Tasks)
+	m, err = finishModel(m, tm.Bias, standards)
+	return m, tm.Space, err
+}
+
+// newModelWithStandards returns a zero model with the task columns and
+// one column per standard.
+func newModelWithStandards(features int, tasks []string, standards []Standard) *Model {
+	names := make([]string, len(standards))
+	for i, s := range standards {
+		names[i] = s.ID
+	}
+	return NewModel(features, tasks, names)
+}
+
+// finishModel sets the task biases and the standards' columns of a model
+// whose task weights are in place, and checks it.
+func finishModel(m *Model, taskBias []float32, standards []Standard) (*Model, error) {
+	w := m.Weights()
+	cols := m.Columns()
+	tasks := len(m.Tasks)
+	features := m.Features()
+	copy(m.Bias, taskBias)
 	for j := range standards {
 		col := standards[j].Column(features)
 		for f, v := range col {

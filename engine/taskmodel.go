@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/terragonlabs/modelcard-generator/card"
@@ -62,6 +63,18 @@ func (m *TaskModel) Check() error {
 // checkLayout is Check without the scan of the weights: the space, the
 // task names, the sizes of W and Bias, and finite biases.
 func (m *TaskModel) checkLayout() error {
+	if err := m.checkHeader(); err != nil {
+		return err
+	}
+	if want := m.Space.Dim() * len(m.Tasks); len(m.W) != want {
+		return fmt.Errorf("task model: %d weights, %d features × %d tasks need %d", len(m.W), m.Space.Dim(), len(m.Tasks), want)
+	}
+	return nil
+}
+
+// checkHeader is checkLayout without W: the space, the task names, and
+// the size and values of Bias.
+func (m *TaskModel) checkHeader() error {
 	if err := m.Space.Check(); err != nil {
 		return fmt.Errorf("task model: %w", err)
 	}
@@ -80,9 +93,6 @@ func (m *TaskModel) checkLayout() error {
 			return fmt.Errorf("task model: task %q appears twice", t)
 		}
 		seen[t] = true
-	}
-	if want := m.Space.Dim() * len(m.Tasks); len(m.W) != want {
-		return fmt.Errorf("task model: %d weights, %d features × %d tasks need %d", len(m.W), m.Space.Dim(), len(m.Tasks), want)
 	}
 	if len(m.Bias) != len(m.Tasks) {
 		return fmt.Errorf("task model: %d biases for %d tasks", len(m.Bias), len(m.Tasks))
@@ -362,6 +372,24 @@ func LoadTaskModel(r io.Reader) (*TaskModel, error) {
 
 // UnmarshalTaskModel decodes a model from the bytes Save wrote.
 func UnmarshalTaskModel(data []byte) (*TaskModel, error) {
+	var w []float32
+	m, err := decodeTaskModel(data, func(dim, k int) ([]float32, int) {
+		w = make([]float32, dim*k)
+		return w, k
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.W = w
+	return m, nil
+}
+
+// decodeTaskModel decodes a model file with its weights written into the
+// matrix that alloc returns for dim features and k tasks: the weight of
+// feature f for task t at w[f*stride+t], stride at least k, w zero where
+// the file stores no weight. The TaskModel it returns has everything but
+// W, checked.
+func decodeTaskModel(data []byte, alloc func(dim, k int) (w []float32, stride int)) (*TaskModel, error) {
 	if len(data) < len(modelMagic) || string(data[:len(modelMagic)]) != modelMagic {
 		return nil, fmt.Errorf("task model: bad magic number: not a task model file (written by `modelcard train`)")
 	}
@@ -432,7 +460,10 @@ func UnmarshalTaskModel(data []byte) (*TaskModel, error) {
 			return nil, d.corrupt("the bias of task %d is not a finite number", t)
 		}
 	}
-	m.W = make([]float32, dim*k)
+	if err := m.checkHeader(); err != nil {
+		return nil, fmt.Errorf("task model: corrupt: %w", err)
+	}
+	w, stride := alloc(dim, k)
 	prev := -1
 	nb := (k + 7) / 8
 	for range rows {
@@ -451,24 +482,32 @@ func UnmarshalTaskModel(data []byte) (*TaskModel, error) {
 		if k%8 != 0 && bitmap[nb-1]>>(k%8) != 0 {
 			return nil, d.corrupt("weight bitmap of feature %d names tasks beyond %d", f, k)
 		}
-		w := m.W[f*k : f*k+k]
+		n := 0
+		for _, b := range bitmap {
+			n += bits.OnesCount8(b)
+		}
+		base := d.base
+		halves, err := d.bytes(2*n, "weights")
+		if err != nil {
+			return nil, err
+		}
+		row := w[f*stride : f*stride+k]
 		for t := range k {
 			if bitmap[t/8]&(1<<(t%8)) == 0 {
 				continue
 			}
-			b, err := d.bytes(2, "weight")
-			if err != nil {
-				return nil, err
-			}
-			h := binary.LittleEndian.Uint16(b)
+			h := binary.LittleEndian.Uint16(halves)
 			switch {
 			case h&0x7fff == 0:
 				// Save stores only nonzero weights.
+				d.base = base + 2
 				return nil, d.corrupt("feature %d stores a zero weight for task %d", f, t)
 			case h&0x7c00 == 0x7c00:
+				d.base = base + 2
 				return nil, d.corrupt("feature %d has a weight that is not a finite number", f)
 			}
-			w[t] = HalfToFloat32(h)
+			row[t] = HalfToFloat32(h)
+			halves, base = halves[2:], base+2
 		}
 		prev = f
 	}
@@ -476,9 +515,6 @@ func UnmarshalTaskModel(data []byte) (*TaskModel, error) {
 		return nil, d.corrupt("%d bytes left after the last row", len(d.buf))
 	}
 	// Each weight was checked finite as it was decoded.
-	if err := m.checkLayout(); err != nil {
-		return nil, fmt.Errorf("task model: corrupt: %w", err)
-	}
 	return m, nil
 }
 

@@ -532,3 +532,37 @@ func TestDefaultTaskModel(t *testing.T) {
 		t.Error("DefaultTaskModel returns a shared model")
 	}
 }
+
+// TestDefaultModelMatchesBuildModel checks that the engine's direct
+// decoding of the default model into W gives the model BuildModel makes
+// of the decoded task model.
+func TestDefaultModelMatchesBuildModel(t *testing.T) {
+	standards, err := LoadStandards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, space, err := defaultModel(standards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := DefaultTaskModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := BuildModel(tm, standards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if space != tm.Space {
+		t.Errorf("space %+v, want %+v", space, tm.Space)
+	}
+	if !slices.Equal(got.Tasks, want.Tasks) || !slices.Equal(got.Standards, want.Standards) {
+		t.Fatalf("columns %v %v, want %v %v", got.Tasks, got.Standards, want.Tasks, want.Standards)
+	}
+	if !slices.Equal(got.Bias, want.Bias) {
+		t.Errorf("bias differs")
+	}
+	if !slices.Equal(got.Weights(), want.Weights()) {
+		t.Errorf("weights differ")
+	}
+}
