@@ -185,6 +185,28 @@ var fyPlainASCII = func() (t [256]bool) {
 	return t
 }()
 
+// fyPlainASCII8 reports whether the eight bytes of s are all bytes that
+// fyPlainASCII marks, testing them together: each test below is exact
+// byte by byte because no byte has its top bit set once the first holds.
+func fyPlainASCII8(s string) bool {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+		low7 = 0x7f7f7f7f7f7f7f7f
+	)
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	if x&high != 0 {
+		return false // a byte of a non-ASCII character
+	}
+	// nonzero has the top bit of each byte of y that is not zero.
+	nonzero := func(y uint64) uint64 { return ((y & low7) + low7 | y) & high }
+	printable := (x + 0x60*ones) & high      // byte >= 0x20
+	lineFeed := high &^ nonzero(x^'\n'*ones) // byte == '\n'
+	notDEL := nonzero(x ^ 0x7f*ones)         // byte != 0x7f
+	return (printable|lineFeed)&notDEL == high
+}
+
 // fastYAMLTextOK reports whether text holds only characters the fast parser
 // handles: printable characters the library accepts, line feeds, and
 // carriage returns that are followed by a line feed. Tabs, the byte order
@@ -192,6 +214,10 @@ var fyPlainASCII = func() (t [256]bool) {
 // U+2028, U+2029) are left to the library.
 func fastYAMLTextOK(text string) bool {
 	for i := 0; i < len(text); {
+		if i+8 <= len(text) && fyPlainASCII8(text[i:i+8]) {
+			i += 8
+			continue
+		}
 		c := text[i]
 		if fyPlainASCII[c] {
 			i++
@@ -1268,12 +1294,21 @@ func (p *fastYAML) quotedSlow(start, from, minIndent int) (value string, end int
 				i += codeLen
 			}
 		default:
-			b = append(b, c)
-			i++
+			// A run of bytes that stand for themselves.
+			j := i + 1
+			for j < len(s) && !fyQuotedStop[s[j]] {
+				j++
+			}
+			b = append(b, s[i:j]...)
+			i = j
 		}
 	}
 	return "", 0, false
 }
+
+// fyQuotedStop marks the bytes at which quotedSlow stops copying a run:
+// the ones it may read otherwise than as themselves. Read-only.
+var fyQuotedStop = [256]bool{' ': true, '\n': true, '\r': true, '\'': true, '"': true, '\\': true}
 
 // quotedBreaks moves inside a quoted scalar from the line break at offset
 // i past blank lines and the next line's indentation, counting the line

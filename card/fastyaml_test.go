@@ -501,3 +501,34 @@ func BenchmarkParseMetadataCorpus(b *testing.B) {
 	})
 	run("ParseMetadata", func(text string) { _, _ = ParseMetadata(text, 1) })
 }
+
+// TestPlainASCII8 holds the eight-byte test to the byte table: every byte
+// value at every position among plain bytes, and random strings.
+func TestPlainASCII8(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		want := true
+		for i := range 8 {
+			want = want && fyPlainASCII[s[i]]
+		}
+		if got := fyPlainASCII8(s); got != want {
+			t.Fatalf("fyPlainASCII8(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for c := range 256 {
+		for pos := range 8 {
+			b := []byte("abcdefgh")
+			b[pos] = byte(c)
+			check(string(b))
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	alphabet := []byte{'\n', '\r', '\t', 0, 0x1f, 0x20, 'a', 0x7e, 0x7f, 0x80, 0xc3, 0xff}
+	for range 20000 {
+		b := make([]byte, 8)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		check(string(b))
+	}
+}

@@ -3,6 +3,7 @@ package card
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Parse reads a Hugging Face model card (a README.md with an optional YAML
@@ -31,12 +32,14 @@ type Parser struct {
 }
 
 // Parse is card.Parse in the parser's memory; the card it returns is
-// valid until the next call.
+// valid until the next call. It reads src in place, without the copy
+// card.Parse makes: the card's strings point into src, so src must not
+// change while the card, or any string taken from it, is in use.
 func (p *Parser) Parse(src []byte) (*Card, error) {
 	if err := CheckText(src); err != nil {
 		return nil, err
 	}
-	return parseText(string(src), &p.yaml)
+	return parseText(unsafe.String(unsafe.SliceData(src), len(src)), &p.yaml)
 }
 
 // ParseString is Parse of a card held in a string; it saves the copy that

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
@@ -19,7 +20,8 @@ type AuditInput struct {
 	// Path names where the card came from: a file, or "FILE:LINE" for a
 	// line of an NDJSON stream.
 	Path string
-	// Data is the card's text.
+	// Data is the card's text. The audit reads it in place: it must not
+	// change once the input is sent (or returned by Load).
 	Data []byte
 	// Err is set when the card could not be read; Data is then empty.
 	Err error
@@ -212,7 +214,8 @@ func (e *Engine) auditChunk(ctx context.Context, f *Featurizer, batch *CSR, p *c
 	for k, d := range decisions {
 		r := results[index[k]]
 		if d.DeclaredTask != "" {
-			task := d.DeclaredTask
+			// A copy, so that the result does not hold the card's text.
+			task := strings.Clone(d.DeclaredTask)
 			r.DeclaredTask = &task
 		}
 		r.PredictedTasks = d.Predicted
