@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -162,5 +163,15 @@ func TestReadFileLimited(t *testing.T) {
 	}
 	if _, err := ReadFileLimited(dir, 0); err == nil {
 		t.Error("a folder should be refused")
+	}
+	for _, content := range [][]byte{nil, []byte("x"), []byte("---\nlicense: mit\n---\n# T\n"), bytes.Repeat([]byte("0123456789"), 100_000)} {
+		p := filepath.Join(dir, "card.md")
+		if err := os.WriteFile(p, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadFileLimited(p, 0)
+		if err != nil || !bytes.Equal(got, content) {
+			t.Errorf("%d-byte file: read %d bytes that differ, %v", len(content), len(got), err)
+		}
 	}
 }

@@ -68,7 +68,7 @@ func HasErrors(problems []Problem) bool {
 // checkMetadataKeys checks the metadata keys.
 func checkMetadataKeys(m *Metadata, add func(Problem)) {
 	at := func(key string) (int, int) { return m.Position([]any{key}) }
-	for _, spec := range HubMetadataKeys() {
+	for _, spec := range hubMetadataKeys { // read-only: no copy
 		if !m.Has(spec.Key) || m.IsNull(spec.Key) {
 			continue
 		}
