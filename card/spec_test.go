@@ -328,6 +328,8 @@ func TestParseSpecProblems(t *testing.T) {
 			[]wantProblem{{3, 3, "specifics.sample_rate", "spec.specifics-key", []string{`did you mean "sampling_rate"`}}}},
 		{"duplicate key", "model_id: a/b\nsummary: x\nmodel_id: c/d\n",
 			[]wantProblem{{3, 1, "", "spec.duplicate-key", []string{"first on line 1"}}}},
+		{"duplicate key in a large mapping", "metadata:\n" + manyKeys(20) + "  k3: again\n",
+			[]wantProblem{{22, 3, "", "spec.duplicate-key", []string{"first on line 5"}}}},
 		{"both model names", "model_id: a/b\nmodel_name: c\n",
 			[]wantProblem{{2, 1, "model_name", "spec.conflict", []string{"model_id"}}}},
 		{"hub key under metadata", "license: mit\nmetadata:\n  thumbnail: x.png\n  license: mit\n",
@@ -635,6 +637,15 @@ func TestParseSpecEveryContentTextField(t *testing.T) {
 	}
 }
 
+// manyKeys returns n mapping entries "  kI: vI", one per line.
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  k%d: v%d\n", i, i)
+	}
+	return b.String()
+}
+
 func TestParseSpecAliasesAndMerges(t *testing.T) {
 	src := `eval_results:
   - &base
@@ -662,6 +673,15 @@ metadata:
 	b, _ := c.Meta.Value("b")
 	if !reflect.DeepEqual(a, b) || a == nil {
 		t.Errorf("alias value %v differs from anchor %v", b, a)
+	}
+	// A large mapping (its own keys found with a map) merged into, and
+	// setting some of the merged keys itself.
+	big := parseOK(t, "metadata:\n  base: &b\n"+strings.ReplaceAll(manyKeys(20), "  k", "    k")+
+		"  big:\n    <<: *b\n"+strings.ReplaceAll(manyKeys(18), "  k", "    j")+"    k5: mine\n    extra: yes\n", "spec.yaml")
+	got, _ := big.Meta.Value("big")
+	m, ok := got.(map[string]any)
+	if !ok || len(m) != 39 || m["k5"] != "mine" || m["k19"] != "v19" || m["j3"] != "v3" {
+		t.Errorf("merged large mapping = %v", got)
 	}
 }
 
