@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // CSR is a batch of sparse feature rows in compressed sparse row form: row
 // r's features are ColIdx[RowPtr[r]:RowPtr[r+1]] with values
@@ -42,10 +45,17 @@ func (b *CSR) Reset() {
 	b.Vals = b.Vals[:0]
 }
 
-// AppendRow adds one row.
+// AppendRow adds one row. The value arrays at least double when they
+// grow (append grows large slices by a quarter), so that filling a batch
+// from empty copies it a few times, not dozens.
 func (b *CSR) AppendRow(r Row) {
 	if len(b.RowPtr) == 0 {
 		b.RowPtr = append(b.RowPtr, 0)
+	}
+	if n := len(b.Vals) + len(r.Vals); n > cap(b.Vals) || n > cap(b.ColIdx) {
+		room := max(n, 2*cap(b.Vals)) - len(b.Vals)
+		b.ColIdx = slices.Grow(b.ColIdx, room)
+		b.Vals = slices.Grow(b.Vals, room)
 	}
 	b.ColIdx = append(b.ColIdx, r.Cols...)
 	b.Vals = append(b.Vals, r.Vals...)

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	mathbits "math/bits"
 	"strings"
 
 	"github.com/terragonlabs/modelcard-generator/card"
@@ -105,9 +106,9 @@ func (f *Featurizer) Space() FeatureSpace { return f.space }
 func (f *Featurizer) Featurize(c *card.Card, bits *RubricBits) Row {
 	rubricOf(c, bits)
 	f.cols, f.vals = f.cols[:0], f.vals[:0]
-	for i := range NumRubric() {
-		if bits.Has(i) {
-			f.cols = append(f.cols, int32(i))
+	for w, word := range bits {
+		for ; word != 0; word &= word - 1 {
+			f.cols = append(f.cols, int32(w*64+mathbits.TrailingZeros64(word)))
 			f.vals = append(f.vals, 1)
 		}
 	}
