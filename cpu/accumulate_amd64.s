@@ -2,6 +2,9 @@
 
 #include "textflag.h"
 
+// prefetchAhead is how many features ahead the row of W is prefetched.
+#define prefetchAhead 4
+
 // tailMask holds eight all-ones lanes then eight zero lanes: the eight
 // lanes from (8-r)*4 bytes in are a mask of the first r lanes.
 DATA tailMask<>+0(SB)/8, $0xffffffffffffffff
@@ -52,6 +55,21 @@ TEXT ·accumulateAVX2(SB), NOSPLIT, $0-104
 feature:
 	CMPQ R11, R9
 	JGE  done
+
+	// Prefetch the row of the feature prefetchAhead places on: rows are
+	// scattered over W, and a row's first load is where the time goes.
+	LEAQ    prefetchAhead(R11), AX
+	CMPQ    AX, R9
+	JGE     noprefetch
+	MOVLQSX (R8)(AX*4), AX
+	IMULQ   R13, AX
+	ADDQ    SI, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 128(AX)
+	PREFETCHT0 -4(AX)(R13*1)
+
+noprefetch:
 	MOVLQSX (R8)(R11*4), AX
 	IMULQ   CX, AX
 	LEAQ    (SI)(AX*4), BX
