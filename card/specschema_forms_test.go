@@ -72,6 +72,26 @@ func TestSpecSchemaFormsAgree(t *testing.T) {
 					}
 				}
 			}),
+			// The parts of the schema that its forms carry inline (eval
+			// results, metric values, hyperparameters, environmental
+			// impact, text or a list), each broken.
+			clone(doc, func(d map[string]any) {
+				d["eval_results"] = []any{
+					map[string]any{"metric_type": "f1", "metric_value": []any{1}, "task_type": []any{"x"}, "no_such_key": 1},
+					map[string]any{"metric_value": map[string]any{"a": 1}, "dataset_name": 3},
+					"not a result",
+				}
+			}),
+			clone(doc, func(d map[string]any) {
+				d["hyperparameters"] = []any{map[string]any{"key": "lr"}, map[string]any{"key": 1, "value": []any{}, "extra": true}}
+			}),
+			clone(doc, func(d map[string]any) { d["hyperparameters"] = "lr=0.1" }),
+			clone(doc, func(d map[string]any) {
+				d["environmental_impact"] = map[string]any{"hours_used": []any{1}, "no_such_key": "x"}
+			}),
+			clone(doc, func(d map[string]any) { d["environmental_impact"] = "a lot" }),
+			clone(doc, func(d map[string]any) { d["language"] = map[string]any{"en": true} }),
+			clone(doc, func(d map[string]any) { d["base_model"] = []any{map[string]any{"a": 1}, 2} }),
 		)
 	}
 	differ, withProblems := 0, 0
