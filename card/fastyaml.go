@@ -78,8 +78,13 @@ type fastYAML struct {
 	nodes             []yaml.Node
 	ptrs              []*yaml.Node
 	nodeSlab, ptrSlab int
-	// stack holds the children of the collections being built.
-	stack []*yaml.Node
+	// nodeSlabAt and ptrSlabAt are the arena's indexes of the current
+	// slabs (-1 for none, or for a slab the arena does not keep).
+	nodeSlabAt, ptrSlabAt int
+	// stack holds the children of the collections being built; stackHigh
+	// is the most it held.
+	stack     []*yaml.Node
+	stackHigh int
 	// buf is scratch space for scalar values that are not slices of src:
 	// quoted scalars with escapes or line breaks, folded plain scalars and
 	// block scalars.
@@ -118,9 +123,16 @@ func (a *fastYAMLArena) reset() {
 	a.ptrs.reset()
 }
 
-// keep takes back the stack and the scratch buffer of a parse that
-// used the arena, while they are under their bound.
+// keep ends a parse that used the arena: it clears what earlier parses
+// left in the slabs past this parse's tree, and the stack's pointers, and
+// takes back the stack and the scratch buffer while they are under their
+// bound. The arena then holds nothing of any tree but this parse's.
 func (a *fastYAMLArena) keep(p *fastYAML) {
+	a.nodes.used(p.nodeSlabAt, p.nodeSlab-len(p.nodes))
+	a.ptrs.used(p.ptrSlabAt, p.ptrSlab-len(p.ptrs))
+	a.nodes.release()
+	a.ptrs.release()
+	clear(p.stack[:max(p.stackHigh, len(p.stack))])
 	if cap(p.stack) <= fastYAMLArenaMaxBuf/8 {
 		a.stack = p.stack[:0]
 	}
@@ -152,6 +164,7 @@ func fastParseYAMLWith(p fastYAML, arena *fastYAMLArena) (*yaml.Node, bool) {
 		return nil, false
 	}
 	p.arena = arena
+	p.nodeSlabAt, p.ptrSlabAt = -1, -1
 	if arena != nil {
 		arena.reset()
 		p.stack, p.buf = arena.stack, arena.buf
@@ -265,7 +278,8 @@ func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, lin
 	if len(p.nodes) == 0 {
 		size := p.slabSize(p.nodeSlab)
 		if p.arena != nil {
-			p.nodes = p.arena.nodes.take(1, size, fastYAMLArenaMaxNodes)
+			p.arena.nodes.used(p.nodeSlabAt, p.nodeSlab)
+			p.nodes, p.nodeSlabAt = p.arena.nodes.take(1, size, fastYAMLArenaMaxNodes)
 		} else {
 			p.nodes = make([]yaml.Node, size)
 		}
@@ -300,13 +314,15 @@ func (p *fastYAML) slabSize(last int) int {
 // slice (appending to it never overwrites a neighbour) and pops them.
 func (p *fastYAML) collect(base int) []*yaml.Node {
 	k := len(p.stack) - base
+	p.stackHigh = max(p.stackHigh, len(p.stack))
 	if k == 0 {
 		return nil
 	}
 	if len(p.ptrs) < k {
 		size := p.slabSize(p.ptrSlab)
 		if p.arena != nil {
-			p.ptrs = p.arena.ptrs.take(k, size, fastYAMLArenaMaxNodes)
+			p.arena.ptrs.used(p.ptrSlabAt, p.ptrSlab-len(p.ptrs))
+			p.ptrs, p.ptrSlabAt = p.arena.ptrs.take(k, size, fastYAMLArenaMaxNodes)
 		} else {
 			p.ptrs = make([]*yaml.Node, max(k, size))
 		}

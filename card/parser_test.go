@@ -3,8 +3,10 @@ package card
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
 )
 
 // TestParserMatchesParse parses the corpus with one Parser, small cards
@@ -94,5 +96,44 @@ func TestParserReusesMemory(t *testing.T) {
 	}
 	if got := c.Meta.Strings("tags"); strings.Join(got, ",") != "a,b,c" {
 		t.Errorf("tags after the big block: %q", got)
+	}
+}
+
+// TestParserHoldsOnlyTheLastTree checks that a Parser's memory keeps
+// nothing of a card once later cards are parsed: its bytes (read in
+// place, so every string of its tree points into them) become garbage.
+// One card fits in the memory the parser keeps, the other does not.
+func TestParserHoldsOnlyTheLastTree(t *testing.T) {
+	small := []byte("---\nlicense: mit\ntags:\n- a\n---\n# m\n")
+	for _, tags := range []int{3000, 50_000} {
+		var p Parser
+		gone := func() weak.Pointer[byte] {
+			var b strings.Builder
+			b.WriteString("---\nmodel-index:\n- name: big\n  results:\n")
+			for i := range tags / 3 {
+				fmt.Fprintf(&b, "  - task:\n      type: t%d\n    metrics:\n    - type: acc\n      value: 0.%d\n", i, i)
+			}
+			b.WriteString("tags:\n")
+			for i := range tags {
+				fmt.Fprintf(&b, "- tag-%d\n", i)
+			}
+			b.WriteString("---\n# big\n")
+			big := []byte(b.String())
+			if c, err := p.Parse(big); err != nil || len(c.Meta.Strings("tags")) != tags {
+				t.Fatalf("%d tags: parse the big card: %v", tags, err)
+			}
+			return weak.Make(&big[0])
+		}()
+		for range 3 {
+			if _, err := p.Parse(small); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.GC()
+		if gone.Value() != nil {
+			t.Errorf("%d tags: the parser still holds the big card's bytes after three more cards", tags)
+		}
+		runtime.KeepAlive(&p)
 	}
 }

@@ -247,6 +247,10 @@ func (p *SpecParser) Parse(data []byte, name string) (*Card, error) {
 	p.nodes.reset()
 	p.ptrs.reset()
 	root, err := parseSpecTree(data, name, p)
+	// The slabs now hold this spec's tree (if read from YAML) and nothing
+	// of earlier ones.
+	p.nodes.release()
+	p.ptrs.release()
 	if err != nil {
 		return nil, err
 	}
@@ -401,8 +405,9 @@ func parseSpecYAML(data []byte, name string, parser *SpecParser) (*specNode, []P
 	if len(doc.Content) == 0 {
 		return nil, []Problem{specEmptyProblem(name)}
 	}
-	c := &specYAMLConv{name: name, budget: maxSpecValues, parser: parser}
+	c := &specYAMLConv{name: name, budget: maxSpecValues, parser: parser, slabAt: -1, ptrsAt: -1}
 	root := c.node(doc.Content[0], 0)
+	c.finish()
 	if len(c.probs) > 0 {
 		return nil, c.probs
 	}
@@ -508,17 +513,30 @@ type specYAMLConv struct {
 	slab   []specNode
 	ptrs   []*specNode
 	parser *SpecParser
+	// slabAt and ptrsAt are the parser's indexes of the current slabs,
+	// slabLen and ptrsLen their lengths (see slabArena.used).
+	slabAt, ptrsAt   int
+	slabLen, ptrsLen int
 }
 
 // newNode returns a new node holding v, cut from the slab.
 func (c *specYAMLConv) newNode(v specNode) *specNode {
 	if len(c.slab) == 0 {
-		c.slab = c.parser.nodes.take(1, 64, specArenaMaxNodes)
+		c.parser.nodes.used(c.slabAt, c.slabLen)
+		c.slab, c.slabAt = c.parser.nodes.take(1, 64, specArenaMaxNodes)
+		c.slabLen = len(c.slab)
 	}
 	n := &c.slab[0]
 	c.slab = c.slab[1:]
 	*n = v
 	return n
+}
+
+// finish reports to the parser how much of its current slabs the
+// conversion wrote.
+func (c *specYAMLConv) finish() {
+	c.parser.nodes.used(c.slabAt, c.slabLen-len(c.slab))
+	c.parser.ptrs.used(c.ptrsAt, c.ptrsLen-len(c.ptrs))
 }
 
 // newPtrs returns an empty slice of capacity n for the keys or items of
@@ -529,7 +547,9 @@ func (c *specYAMLConv) newPtrs(n int) []*specNode {
 		return nil
 	}
 	if len(c.ptrs) < n {
-		c.ptrs = c.parser.ptrs.take(n, 128, specArenaMaxNodes)
+		c.parser.ptrs.used(c.ptrsAt, c.ptrsLen-len(c.ptrs))
+		c.ptrs, c.ptrsAt = c.parser.ptrs.take(n, 128, specArenaMaxNodes)
+		c.ptrsLen = len(c.ptrs)
 	}
 	out := c.ptrs[:0:n]
 	c.ptrs = c.ptrs[n:]
