@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
@@ -65,10 +66,16 @@ type AuditResult struct {
 // emit with each result in input order. It holds only a bounded number of
 // batches in memory, so it streams inputs of any length. It stops at the
 // first error from emit or the backend, or when ctx is done, and returns
-// that error; the inputs channel is then no longer drained.
+// that error; the inputs channel is then no longer drained. It returns only
+// once its goroutines have stopped: no input, and no input's Data, is read
+// after it returns.
 func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(*AuditResult) error) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	var running sync.WaitGroup
+	defer func() {
+		cancel()
+		running.Wait()
+	}()
 
 	type chunk struct {
 		inputs  []AuditInput
@@ -82,7 +89,7 @@ func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(
 	work := make(chan *chunk, e.workers)
 
 	// Dispatcher: cut the inputs into chunks.
-	go func() {
+	running.Go(func() {
 		defer close(order)
 		defer close(work)
 		for {
@@ -116,13 +123,13 @@ func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(
 				return
 			}
 		}
-	}()
+	})
 
 	// Workers: parse, validate, featurize, score and decide chunks. Each
 	// keeps one featurizer and one batch for the whole audit: the pools
 	// are emptied by every garbage collection, which comes often here.
 	for range e.workers {
-		go func() {
+		running.Go(func() {
 			f := e.featurizers.Get().(*Featurizer)
 			defer e.featurizers.Put(f)
 			batch := e.batches.Get().(*CSR)
@@ -135,7 +142,7 @@ func (e *Engine) Audit(ctx context.Context, inputs <-chan AuditInput, emit func(
 				c.inputs = nil
 				close(c.done)
 			}
-		}()
+		})
 	}
 
 	// Collector: emit in input order.

@@ -824,7 +824,7 @@ const (
 	// bcLetter: an ASCII letter.
 	bcLetter
 	// bcCount: counts toward a section's length (ASCII letters and digits,
-	// bytes of non-ASCII characters); bit bcCountShift.
+	// bytes of non-ASCII characters).
 	bcCount
 	// bcMarker: may come before the first word of a line (isLineMarker).
 	bcMarker
@@ -832,8 +832,14 @@ const (
 	bcSpecial
 )
 
-// bcCountShift is the bit of bcCount.
+// bcCountShift is the bit of bcCount, which scanText adds without a
+// branch. The two constants below compile only while they agree.
 const bcCountShift = 2
+
+const (
+	_ = uint(bcCount - 1<<bcCountShift)
+	_ = uint(1<<bcCountShift - bcCount)
+)
 
 // byteClass holds the classes of every byte; built once, then read-only.
 var byteClass = func() (t [256]uint8) {

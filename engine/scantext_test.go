@@ -92,9 +92,6 @@ func referenceScanText(text string, bits *RubricBits) int {
 // and features, on the text of every section of every corpus card and on
 // texts made to hit the edges of the word loop.
 func TestScanTextMatchesReference(t *testing.T) {
-	if bcCount != 1<<bcCountShift {
-		t.Fatalf("bcCountShift %d does not match bcCount %d", bcCountShift, bcCount)
-	}
 	texts := []string{
 		"", "a", "_", "__init__ x", "Citation: see below", "## License\napache", "1. Intended uses: chat",
 		"word<!-- c -->License: mit", "text <!-- runs on\nand on --> after: x", "[More Information Needed] here",

@@ -482,33 +482,38 @@ func decodeTaskModel(data []byte, alloc func(dim, k int) (w []float32, stride in
 		if k%8 != 0 && bitmap[nb-1]>>(k%8) != 0 {
 			return nil, d.corrupt("weight bitmap of feature %d names tasks beyond %d", f, k)
 		}
+		// The row's weights are read in one slice; a problem is reported
+		// at the byte after the weight it is about, as a weight-by-weight
+		// read would, the weights before it checked first.
 		n := 0
 		for _, b := range bitmap {
 			n += bits.OnesCount8(b)
 		}
+		halves := d.buf[:2*min(n, len(d.buf)/2)]
 		base := d.base
-		halves, err := d.bytes(2*n, "weights")
-		if err != nil {
-			return nil, err
-		}
 		row := w[f*stride : f*stride+k]
 		for t := range k {
 			if bitmap[t/8]&(1<<(t%8)) == 0 {
 				continue
 			}
+			if len(halves) == 0 {
+				d.base = base
+				return nil, d.corrupt("weight runs past the end of the body")
+			}
 			h := binary.LittleEndian.Uint16(halves)
+			halves, base = halves[2:], base+2
 			switch {
 			case h&0x7fff == 0:
 				// Save stores only nonzero weights.
-				d.base = base + 2
+				d.base = base
 				return nil, d.corrupt("feature %d stores a zero weight for task %d", f, t)
 			case h&0x7c00 == 0x7c00:
-				d.base = base + 2
+				d.base = base
 				return nil, d.corrupt("feature %d has a weight that is not a finite number", f)
 			}
 			row[t] = HalfToFloat32(h)
-			halves, base = halves[2:], base+2
 		}
+		d.buf, d.base = d.buf[2*n:], base
 		prev = f
 	}
 	if len(d.buf) != 0 {
