@@ -298,6 +298,40 @@ func TestAuditStopsOnEmitErrorAndCancel(t *testing.T) {
 	}
 }
 
+// TestAuditWaitsForItsWorkers stops an audit (emit fails) while another
+// worker is inside an input's Load, and checks that Audit returns only
+// after that Load has returned: the audit reads inputs in place, so none
+// may be read once Audit has returned.
+func TestAuditWaitsForItsWorkers(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("text-generation", "image-classification"), 1, 2)
+	entered, release := make(chan struct{}), make(chan struct{})
+	inputs := []AuditInput{
+		{Path: "first.md", Data: []byte("# first\n")},
+		{Path: "second.md", Load: func() AuditInput {
+			close(entered)
+			<-release
+			return AuditInput{Path: "second.md", Data: []byte("# second\n")}
+		}},
+	}
+	stop := errors.New("emit failed")
+	returned := make(chan error, 1)
+	go func() {
+		returned <- e.Audit(context.Background(), feed(inputs), func(*AuditResult) error {
+			<-entered // the other worker is inside Load
+			return stop
+		})
+	}()
+	select {
+	case err := <-returned:
+		t.Fatalf("Audit returned (%v) while a worker was still loading an input", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if err := <-returned; !errors.Is(err, stop) {
+		t.Errorf("err %v, want the emit error", err)
+	}
+}
+
 func TestMostProbableFamily(t *testing.T) {
 	fams := Families()
 	// probs gives the named families their probabilities, the rest 0.
