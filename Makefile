@@ -7,6 +7,7 @@ FUZZTIME  ?= 30s
 FUZZ_TARGETS := \
 	./card:FuzzSplitFrontMatter \
 	./card:FuzzParseCard \
+	./card:FuzzParserReuse \
 	./card:FuzzParseBody \
 	./card:FuzzParseSpec \
 	./card:FuzzModelIndex \

@@ -137,3 +137,44 @@ func TestParserHoldsOnlyTheLastTree(t *testing.T) {
 		runtime.KeepAlive(&p)
 	}
 }
+
+// FuzzParserReuse parses two inputs in turn with one Parser, then the
+// first again, and checks each card against card.Parse of the same bytes:
+// what the parser's memory held from one input must never show in the
+// next.
+func FuzzParserReuse(f *testing.F) {
+	var seeds [][]byte
+	for i, e := range corpusEntries(f) {
+		if i%97 != 0 {
+			continue
+		}
+		src, err := os.ReadFile(e.Path)
+		if err != nil || len(src) > 32<<10 {
+			continue
+		}
+		seeds = append(seeds, src)
+	}
+	seeds = append(seeds, []byte("---\na: [1, 2]\nb: {c: 'x''y'}\n---\n# T\n"), []byte("---\n- a\n---\n"))
+	for i := range seeds {
+		f.Add(seeds[i], seeds[(i+1)%len(seeds)])
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		var p Parser
+		for _, src := range [][]byte{a, b, a} {
+			got, gotErr := p.Parse(src)
+			want, wantErr := Parse(src)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || (got == nil) != (want == nil) {
+				t.Fatalf("error %v, want %v", gotErr, wantErr)
+			}
+			if got == nil {
+				continue
+			}
+			if d := diffYAMLNodes("$", got.Meta.root, want.Meta.root); d != "" {
+				t.Fatalf("metadata tree differs from Parse's: %s", d)
+			}
+			if got.Body.Text != want.Body.Text || len(got.Body.Sections) != len(want.Body.Sections) {
+				t.Fatalf("body differs from Parse's")
+			}
+		}
+	})
+}
