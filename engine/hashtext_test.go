@@ -1,12 +1,9 @@
 package engine
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/terragonlabs/modelcard-generator/card"
 )
 
 // referenceHashText is hashText written as a plain byte-at-a-time state
@@ -92,16 +89,8 @@ func TestHashTextMatchesReference(t *testing.T) {
 		"> **Needs information** about this\nnext words", "x\n> **Needs information**", "<!--", "<!---->tail",
 		"caf\xc3\xa9 na\xc3\xafve MIXED Case 7b yolov8", "end with digits 2024", "a-b_c.d/e",
 	}
-	for _, e := range corpusEntries(t) {
-		src, err := os.ReadFile(e.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, _ := card.Parse(src)
-		if c == nil || c.Body == nil {
-			continue
-		}
-		texts = append(texts, c.Body.Text)
+	for _, b := range corpusBodies(t) {
+		texts = append(texts, b.Text)
 	}
 	f := newTestFeaturizer(t)
 	for i, text := range texts {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -98,24 +97,16 @@ func TestScanTextMatchesReference(t *testing.T) {
 		"**Developed by:** [More Information Needed]", "```\nLicense: none\n```\nLicense: mit", "caf\xc3\xa9 BibTeX",
 		"Limitations_and_bias: x", "> **Needs information** x\nreal text", "Training data:\nsquad",
 	}
-	for _, e := range corpusEntries(t) {
-		src, err := os.ReadFile(e.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, _ := card.Parse(src)
-		if c == nil || c.Body == nil {
-			continue
-		}
-		texts = append(texts, c.Body.Text[:min(c.Body.Preamble, len(c.Body.Text))])
+	for _, b := range corpusBodies(t) {
+		texts = append(texts, b.Text[:min(b.Preamble, len(b.Text))])
 		var walk func(ss []*card.Section)
 		walk = func(ss []*card.Section) {
 			for _, s := range ss {
-				texts = append(texts, c.Body.OwnText(s))
+				texts = append(texts, b.OwnText(s))
 				walk(s.Children)
 			}
 		}
-		walk(c.Body.Sections)
+		walk(b.Sections)
 	}
 	for i, text := range texts {
 		var got, want RubricBits
