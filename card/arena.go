@@ -55,7 +55,7 @@ func (a *slabArena[T]) take(minLen, n, limit int) ([]T, int) {
 // used records that the current parse wrote the first n elements of the
 // slab of index i (-1: a slab the arena does not keep).
 func (a *slabArena[T]) used(i, n int) {
-	if i >= 0 {
+	if i >= 0 && n > 0 {
 		a.took[i] = max(a.took[i], n)
 	}
 }
@@ -68,5 +68,38 @@ func (a *slabArena[T]) release() {
 			clear(slab[a.took[i]:a.written[i]])
 		}
 		a.written[i] = a.took[i]
+	}
+}
+
+// slabCursor cuts values from one slab at a time, taken from an arena
+// (nil: from the heap), and tells the arena how much of each slab it
+// wrote. The zero slabCursor is ready.
+type slabCursor[T any] struct {
+	// free is what is left of the current slab; size is that slab's
+	// length, at its index in the arena (-1: a slab the arena does not
+	// keep).
+	free []T
+	size int
+	at   int
+}
+
+// refill replaces the current slab by one of at least minLen values, n
+// wanted, from arena a (nil: a new one from the heap; limit is a's, see
+// take).
+func (c *slabCursor[T]) refill(a *slabArena[T], minLen, n, limit int) {
+	if a == nil {
+		c.free, c.at = make([]T, max(minLen, n)), -1
+	} else {
+		c.done(a)
+		c.free, c.at = a.take(minLen, n, limit)
+	}
+	c.size = len(c.free)
+}
+
+// done tells arena a (nil: none) how much of the current slab was
+// written.
+func (c *slabCursor[T]) done(a *slabArena[T]) {
+	if a != nil {
+		a.used(c.at, c.size-len(c.free))
 	}
 }

@@ -73,14 +73,9 @@ type fastYAML struct {
 	// the line starting at colLine.
 	colLine, colPos, colVal int
 	depth                   int
-	// nodes and ptrs are slabs that nodes and content slices are cut from;
-	// nodeSlab and ptrSlab are the sizes of the last slab of each.
-	nodes             []yaml.Node
-	ptrs              []*yaml.Node
-	nodeSlab, ptrSlab int
-	// nodeSlabAt and ptrSlabAt are the arena's indexes of the current
-	// slabs (-1 for none, or for a slab the arena does not keep).
-	nodeSlabAt, ptrSlabAt int
+	// nodes and ptrs cut nodes and content slices from their slabs.
+	nodes slabCursor[yaml.Node]
+	ptrs  slabCursor[*yaml.Node]
 	// stack holds the children of the collections being built; stackHigh
 	// is the most it held.
 	stack     []*yaml.Node
@@ -128,8 +123,8 @@ func (a *fastYAMLArena) reset() {
 // takes back the stack and the scratch buffer while they are under their
 // bound. The arena then holds nothing of any tree but this parse's.
 func (a *fastYAMLArena) keep(p *fastYAML) {
-	a.nodes.used(p.nodeSlabAt, p.nodeSlab-len(p.nodes))
-	a.ptrs.used(p.ptrSlabAt, p.ptrSlab-len(p.ptrs))
+	p.nodes.done(&a.nodes)
+	p.ptrs.done(&a.ptrs)
 	a.nodes.release()
 	a.ptrs.release()
 	clear(p.stack[:max(p.stackHigh, len(p.stack))])
@@ -146,14 +141,10 @@ func (a *fastYAMLArena) keep(p *fastYAML) {
 // above. It returns false, and no node, for anything outside that subset,
 // including every text on which the library reports an error and every text
 // whose root is not a block mapping; the caller then uses the library.
-func fastParseYAML(text string) (*yaml.Node, bool) {
-	return fastParseYAMLIn(text, nil)
-}
-
-// fastParseYAMLIn is fastParseYAML with the memory of an arena (nil for
-// none), which it resets first: the tree it returns is valid until the
-// arena's next use.
-func fastParseYAMLIn(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
+//
+// It builds the tree in the memory of arena (nil: the heap), which it
+// resets first: the tree is valid until the arena's next use.
+func fastParseYAML(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
 	return fastParseYAMLWith(fastYAML{src: text, colLine: -1}, arena)
 }
 
@@ -164,7 +155,6 @@ func fastParseYAMLWith(p fastYAML, arena *fastYAMLArena) (*yaml.Node, bool) {
 		return nil, false
 	}
 	p.arena = arena
-	p.nodeSlabAt, p.ptrSlabAt = -1, -1
 	if arena != nil {
 		arena.reset()
 		p.stack, p.buf = arena.stack, arena.buf
@@ -178,13 +168,8 @@ func fastParseYAMLWith(p fastYAML, arena *fastYAMLArena) (*yaml.Node, bool) {
 // whole-line comments between entries, and its tree is the library's with
 // every comment field empty. Comments at the end of a value's line, and
 // comment lines that end a multi-line plain scalar, still make it decline.
-func fastParseYAMLNoComments(text string) (*yaml.Node, bool) {
-	return fastParseYAMLNoCommentsIn(text, nil)
-}
-
-// fastParseYAMLNoCommentsIn is fastParseYAMLNoComments with the memory of
-// an arena (nil for none), as fastParseYAMLIn.
-func fastParseYAMLNoCommentsIn(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
+// Its tree is built in the memory of arena as fastParseYAML's.
+func fastParseYAMLNoComments(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
 	return fastParseYAMLWith(fastYAML{src: text, colLine: -1, skipComments: true}, arena)
 }
 
@@ -275,18 +260,15 @@ func (p *fastYAML) document() (*yaml.Node, bool) {
 
 // node returns a new node cut from the current slab.
 func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, line, column int) *yaml.Node {
-	if len(p.nodes) == 0 {
-		size := p.slabSize(p.nodeSlab)
+	if len(p.nodes.free) == 0 {
+		var a *slabArena[yaml.Node]
 		if p.arena != nil {
-			p.arena.nodes.used(p.nodeSlabAt, p.nodeSlab)
-			p.nodes, p.nodeSlabAt = p.arena.nodes.take(1, size, fastYAMLArenaMaxNodes)
-		} else {
-			p.nodes = make([]yaml.Node, size)
+			a = &p.arena.nodes
 		}
-		p.nodeSlab = len(p.nodes)
+		p.nodes.refill(a, 1, p.slabSize(p.nodes.size), fastYAMLArenaMaxNodes)
 	}
-	n := &p.nodes[0]
-	p.nodes = p.nodes[1:]
+	n := &p.nodes.free[0]
+	p.nodes.free = p.nodes.free[1:]
 	// Every field is set: a slab lent by an arena holds an earlier tree.
 	// Fields are written one by one, and those the parser leaves empty only
 	// when they are not: a write of a pointer into reused memory costs a
@@ -318,18 +300,15 @@ func (p *fastYAML) collect(base int) []*yaml.Node {
 	if k == 0 {
 		return nil
 	}
-	if len(p.ptrs) < k {
-		size := p.slabSize(p.ptrSlab)
+	if len(p.ptrs.free) < k {
+		var a *slabArena[*yaml.Node]
 		if p.arena != nil {
-			p.arena.ptrs.used(p.ptrSlabAt, p.ptrSlab-len(p.ptrs))
-			p.ptrs, p.ptrSlabAt = p.arena.ptrs.take(k, size, fastYAMLArenaMaxNodes)
-		} else {
-			p.ptrs = make([]*yaml.Node, max(k, size))
+			a = &p.arena.ptrs
 		}
-		p.ptrSlab = len(p.ptrs)
+		p.ptrs.refill(a, k, p.slabSize(p.ptrs.size), fastYAMLArenaMaxNodes)
 	}
-	out := p.ptrs[:k:k]
-	p.ptrs = p.ptrs[k:]
+	out := p.ptrs.free[:k:k]
+	p.ptrs.free = p.ptrs.free[k:]
 	copy(out, p.stack[base:])
 	p.stack = p.stack[:base]
 	return out

@@ -23,7 +23,7 @@ func dropComments(n *yaml.Node) {
 // checkFastYAMLNoComments compares the comment-skipping fast parser with
 // the library, comments dropped, on one text.
 func checkFastYAMLNoComments(text string) (answered bool, problem string) {
-	got, ok := fastParseYAMLNoComments(text)
+	got, ok := fastParseYAMLNoComments(text, nil)
 	if !ok {
 		if got != nil {
 			return false, "declined but returned a node"

@@ -88,7 +88,7 @@ func valueDiff(got, want string) string {
 // returns whether the fast parser answered, and a description of what is
 // wrong, or "".
 func checkFastYAML(text string) (answered bool, problem string) {
-	got, ok := fastParseYAML(text)
+	got, ok := fastParseYAML(text, nil)
 	if !ok {
 		if got != nil {
 			return false, "declined but returned a node"
@@ -445,7 +445,7 @@ func TestParseMetadataFastPath(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, ok := fastParseYAML(c.text); !ok {
+			if _, ok := fastParseYAML(c.text, nil); !ok {
 				t.Fatalf("%q does not take the fast path, so this case tests nothing", c.text)
 			}
 			m, err := ParseMetadata(c.text, 10)
@@ -495,7 +495,7 @@ func BenchmarkParseMetadataCorpus(b *testing.B) {
 	}
 	run("yamlv3", func(text string) { _, _ = libraryYAML(text) })
 	run("fast", func(text string) {
-		if _, ok := fastParseYAML(text); !ok {
+		if _, ok := fastParseYAML(text, nil); !ok {
 			_, _ = libraryYAML(text)
 		}
 	})

@@ -67,7 +67,7 @@ func parseMetadata(text string, firstLine int, arena *fastYAMLArena) (*Metadata,
 	var doc yaml.Node
 	// The fast parser gives the decoder's tree for the plain YAML most
 	// blocks use and declines the rest, errors included.
-	if fast, ok := fastParseYAMLIn(text, arena); ok {
+	if fast, ok := fastParseYAML(text, arena); ok {
 		doc = *fast
 	} else if err := yaml.NewDecoder(strings.NewReader(text)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {

@@ -226,7 +226,7 @@ func ParseSpec(data []byte, name string) (*Card, error) {
 
 // A SpecParser parses specs one after another, and reads each spec into
 // trees built in the memory of the trees of the spec before: where many
-// specs are parsed in turn (a worker of `generate`, a stream of specs),
+// specs are parsed in turn (a worker of `generate`, the bench's workers),
 // that saves most of what parsing allocates. The cards it returns hold
 // nothing of that memory: they are the caller's to keep.
 //
@@ -397,7 +397,7 @@ func parseSpecYAML(data []byte, name string, parser *SpecParser) (*specNode, []P
 	// The fast parser answers only for one plain block-mapping document,
 	// with the decoder's tree; anything else goes to the decoder. The tree
 	// is let go once converted: the conversion copies what it keeps.
-	if fast, ok := fastParseYAMLNoCommentsIn(string(data), &parser.yaml); ok {
+	if fast, ok := fastParseYAMLNoComments(string(data), &parser.yaml); ok {
 		doc = *fast
 	} else if probs := decodeOneYAMLDocument(data, name, &doc); probs != nil {
 		return nil, probs
@@ -405,9 +405,10 @@ func parseSpecYAML(data []byte, name string, parser *SpecParser) (*specNode, []P
 	if len(doc.Content) == 0 {
 		return nil, []Problem{specEmptyProblem(name)}
 	}
-	c := &specYAMLConv{name: name, budget: maxSpecValues, parser: parser, slabAt: -1, ptrsAt: -1}
+	c := &specYAMLConv{name: name, budget: maxSpecValues, parser: parser}
 	root := c.node(doc.Content[0], 0)
-	c.finish()
+	c.slab.done(&parser.nodes)
+	c.ptrs.done(&parser.ptrs)
 	if len(c.probs) > 0 {
 		return nil, c.probs
 	}
@@ -508,35 +509,22 @@ type specYAMLConv struct {
 	budget    int
 	exhausted bool
 	probs     []Problem
-	// slab is where new nodes are cut from, a few dozen at a time, and
-	// ptrs where the keys and items slices are; parser lends both.
-	slab   []specNode
-	ptrs   []*specNode
+	// slab cuts new nodes, a few dozen at a time, and ptrs the keys and
+	// items slices, from slabs the parser lends.
+	slab   slabCursor[specNode]
+	ptrs   slabCursor[*specNode]
 	parser *SpecParser
-	// slabAt and ptrsAt are the parser's indexes of the current slabs,
-	// slabLen and ptrsLen their lengths (see slabArena.used).
-	slabAt, ptrsAt   int
-	slabLen, ptrsLen int
 }
 
 // newNode returns a new node holding v, cut from the slab.
 func (c *specYAMLConv) newNode(v specNode) *specNode {
-	if len(c.slab) == 0 {
-		c.parser.nodes.used(c.slabAt, c.slabLen)
-		c.slab, c.slabAt = c.parser.nodes.take(1, 64, specArenaMaxNodes)
-		c.slabLen = len(c.slab)
+	if len(c.slab.free) == 0 {
+		c.slab.refill(&c.parser.nodes, 1, 64, specArenaMaxNodes)
 	}
-	n := &c.slab[0]
-	c.slab = c.slab[1:]
+	n := &c.slab.free[0]
+	c.slab.free = c.slab.free[1:]
 	*n = v
 	return n
-}
-
-// finish reports to the parser how much of its current slabs the
-// conversion wrote.
-func (c *specYAMLConv) finish() {
-	c.parser.nodes.used(c.slabAt, c.slabLen-len(c.slab))
-	c.parser.ptrs.used(c.ptrsAt, c.ptrsLen-len(c.ptrs))
 }
 
 // newPtrs returns an empty slice of capacity n for the keys or items of
@@ -546,13 +534,11 @@ func (c *specYAMLConv) newPtrs(n int) []*specNode {
 	if n == 0 {
 		return nil
 	}
-	if len(c.ptrs) < n {
-		c.parser.ptrs.used(c.ptrsAt, c.ptrsLen-len(c.ptrs))
-		c.ptrs, c.ptrsAt = c.parser.ptrs.take(n, 128, specArenaMaxNodes)
-		c.ptrsLen = len(c.ptrs)
+	if len(c.ptrs.free) < n {
+		c.ptrs.refill(&c.parser.ptrs, n, 128, specArenaMaxNodes)
 	}
-	out := c.ptrs[:0:n]
-	c.ptrs = c.ptrs[n:]
+	out := c.ptrs.free[:0:n]
+	c.ptrs.free = c.ptrs.free[n:]
 	return out
 }
 
