@@ -46,9 +46,9 @@ type specSchema struct {
 // for such a spec. So that a spec meets only the rule that applies to it,
 // the schema is also compiled without the rules (base, for a spec that
 // does not give both a known family and specifics) and with the one rule of
-// each family (byFamily). The three check a spec alike, which a test holds.
+// each family (byFamily). They check a spec as the whole schema does,
+// which a test holds.
 type specSchemas struct {
-	full     *specSchema
 	base     *specSchema
 	byFamily map[FamilyID]*specSchema
 }
@@ -59,46 +59,52 @@ func (s *specSchemas) forSpec(root *specNode) *specSchema {
 	if fv == nil || root.val("specifics") == nil || !specKnownFamily(fv) {
 		return s.base
 	}
-	if v, ok := s.byFamily[FamilyID(fv.value)]; ok {
-		return v
+	// Every known family has its form.
+	return s.byFamily[FamilyID(fv.value)]
+}
+
+// compileSpecSchema compiles the embedded schema with c under id, changed
+// by edit first when edit is not nil.
+func compileSpecSchema(c *jsonschema.Compiler, id string, edit func(doc map[string]any)) (*specSchema, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(specSchemaJSON, &doc); err != nil {
+		return nil, fmt.Errorf("embedded spec schema: %w", err)
 	}
-	return s.full
+	data := specSchemaJSON
+	if edit != nil {
+		doc["$id"] = id
+		edit(doc)
+		var err error
+		if data, err = json.Marshal(doc); err != nil {
+			return nil, fmt.Errorf("embedded spec schema: %w", err)
+		}
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("embedded spec schema: %w", err)
+	}
+	if err := c.AddResource(id, inst); err != nil {
+		return nil, fmt.Errorf("embedded spec schema %s: %w", id, err)
+	}
+	sch, err := c.Compile(id)
+	if err != nil {
+		return nil, fmt.Errorf("embedded spec schema %s: %w", id, err)
+	}
+	return &specSchema{schema: sch, doc: doc}, nil
+}
+
+// newSpecSchemaCompiler returns a compiler for the spec schema's draft.
+func newSpecSchemaCompiler() *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	return c
 }
 
 // loadSpecSchema compiles the embedded schema, in each of its forms, once.
 var loadSpecSchema = sync.OnceValues(func() (*specSchemas, error) {
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
+	c := newSpecSchemaCompiler()
 	compile := func(id string, edit func(doc map[string]any)) (*specSchema, error) {
-		var doc map[string]any
-		if err := json.Unmarshal(specSchemaJSON, &doc); err != nil {
-			return nil, fmt.Errorf("embedded spec schema: %w", err)
-		}
-		data := specSchemaJSON
-		if edit != nil {
-			doc["$id"] = id
-			edit(doc)
-			var err error
-			if data, err = json.Marshal(doc); err != nil {
-				return nil, fmt.Errorf("embedded spec schema: %w", err)
-			}
-		}
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("embedded spec schema: %w", err)
-		}
-		if err := c.AddResource(id, inst); err != nil {
-			return nil, fmt.Errorf("embedded spec schema %s: %w", id, err)
-		}
-		sch, err := c.Compile(id)
-		if err != nil {
-			return nil, fmt.Errorf("embedded spec schema %s: %w", id, err)
-		}
-		return &specSchema{schema: sch, doc: doc}, nil
-	}
-	full, err := compile(specSchemaURL, nil)
-	if err != nil {
-		return nil, err
+		return compileSpecSchema(c, id, edit)
 	}
 	withoutRules := func(doc map[string]any) {
 		delete(doc, "if")
@@ -109,7 +115,7 @@ var loadSpecSchema = sync.OnceValues(func() (*specSchemas, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &specSchemas{full: full, base: base, byFamily: map[FamilyID]*specSchema{}}
+	out := &specSchemas{base: base, byFamily: map[FamilyID]*specSchema{}}
 	for _, f := range Families() {
 		rule := map[string]any{"properties": map[string]any{
 			"specifics": map[string]any{"$ref": "#/$defs/specifics_" + string(f.ID)},

@@ -209,6 +209,16 @@ func (e *Engine) Tasks() []string { return e.model.Tasks }
 // Decide featurizes, scores and decides a slice of parsed cards, in order,
 // on the calling goroutine (the backend may use more).
 func (e *Engine) Decide(ctx context.Context, cards []*card.Card) ([]Decision, error) {
-	decisions, _, err := e.decideWithBits(ctx, cards)
-	return decisions, err
+	f := e.featurizers.Get().(*Featurizer)
+	defer e.featurizers.Put(f)
+	batch := e.batches.Get().(*CSR)
+	defer e.batches.Put(batch)
+	batch.Reset()
+	bits := make([]RubricBits, len(cards))
+	declared := make([]string, len(cards))
+	for i, c := range cards {
+		batch.AppendRow(f.Featurize(c, &bits[i]))
+		declared[i] = DeclaredTask(c)
+	}
+	return e.scoreAndDecide(ctx, batch, bits, declared)
 }

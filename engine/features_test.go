@@ -152,6 +152,22 @@ func bucketCounts(t *testing.T, fn func(f *Featurizer)) map[int32]float32 {
 	return out
 }
 
+// checkHashedAsParts checks that text hashes to the bucket counts of its
+// parts hashed one by one: what it leaves out counts nothing, and no bigram
+// spans a gap between parts.
+func checkHashedAsParts(t *testing.T, text string, parts []string) {
+	t.Helper()
+	got := bucketCounts(t, func(f *Featurizer) { f.hashText(text, seedBody, true) })
+	want := bucketCounts(t, func(f *Featurizer) {
+		for _, p := range parts {
+			f.hashText(p, seedBody, true)
+		}
+	})
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("hashText(%q) = %v, want the counts of %q: %v", text, got, parts, want)
+	}
+}
+
 func countSum(m map[int32]float32) float32 {
 	var n float32
 	for _, c := range m {
@@ -382,15 +398,7 @@ func TestHashTextSkipsNeedsInfoMarkers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := bucketCounts(t, func(f *Featurizer) { f.hashText(tt.with, seedBody, true) })
-			want := bucketCounts(t, func(f *Featurizer) {
-				for _, p := range tt.parts {
-					f.hashText(p, seedBody, true)
-				}
-			})
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("with the marker %v, want %v", got, want)
-			}
+			checkHashedAsParts(t, tt.with, tt.parts)
 		})
 	}
 	// A quoted line that is not a marker still counts.
@@ -415,15 +423,7 @@ func TestHashTextSkipsNumbers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := bucketCounts(t, func(f *Featurizer) { f.hashText(tt.text, seedBody, true) })
-			want := bucketCounts(t, func(f *Featurizer) {
-				for _, p := range tt.parts {
-					f.hashText(p, seedBody, true)
-				}
-			})
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("hashText(%q) = %v, want %v", tt.text, got, want)
-			}
+			checkHashedAsParts(t, tt.text, tt.parts)
 		})
 	}
 	// A word of letters and digits is not a number: "7b" counts apart

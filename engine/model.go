@@ -41,10 +41,14 @@ func Families() []card.FamilyID { return card.FamilyIDs() }
 // TaskFamilies returns, for each task column, the index in Families() of
 // the task's family (a task of no family counts as generic): what a
 // backend needs to sum task probabilities into family probabilities.
-func (m *Model) TaskFamilies() []int32 {
+func (m *Model) TaskFamilies() []int32 { return taskFamilyIndex(m.Tasks) }
+
+// taskFamilyIndex returns, for each task, the index in Families() of its
+// family; card.FamilyForTask counts a task of no family as generic.
+func taskFamilyIndex(tasks []string) []int32 {
 	fams := Families()
-	out := make([]int32, len(m.Tasks))
-	for j, task := range m.Tasks {
+	out := make([]int32, len(tasks))
+	for j, task := range tasks {
 		f, _ := card.FamilyForTask(task)
 		out[j] = int32(slices.Index(fams, f))
 	}

@@ -235,23 +235,6 @@ func (e *Engine) auditChunk(ctx context.Context, f *Featurizer, batch *CSR, p *c
 	return results, nil
 }
 
-// decideWithBits is Decide that also returns the rubric bits.
-func (e *Engine) decideWithBits(ctx context.Context, cards []*card.Card) ([]Decision, []RubricBits, error) {
-	f := e.featurizers.Get().(*Featurizer)
-	defer e.featurizers.Put(f)
-	batch := e.batches.Get().(*CSR)
-	defer e.batches.Put(batch)
-	batch.Reset()
-	bits := make([]RubricBits, len(cards))
-	declared := make([]string, len(cards))
-	for i, c := range cards {
-		batch.AppendRow(f.Featurize(c, &bits[i]))
-		declared[i] = DeclaredTask(c)
-	}
-	out, err := e.scoreAndDecide(ctx, batch, bits, declared)
-	return out, bits, err
-}
-
 // scoreAndDecide scores a batch of featurized cards and decides each from
 // its scores, rubric bits and declared task ("" when none).
 func (e *Engine) scoreAndDecide(ctx context.Context, batch *CSR, bits []RubricBits, declared []string) ([]Decision, error) {

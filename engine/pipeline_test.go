@@ -371,9 +371,9 @@ func TestMostProbableFamily(t *testing.T) {
 // TestTaskFamilies checks the task-to-family index that backends sum
 // family probabilities with.
 func TestTaskFamilies(t *testing.T) {
-	m := NewModel(4, []string{"text-generation", "image-classification", "no-such-task", "fill-mask"}, nil)
+	m := NewModel(4, []string{"text-generation", "image-classification", "no-such-task", "fill-mask", "object-detection", "translation"}, nil)
 	fams := Families()
-	want := []card.FamilyID{card.FamilyLLM, card.FamilyVision, card.FamilyGeneric, card.FamilyNLP}
+	want := []card.FamilyID{card.FamilyLLM, card.FamilyVision, card.FamilyGeneric, card.FamilyNLP, card.FamilyVision, card.FamilySeq2Seq}
 	for j, idx := range m.TaskFamilies() {
 		if idx < 0 || int(idx) >= len(fams) || fams[idx] != want[j] {
 			t.Errorf("task %s: family index %d, want %s", m.Tasks[j], idx, want[j])

@@ -181,16 +181,13 @@ type FamilyScore struct {
 func (m *TaskModel) PredictFamilies(row Row) []FamilyScore {
 	p := m.Logits(row, nil)
 	softmaxInPlace(p)
-	ids := card.FamilyIDs()
+	ids := Families()
 	out := make([]FamilyScore, len(ids))
 	for i, id := range ids {
 		out[i].Family = id
 	}
-	for t, task := range m.Tasks {
-		f, _ := card.FamilyForTask(task)
-		if i := slices.Index(ids, f); i >= 0 {
-			out[i].Prob += p[t]
-		}
+	for t, f := range taskFamilyIndex(m.Tasks) {
+		out[f].Prob += p[t]
 	}
 	slices.SortStableFunc(out, func(a, b FamilyScore) int {
 		switch {

@@ -237,8 +237,8 @@ func Train(ctx context.Context, set []Example, opts TrainOptions) (*TaskModel, e
 		logits:     make([]float64, k),
 		gradB:      make([]float64, k),
 		familyLoss: opts.FamilyLoss,
-		familyOf:   familyColumns(tasks),
-		nf:         len(card.FamilyIDs()),
+		familyOf:   taskFamilyIndex(tasks),
+		nf:         len(Families()),
 	}
 	for i := range tr.slot {
 		tr.slot[i] = -1
@@ -341,22 +341,6 @@ func setTaskNamePrior(m *TaskModel, prior float32) error {
 	return nil
 }
 
-// familyColumns returns, for each task, the index in card.FamilyIDs() of
-// its template family; a task of no family counts for the generic one.
-func familyColumns(tasks []string) []int {
-	ids := card.FamilyIDs()
-	out := make([]int, len(tasks))
-	for i, t := range tasks {
-		f, _ := card.FamilyForTask(t)
-		j := slices.Index(ids, f)
-		if j < 0 {
-			j = slices.Index(ids, card.FamilyGeneric)
-		}
-		out[i] = max(j, 0)
-	}
-	return out
-}
-
 // rareFeatures marks the features found in the rows of fewer than
 // minGroups distinct example groups.
 func rareFeatures(set []Example, dim, minGroups int) []bool {
@@ -414,7 +398,7 @@ type trainer struct {
 	// its family's index, of nf families; familyProb and familyGrad are
 	// scratch space for the family loss.
 	familyLoss float64
-	familyOf   []int
+	familyOf   []int32
 	nf         int
 	familyProb []float64
 	familyGrad []float64

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/terragonlabs/modelcard-generator/card"
 )
 
 // quietLogger drops the training progress.
@@ -356,16 +354,6 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-func TestFamilyColumns(t *testing.T) {
-	ids := card.FamilyIDs()
-	index := func(f card.FamilyID) int { return slices.Index(ids, f) }
-	tasks := []string{"text-generation", "image-classification", "object-detection", "translation", "no-such-task"}
-	want := []int{index(card.FamilyLLM), index(card.FamilyVision), index(card.FamilyVision), index(card.FamilySeq2Seq), index(card.FamilyGeneric)}
-	if got := familyColumns(tasks); !slices.Equal(got, want) {
-		t.Errorf("familyColumns(%v) = %v, want %v", tasks, got, want)
-	}
-}
-
 func TestRareFeatures(t *testing.T) {
 	row := func(cols ...int32) Row { return Row{Cols: cols, Vals: make([]float32, len(cols))} }
 	set := []Example{
@@ -456,7 +444,7 @@ func TestAccumulateGradient(t *testing.T) {
 		newTrainer := func() *trainer {
 			tr := &trainer{
 				m: m, k: k, slot: make([]int32, space.Dim()), logits: make([]float64, k), gradB: make([]float64, k),
-				familyLoss: familyLoss, familyOf: familyColumns(tasks), nf: len(card.FamilyIDs()),
+				familyLoss: familyLoss, familyOf: taskFamilyIndex(tasks), nf: len(Families()),
 			}
 			tr.familyProb = make([]float64, tr.nf)
 			tr.familyGrad = make([]float64, k)
