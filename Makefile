@@ -10,6 +10,7 @@ FUZZ_TARGETS := \
 	./card:FuzzParserReuse \
 	./card:FuzzParseBody \
 	./card:FuzzParseSpec \
+	./card:FuzzSpecQuickSchema \
 	./card:FuzzModelIndex \
 	./card:FuzzHFMarkdownBlock \
 	./card:FuzzFastYAML \

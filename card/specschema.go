@@ -38,6 +38,9 @@ func SpecSchema() []byte { return bytes.Clone(specSchemaJSON) }
 type specSchema struct {
 	schema *jsonschema.Schema
 	doc    map[string]any
+	// quick accepts most valid specs without the library (see
+	// quickSchema).
+	quick *quickSchema
 }
 
 // specSchemas is the spec schema compiled in the forms a spec is checked
@@ -90,7 +93,11 @@ func compileSpecSchema(c *jsonschema.Compiler, id string, edit func(doc map[stri
 	if err != nil {
 		return nil, fmt.Errorf("embedded spec schema %s: %w", id, err)
 	}
-	return &specSchema{schema: sch, doc: doc}, nil
+	quick, err := compileQuickSchema(doc)
+	if err != nil {
+		return nil, fmt.Errorf("embedded spec schema %s: %w", id, err)
+	}
+	return &specSchema{schema: sch, doc: doc, quick: quick}, nil
 }
 
 // newSpecSchemaCompiler returns a compiler for the spec schema's draft.
@@ -187,6 +194,9 @@ func validateSpecTree(root *specNode, name string) []Problem {
 
 // validateSpecWith validates a spec tree against one form of the schema.
 func validateSpecWith(s *specSchema, root *specNode, name string) []Problem {
+	if s.quick.accepts(root) {
+		return nil
+	}
 	err := s.schema.Validate(root.instance())
 	if err == nil {
 		return nil
