@@ -3,6 +3,8 @@ package card
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -172,6 +174,83 @@ func TestReadFileLimited(t *testing.T) {
 		got, err := ReadFileLimited(p, 0)
 		if err != nil || !bytes.Equal(got, content) {
 			t.Errorf("%d-byte file: read %d bytes that differ, %v", len(content), len(got), err)
+		}
+	}
+}
+
+// TestReadFileLimitedPaths holds ReadFileLimited (which reads regular files
+// with plain system calls on Linux) to the reading through os.File, on
+// files at and around the limit, missing files, folders, a pipe and a file
+// that reports no size.
+func TestReadFileLimitedPaths(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, size int) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, bytes.Repeat([]byte("m"), size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := w.Write([]byte("from a pipe")); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	tests := []struct {
+		name     string
+		path     string
+		max      int64
+		wantCode string // "" when the read succeeds
+		wantLen  int
+	}{
+		{"under the limit", write("under.md", 999), 1000, "", 999},
+		{"at the limit", write("at.md", 1000), 1000, "", 1000},
+		{"over the limit", write("over.md", 1001), 1000, "input.too-large", 0},
+		{"empty", write("empty.md", 0), 10, "", 0},
+		{"missing", filepath.Join(dir, "none.md"), 0, "input.read", 0},
+		{"folder", dir, 0, "input.read", 0},
+		{"pipe", fmt.Sprintf("/proc/self/fd/%d", r.Fd()), 0, "", len("from a pipe")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "pipe" {
+				if _, err := os.Stat(tt.path); err != nil {
+					t.Skip("no /proc/self/fd here")
+				}
+			}
+			got, err := ReadFileLimited(tt.path, tt.max)
+			var ie *InputError
+			switch {
+			case tt.wantCode == "" && (err != nil || len(got) != tt.wantLen):
+				t.Fatalf("read %d bytes, %v; want %d bytes", len(got), err, tt.wantLen)
+			case tt.wantCode != "" && (!errors.As(err, &ie) || ie.Code != tt.wantCode):
+				t.Fatalf("err = %v, want %s", err, tt.wantCode)
+			}
+			if tt.name == "pipe" {
+				return // read once: os.File would find it empty now
+			}
+			limit := tt.max
+			if limit == 0 {
+				limit = DefaultMaxCardBytes
+			}
+			want, wantErr := readFileOS(tt.path, limit)
+			if !bytes.Equal(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Errorf("got %d bytes, %v; os.File gives %d bytes, %v", len(got), err, len(want), wantErr)
+			}
+			if tt.name == "missing" && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("err = %v, want one that is fs.ErrNotExist", err)
+			}
+		})
+	}
+	// /proc files are regular files of size 0 that still hold text.
+	if want, err := os.ReadFile("/proc/self/cmdline"); err == nil && len(want) > 0 {
+		got, err := ReadFileLimited("/proc/self/cmdline", 0)
+		if err != nil || len(got) == 0 {
+			t.Errorf("/proc/self/cmdline: read %d bytes, %v; want its text", len(got), err)
 		}
 	}
 }

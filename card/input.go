@@ -44,6 +44,14 @@ func ReadFileLimited(path string, maxBytes int64) ([]byte, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxCardBytes
 	}
+	if data, handled, err := readRegularFile(path, maxBytes); handled {
+		return data, err
+	}
+	return readFileOS(path, maxBytes)
+}
+
+// readFileOS is ReadFileLimited through os.File, for any kind of file.
+func readFileOS(path string, maxBytes int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &InputError{Code: "input.read", Msg: fmt.Sprintf("cannot open: %v", err), Err: err}
