@@ -1390,6 +1390,12 @@ func fastResolveNumber(in string) string {
 	if fastIsTimestamp(in) {
 		return fyTimestampTag
 	}
+	if !fyNumberBytes(in) {
+		// "4096 tokens", "2.4T tokens, filtered": text that starts with a
+		// digit. No parser below takes a byte outside the set, and trying
+		// them costs an error allocation each.
+		return fyStrTag
+	}
 	plain := in
 	if strings.IndexByte(in, '_') >= 0 {
 		plain = strings.ReplaceAll(in, "_", "")
@@ -1450,6 +1456,27 @@ func fastResolveNumber(in string) string {
 		}
 	}
 	return fyStrTag
+}
+
+// fyNumberByte marks the bytes that the library's number parsers take in
+// some reading: digits, the letters of hexadecimal digits, base prefixes,
+// exponents, "inf" and "nan", signs, the point and the digit separator.
+var fyNumberByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' ||
+			c == '+' || c == '-' || c == '.' || c == '_'
+	}
+	return t
+}()
+
+// fyNumberBytes reports whether every byte of s is a fyNumberByte.
+func fyNumberBytes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !fyNumberByte[s[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // fastIsSmallDecimal reports whether s is an optional sign and 1 to 18

@@ -416,7 +416,11 @@ func TestFastYAMLResolve(t *testing.T) {
 		"+inf", "-Infinity", "+nan", "0.0.0", "1,000", "1/2", "12:30", "1:30:00", "+-1", "-x",
 		// Decimals near the length fastResolveNumber takes without parsing.
 		strings.Repeat("9", fyShortFloat-2) + ".5", "-" + strings.Repeat("9", fyShortFloat-3) + ".5",
-		strings.Repeat("9", fyShortFloat+10) + ".5", "0." + strings.Repeat("0", 400) + "1", "1_0.5", "0.8932"}
+		strings.Repeat("9", fyShortFloat+10) + ".5", "0." + strings.Repeat("0", 400) + "1", "1_0.5", "0.8932",
+		// Text that starts as a number, and numbers in every notation
+		// the parsers take.
+		"4096 tokens", "2.4T tokens", "1 000", "7b", "3x", "1e3", "0x1p-2", "0X1F", "1E3", "0xdead_beef",
+		"-0x1F", "+12", "1%", "1e3,", "12h", "0o17", "-0b101", "2001-12-14 21:59:43.10 -5"}
 	for _, v := range values {
 		text := "k: " + v + "\n"
 		want, err := libraryYAML(text)

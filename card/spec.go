@@ -233,6 +233,8 @@ func ParseSpec(data []byte, name string) (*Card, error) {
 // A SpecParser is not safe for concurrent use; the zero SpecParser is
 // ready.
 type SpecParser struct {
+	// pairs is the stack of mapping entries that the YAML conversion uses.
+	pairs []specYAMLPair
 	yaml  fastYAMLArena
 	nodes slabArena[specNode]
 	ptrs  slabArena[*specNode]
@@ -251,6 +253,11 @@ func (p *SpecParser) Parse(data []byte, name string) (*Card, error) {
 	// of earlier ones.
 	p.nodes.release()
 	p.ptrs.release()
+	// The stack of pairs lets go of the YAML tree; a huge one is dropped.
+	if cap(p.pairs) > specArenaMaxNodes {
+		p.pairs = nil
+	}
+	clear(p.pairs[:cap(p.pairs)])
 	if err != nil {
 		return nil, err
 	}
@@ -503,6 +510,18 @@ func decodeOneYAMLDocument(data []byte, name string, doc *yaml.Node) []Problem {
 	return nil
 }
 
+// specSmallMapping is the most keys of a mapping whose duplicate keys are
+// found by looking through its keys rather than through a map.
+const specSmallMapping = 16
+
+// specYAMLPair is one entry of a YAML mapping being converted: a key (key
+// as written, k with its alias resolved) and its value, or a merge key's
+// value.
+type specYAMLPair struct {
+	key, k, v *yaml.Node
+	merge     bool
+}
+
 // specYAMLConv converts yaml.Node trees into specNode trees.
 type specYAMLConv struct {
 	name      string
@@ -601,12 +620,17 @@ func (c *specYAMLConv) node(n *yaml.Node, depth int) *specNode {
 // mapping converts a mapping node, reporting duplicate and complex keys.
 func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 	out := c.newNode(specNode{kind: specMap, line: n.Line, col: n.Column})
-	type pair struct {
-		key, k, v *yaml.Node
-		merge     bool
+	// The pairs are kept on the parser's stack of pairs, from base on; the
+	// values' own mappings push theirs above and pop them.
+	base := len(c.parser.pairs)
+	defer func() { c.parser.pairs = c.parser.pairs[:base] }()
+	// own maps the mapping's own keys to their lines. A small mapping finds
+	// a duplicate by looking through its pairs; own is built for a large
+	// one, and for merge keys, which need it.
+	var own map[string]int
+	if len(n.Content)/2 > specSmallMapping {
+		own = make(map[string]int, len(n.Content)/2)
 	}
-	pairs := make([]pair, 0, len(n.Content)/2)
-	own := make(map[string]int, len(n.Content)/2)
 	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key := n.Content[i]
@@ -615,7 +639,7 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 			continue
 		}
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			pairs = append(pairs, pair{v: n.Content[i+1], merge: true})
+			c.parser.pairs = append(c.parser.pairs, specYAMLPair{v: n.Content[i+1], merge: true})
 			merges = true
 			continue
 		}
@@ -625,23 +649,47 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 				Fix:     "write keys as plain words, such as `model_id:`"})
 			continue
 		}
-		if first, dup := own[k.Value]; dup {
+		first, dup := 0, false
+		if own != nil {
+			first, dup = own[k.Value]
+		} else {
+			for _, q := range c.parser.pairs[base:] {
+				if !q.merge && q.k.Value == k.Value {
+					first, dup = q.key.Line, true
+					break
+				}
+			}
+		}
+		if dup {
 			c.add(Problem{File: c.name, Line: key.Line, Column: key.Column, Severity: SeverityError, Code: "spec.duplicate-key",
 				Message: fmt.Sprintf("key %q is given twice (first on line %d)", k.Value, first),
 				Fix:     "keep one of the two and delete the other"})
 			continue
 		}
-		own[k.Value] = key.Line
-		pairs = append(pairs, pair{key: key, k: k, v: n.Content[i+1]})
+		if own != nil {
+			own[k.Value] = key.Line
+		}
+		c.parser.pairs = append(c.parser.pairs, specYAMLPair{key: key, k: k, v: n.Content[i+1]})
 	}
+	end := len(c.parser.pairs)
 	// seen, the keys set so far, matters only to merge keys.
 	var seen map[string]bool
 	if merges {
-		seen = make(map[string]bool, len(pairs))
+		seen = make(map[string]bool, end-base)
+		if own == nil {
+			own = make(map[string]int, end-base)
+			for _, p := range c.parser.pairs[base:end] {
+				if !p.merge {
+					own[p.k.Value] = p.key.Line
+				}
+			}
+		}
 	}
-	out.keys = c.newPtrs(len(pairs))
-	out.items = c.newPtrs(len(pairs))
-	for _, p := range pairs {
+	out.keys = c.newPtrs(end - base)
+	out.items = c.newPtrs(end - base)
+	for i := base; i < end; i++ {
+		// Indexed afresh each time: the values' mappings may move the stack.
+		p := c.parser.pairs[i]
 		if p.merge {
 			c.merge(out, p.v, own, seen, depth)
 			continue

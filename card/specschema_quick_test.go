@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -136,13 +137,21 @@ func TestQuickSchemaAgreesWithLibrary(t *testing.T) {
 	}
 	replacements := []string{"null", "7", "2.5", "true", "text", "[a, b]", "[1, [2]]", "{a: 1}",
 		"[{metric_type: f1, metric_value: 0.9}]", "{hours_used: 3, cloud_provider: x}", "[{key: lr, value: 0.1}]"}
-	var trees []string
-	for _, spec := range specs {
-		trees = append(trees, spec)
+	type tree struct {
+		root *specNode
+		desc string
+	}
+	var trees []tree
+	for i, spec := range specs {
 		root := specTreeOf(t, spec)
-		for _, k := range root.keys {
+		trees = append(trees, tree{root, fmt.Sprintf("example %d", i)})
+		for j, k := range root.keys {
 			for _, r := range replacements {
-				trees = append(trees, spec+"\n"+k.value+": "+r+"\n")
+				// The example with the key's value replaced.
+				edited := *root
+				edited.items = slices.Clone(root.items)
+				edited.items[j] = specTreeOf(t, "v: "+r+"\n").items[0]
+				trees = append(trees, tree{&edited, fmt.Sprintf("example %d with %s: %s", i, k.value, r)})
 			}
 		}
 	}
@@ -158,24 +167,25 @@ func TestQuickSchemaAgreesWithLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fm := SplitFrontMatter(string(data)); fm.Found {
-			trees = append(trees, fm.YAML)
+		fm := SplitFrontMatter(string(data))
+		if !fm.Found {
+			continue
+		}
+		if root, err := parseSpecTree([]byte(fm.YAML), "t.yaml", new(SpecParser)); err == nil {
+			trees = append(trees, tree{root, e.Path})
 			corpus++
 		}
 	}
+	if corpus == 0 {
+		t.Fatal("no corpus metadata parses as a spec tree")
+	}
 	accepted, refused := 0, 0
-	for i, src := range trees {
-		// Later duplicate keys replace the earlier value, as in the
-		// library's instance; the duplicate-key rule is not the schema's.
-		root, err := parseSpecTree([]byte(src), "t.yaml", new(SpecParser))
-		if err != nil {
-			continue
-		}
+	for _, tr := range trees {
 		for _, form := range forms {
-			quick := form.quick.accepts(root)
-			library := form.schema.Validate(root.instance()) == nil
+			quick := form.quick.accepts(tr.root)
+			library := form.schema.Validate(tr.root.instance()) == nil
 			if quick != library {
-				t.Fatalf("tree %d: quick check %v, library %v:\n%s", i, quick, library, src)
+				t.Fatalf("%s: quick check %v, library %v", tr.desc, quick, library)
 			}
 			if library {
 				accepted++
@@ -184,6 +194,7 @@ func TestQuickSchemaAgreesWithLibrary(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("%d trees; %d accepted, %d refused (trees by forms)", len(trees), accepted, refused)
 	if accepted < len(specs) || refused < len(specs) {
 		t.Errorf("%d accepted and %d refused (trees by forms): the cases do not reach both answers", accepted, refused)
 	}
