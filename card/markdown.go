@@ -40,15 +40,20 @@ func ParseBody(text string, firstLine int) *Body {
 	if firstLine < 1 {
 		firstLine = 1
 	}
-	var sc bodyScanner
 	var headBuf [64]mdHeading // the Hub template has about 40 headings
+	return buildBody(text, firstLine, scanHeadings(text, headBuf[:0]))
+}
+
+// scanHeadings returns the headings of a body's text, appended to buf.
+func scanHeadings(text string, buf []mdHeading) []mdHeading {
+	var sc bodyScanner
 	var itemBuf [8]int
 	sc.text = text
 	sc.hasCR = strings.IndexByte(text, '\r') >= 0
-	sc.headings = headBuf[:0]
+	sc.headings = buf
 	sc.items = itemBuf[:0]
 	sc.scan()
-	return buildBody(text, firstLine, sc.headings)
+	return sc.headings
 }
 
 // OwnText returns the text of s after its heading line and before its first

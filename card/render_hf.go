@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -1735,7 +1736,7 @@ func hfAppendMarkdownBlock(dst []byte, s string) []byte {
 	// scanner (which finds the same headings as goldmark) that a heading
 	// written after the block is still seen, and otherwise write the field
 	// as a code block, shown as it is.
-	if strings.ContainsAny(s, "`~<") && !hfBlockIsClosed(dst[start:]) {
+	if strings.ContainsAny(s, "`~<") && !hfBlockIsClosed(dst, start) {
 		dst = hfAppendCodeBlock(dst[:start], hfTrimBlock(s))
 	}
 	return dst
@@ -1745,15 +1746,22 @@ func hfAppendMarkdownBlock(dst []byte, s string) []byte {
 // every heading of a field is escaped.
 const hfSentinel = "modelcard-end-of-field"
 
-// hfBlockIsClosed reports whether a heading written right after a block
-// is read as a top-level heading.
-func hfBlockIsClosed(block []byte) bool {
-	b := ParseBody(string(block)+"\n# "+hfSentinel+"\n", 1)
-	if len(b.Sections) == 0 {
+// hfBlockIsClosed reports whether a heading written right after the block
+// dst[start:] is read as a top-level heading: whether the last heading
+// the section scanner finds in the block followed by that heading is it,
+// at level 1. The heading is written in dst's room past its length, which
+// the caller does not see.
+func hfBlockIsClosed(dst []byte, start int) bool {
+	probe := append(dst, "\n# "+hfSentinel+"\n"...)[start:]
+	// The scanner reads the bytes in place; nothing it returns outlives
+	// this call.
+	var buf [16]mdHeading
+	headings := scanHeadings(unsafe.String(unsafe.SliceData(probe), len(probe)), buf[:0])
+	if len(headings) == 0 {
 		return false
 	}
-	last := b.Sections[len(b.Sections)-1]
-	return last.Level == 1 && last.Title == hfSentinel && len(last.Children) == 0
+	last := headings[len(headings)-1]
+	return last.level == 1 && last.title == hfSentinel
 }
 
 // hfAppendCodeBlock writes text as a fenced code block whose fence is
