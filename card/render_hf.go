@@ -1736,7 +1736,7 @@ func hfAppendMarkdownBlock(dst []byte, s string) []byte {
 	// scanner (which finds the same headings as goldmark) that a heading
 	// written after the block is still seen, and otherwise write the field
 	// as a code block, shown as it is.
-	if strings.ContainsAny(s, "`~<") && !hfBlockIsClosed(dst, start) {
+	if strings.ContainsAny(s, "`~<") && !hfBlockIsClosed(slices.Grow(dst, len(hfProbe)), start) {
 		dst = hfAppendCodeBlock(dst[:start], hfTrimBlock(s))
 	}
 	return dst
@@ -1746,17 +1746,20 @@ func hfAppendMarkdownBlock(dst []byte, s string) []byte {
 // every heading of a field is escaped.
 const hfSentinel = "modelcard-end-of-field"
 
+// hfProbe is the sentinel heading as written after a block to check it.
+const hfProbe = "\n# " + hfSentinel + "\n"
+
 // hfBlockIsClosed reports whether a heading written right after the block
 // dst[start:] is read as a top-level heading: whether the last heading
 // the section scanner finds in the block followed by that heading is it,
 // at level 1. The heading is written in dst's room past its length, which
 // the caller does not see.
 func hfBlockIsClosed(dst []byte, start int) bool {
-	probe := append(dst, "\n# "+hfSentinel+"\n"...)[start:]
+	probe := append(dst, hfProbe...)[start:]
 	// The scanner reads the bytes in place; nothing it returns outlives
-	// this call.
-	var buf [16]mdHeading
-	headings := scanHeadings(unsafe.String(unsafe.SliceData(probe), len(probe)), buf[:0])
+	// this call. A buffer for the headings would move to the heap whole:
+	// most blocks have none but the probe's.
+	headings := scanHeadings(unsafe.String(unsafe.SliceData(probe), len(probe)), nil)
 	if len(headings) == 0 {
 		return false
 	}
