@@ -1736,10 +1736,17 @@ func hfAppendMarkdownBlock(dst []byte, s string) []byte {
 	// scanner (which finds the same headings as goldmark) that a heading
 	// written after the block is still seen, and otherwise write the field
 	// as a code block, shown as it is.
-	if strings.ContainsAny(s, "`~<") && !hfBlockIsClosed(slices.Grow(dst, len(hfProbe)), start) {
+	if hfMayOpenBlock(s) && !hfBlockIsClosed(slices.Grow(dst, len(hfProbe)), start) {
 		dst = hfAppendCodeBlock(dst[:start], hfTrimBlock(s))
 	}
 	return dst
+}
+
+// hfMayOpenBlock reports whether a field holds a byte that can open a
+// fence or an HTML block: a backtick, a tilde or '<'. Three vector scans
+// beat one scan for any of the three on the long fields most cards hold.
+func hfMayOpenBlock(s string) bool {
+	return strings.IndexByte(s, '`') >= 0 || strings.IndexByte(s, '~') >= 0 || strings.IndexByte(s, '<') >= 0
 }
 
 // hfSentinel is a heading that no field can hold as a top-level heading:

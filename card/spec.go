@@ -1284,6 +1284,11 @@ func specYAML11Special(s string) bool {
 		"on", "On", "ON", "off", "Off", "OFF":
 		return true
 	}
+	// A sexagesimal number starts with a sign or a digit and holds a
+	// colon: most text is told apart without the expression.
+	if s == "" || (s[0] != '-' && s[0] != '+' && (s[0] < '0' || s[0] > '9')) || strings.IndexByte(s, ':') < 0 {
+		return false
+	}
 	return specYAML11Base60.MatchString(s)
 }
 

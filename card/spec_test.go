@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -1126,5 +1127,39 @@ func TestSpecFamilySpecificsRules(t *testing.T) {
 				t.Fatalf("ParseSpec error = %v, want ok %v", err, tt.ok)
 			}
 		})
+	}
+}
+
+// TestSpecYAML11Special checks the words and numbers a YAML 1.1 reader
+// would not read as text, and holds the quick refusal in front of the
+// sexagesimal expression to the expression alone on random strings of the
+// bytes that matter.
+func TestSpecYAML11Special(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"1:20", true}, {"-1:20", true}, {"+1:30:00.5", true}, {"190:20:30", true}, {"1_0:20", true},
+		{"yes", true}, {"Off", true}, {"N", true},
+		{"", false}, {"a:1", false}, {"1.20", false}, {"12", false}, {"1:60", false}, {":20", false},
+		{"text: with colon", false}, {"nope", false},
+	}
+	for _, tt := range tests {
+		if got := specYAML11Special(tt.in); got != tt.want {
+			t.Errorf("specYAML11Special(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "0123456789:+-._ a"
+	for range 20000 {
+		b := make([]byte, rng.IntN(8))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		s := string(b)
+		// The alphabet spells none of the words.
+		if specYAML11Special(s) != specYAML11Base60.MatchString(s) {
+			t.Fatalf("specYAML11Special(%q) = %v, the expression says %v", s, specYAML11Special(s), specYAML11Base60.MatchString(s))
+		}
 	}
 }
