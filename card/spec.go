@@ -1182,31 +1182,57 @@ func specMetricValue(n *specNode) any {
 
 // specEvalResult reads one eval_results entry.
 func specEvalResult(n *specNode) EvalResult {
-	r := EvalResult{
-		TaskType:        n.val("task_type").text(),
-		TaskName:        n.val("task_name").text(),
-		DatasetType:     n.val("dataset_type").text(),
-		DatasetName:     n.val("dataset_name").text(),
-		DatasetConfig:   n.val("dataset_config").text(),
-		DatasetSplit:    n.val("dataset_split").text(),
-		DatasetRevision: n.val("dataset_revision").text(),
-		MetricType:      n.val("metric_type").text(),
-		MetricValue:     specMetricValue(n.val("metric_value")),
-		MetricName:      n.val("metric_name").text(),
-		MetricConfig:    n.val("metric_config").text(),
-		VerifyToken:     n.val("verify_token").text(),
-		SourceName:      n.val("source_name").text(),
-		SourceURL:       n.val("source_url").text(),
+	// One pass over the result's keys (a spec's keys are distinct), not a
+	// search of them for each field.
+	r := EvalResult{MetricValue: specMetricValue(nil)}
+	if n == nil || n.kind != specMap {
+		return r
 	}
-	if a, ok := n.val("dataset_args").instance().(map[string]any); ok {
-		r.DatasetArgs = a
-	}
-	if a, ok := n.val("metric_args").instance().(map[string]any); ok {
-		r.MetricArgs = a
-	}
-	if v := n.val("verified"); v != nil && v.tag == "!!bool" {
-		b := strings.EqualFold(v.value, "true")
-		r.Verified = &b
+	for i, k := range n.keys {
+		v := n.items[i]
+		switch k.value {
+		case "task_type":
+			r.TaskType = v.text()
+		case "task_name":
+			r.TaskName = v.text()
+		case "dataset_type":
+			r.DatasetType = v.text()
+		case "dataset_name":
+			r.DatasetName = v.text()
+		case "dataset_config":
+			r.DatasetConfig = v.text()
+		case "dataset_split":
+			r.DatasetSplit = v.text()
+		case "dataset_revision":
+			r.DatasetRevision = v.text()
+		case "metric_type":
+			r.MetricType = v.text()
+		case "metric_value":
+			r.MetricValue = specMetricValue(v)
+		case "metric_name":
+			r.MetricName = v.text()
+		case "metric_config":
+			r.MetricConfig = v.text()
+		case "verify_token":
+			r.VerifyToken = v.text()
+		case "source_name":
+			r.SourceName = v.text()
+		case "source_url":
+			r.SourceURL = v.text()
+		case "dataset_args":
+			if a, ok := v.instance().(map[string]any); ok {
+				r.DatasetArgs = a
+			}
+		case "metric_args":
+			if a, ok := v.instance().(map[string]any); ok {
+				r.MetricArgs = a
+			}
+		case "verified":
+			if v != nil && v.tag == "!!bool" {
+				b := strings.EqualFold(v.value, "true")
+				r.Verified = &b
+			}
+		}
 	}
 	return r
 }

@@ -1163,3 +1163,39 @@ func TestSpecYAML11Special(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecEvalResultFields checks that every key of a spec's eval result
+// reaches its own field: each text field holds its key's name.
+func TestSpecEvalResultFields(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("model_id: org/m\neval_results:\n  - metric_value: 0.5\n    verified: true\n    dataset_args: {a: 1}\n    metric_args: {b: 2}\n")
+	rt := reflect.TypeOf(EvalResult{})
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		if f.Type.Kind() != reflect.String {
+			continue
+		}
+		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		fmt.Fprintf(&src, "    %s: %s-v\n", key, key)
+	}
+	c := parseOK(t, src.String(), "eval.yaml")
+	if len(c.Content.EvalResults) != 1 {
+		t.Fatalf("eval results = %+v, want one", c.Content.EvalResults)
+	}
+	r := c.Content.EvalResults[0]
+	rv := reflect.ValueOf(r)
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		if f.Type.Kind() != reflect.String {
+			continue
+		}
+		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if got := rv.Field(i).String(); got != key+"-v" {
+			t.Errorf("%s = %q, want %q", f.Name, got, key+"-v")
+		}
+	}
+	if r.MetricValue != 0.5 || r.Verified == nil || !*r.Verified ||
+		!reflect.DeepEqual(r.DatasetArgs, map[string]any{"a": 1}) || !reflect.DeepEqual(r.MetricArgs, map[string]any{"b": 2}) {
+		t.Errorf("value, verified and args = %v, %v, %v, %v", r.MetricValue, r.Verified, r.DatasetArgs, r.MetricArgs)
+	}
+}
