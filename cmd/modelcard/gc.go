@@ -10,8 +10,8 @@ import (
 // default of 100 the collector runs every few milliseconds and costs about
 // a quarter of the time. At 400 the heap may grow to five times what is
 // live before a cycle, not twice: generation runs about 1.3 times faster
-// for some tens of megabytes more, and for a large batch, whose cards are
-// all held until written, about five times the cards' size at peak.
+// for some tens of megabytes more, since generate holds at most a chunk of
+// cards (generateChunk) at a time.
 const generateGCPercent = 400
 
 // withGenerateGC sets the collector's target to generateGCPercent unless

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/engine"
-	"github.com/terragonlabs/modelcard-generator/internal/atomicfile"
 )
 
 // generateReport is one line of generate's --report output.
@@ -49,37 +48,26 @@ func chooseFamilies(ctx context.Context, eng *engine.Engine, cards []generated) 
 	return reports, nil
 }
 
-// printMeanScores prints the mean completeness per standard.
-func printMeanScores(io stdio, eng *engine.Engine, reports []generateReport) {
-	if len(reports) == 0 {
+// printMeanScores prints the mean completeness per standard, given the sum
+// of each standard's scores over n cards.
+func printMeanScores(io stdio, eng *engine.Engine, sums map[string]float64, n int) {
+	if n == 0 {
 		return
 	}
 	var parts []string
 	for _, st := range eng.Standards() {
-		sum := 0.0
-		for _, r := range reports {
-			sum += r.Scores[st.ID]
-		}
-		parts = append(parts, fmt.Sprintf("%s %.2f", st.ID, sum/float64(len(reports))))
+		parts = append(parts, fmt.Sprintf("%s %.2f", st.ID, sums[st.ID]/float64(n)))
 	}
 	fmt.Fprintf(io.err, "mean completeness: %s (details: --report FILE)\n", strings.Join(parts, ", "))
 }
 
-// writeGenerateReport writes the report as JSON Lines.
-func writeGenerateReport(io stdio, path string, reports []generateReport) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+// encodeGenerateReport writes report lines as JSON Lines.
+func encodeGenerateReport(w io.Writer, reports []generateReport) error {
+	enc := json.NewEncoder(w)
 	for _, r := range reports {
 		if err := enc.Encode(r); err != nil {
 			return fmt.Errorf("encode report: %w", err)
 		}
-	}
-	if path == "-" {
-		_, err := io.out.Write(buf.Bytes())
-		return err
-	}
-	if err := atomicfile.Write(path, buf.Bytes(), 0o644, true); err != nil {
-		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
 }

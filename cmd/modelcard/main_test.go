@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -290,5 +291,62 @@ func TestAuditReadsToolkitAndJSONCards(t *testing.T) {
 		if r.Error != nil || r.Scores["hf-hub"] <= 0 {
 			t.Errorf("%s: error %v, hf-hub score %v", r.Path, r.Error, r.Scores["hf-hub"])
 		}
+	}
+}
+
+// TestGenerateStreamsInChunks generates more specs than one chunk holds,
+// from NDJSON on stdin: every card is written once, a model id met again
+// in a later chunk is still caught, the report holds a line per card in
+// input order, and the summary counts them all.
+func TestGenerateStreamsInChunks(t *testing.T) {
+	n := 2*generateChunk + 7
+	dupLine, badLine := 3, generateChunk+10
+	var in strings.Builder
+	for line := 1; line <= n; line++ {
+		id := fmt.Sprintf("org/model-%d", line)
+		switch line {
+		case badLine:
+			in.WriteString(`{"model_id": "org/bad", "tags": 5}` + "\n")
+			continue
+		case generateChunk + 20:
+			id = fmt.Sprintf("org/model-%d", dupLine)
+		}
+		fmt.Fprintf(&in, `{"model_id": %q, "pipeline_tag": "text-classification", "summary": "A classifier."}`+"\n", id)
+	}
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.jsonl")
+	code, _, stderr := runCLI(t, in.String(), "generate", "--out", filepath.Join(dir, "out"), "--report", report, "-")
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d (one bad spec, one clash): %s", code, exitFailed, stderr)
+	}
+	if !strings.Contains(stderr, fmt.Sprintf("as <stdin>:%d does", dupLine)) {
+		t.Errorf("the clash across chunks is not reported:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, fmt.Sprintf("generated %d card files", n-2)) || !strings.Contains(stderr, "mean completeness:") {
+		t.Errorf("summary does not count every chunk:\n%s", stderr)
+	}
+	written, err := filepath.Glob(filepath.Join(dir, "out", "*.md"))
+	if err != nil || len(written) != n-2 {
+		t.Errorf("%d cards written (%v), want %d", len(written), err, n-2)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != n-1 {
+		t.Fatalf("report has %d lines, want %d", len(lines), n-1)
+	}
+	prev := 0
+	for _, l := range lines {
+		var r struct{ Spec string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		var k int
+		if _, err := fmt.Sscanf(r.Spec, "<stdin>:%d", &k); err != nil || k <= prev {
+			t.Fatalf("report line for %q after line %d: not in input order", r.Spec, prev)
+		}
+		prev = k
 	}
 }
