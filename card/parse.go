@@ -16,7 +16,7 @@ func Parse(src []byte) (*Card, error) {
 	if err := CheckText(src); err != nil {
 		return nil, err
 	}
-	return parseText(string(src), nil)
+	return parseText(string(src), nil, nil)
 }
 
 // A Parser parses cards one after another, and builds each card's
@@ -29,7 +29,12 @@ func Parse(src []byte) (*Card, error) {
 // A Parser is not safe for concurrent use; the zero Parser is ready.
 type Parser struct {
 	yaml fastYAMLArena
+	// headings is the section scanner's buffer, kept between cards.
+	headings []mdHeading
 }
+
+// parserMaxHeadings bounds the heading buffer a Parser keeps.
+const parserMaxHeadings = 1 << 12
 
 // Parse is card.Parse in the parser's memory; the card it returns is
 // valid until the next call. It reads src in place, without the copy
@@ -39,7 +44,7 @@ func (p *Parser) Parse(src []byte) (*Card, error) {
 	if err := CheckText(src); err != nil {
 		return nil, err
 	}
-	return parseText(unsafe.String(unsafe.SliceData(src), len(src)), &p.yaml)
+	return parseText(unsafe.String(unsafe.SliceData(src), len(src)), &p.yaml, &p.headings)
 }
 
 // ParseString is Parse of a card held in a string; it saves the copy that
@@ -51,12 +56,13 @@ func ParseString(text string) (*Card, error) {
 			return nil, err
 		}
 	}
-	return parseText(text, nil)
+	return parseText(text, nil, nil)
 }
 
 // parseText parses a card whose text has passed CheckText, its metadata
-// tree in the memory of arena (nil for none).
-func parseText(text string, arena *fastYAMLArena) (*Card, error) {
+// tree in the memory of arena and its headings scanned into the buffer
+// headings points to (each nil for none).
+func parseText(text string, arena *fastYAMLArena, headings *[]mdHeading) (*Card, error) {
 	fm := SplitFrontMatter(text)
 	c := &Card{source: &sourceLayout{
 		head:     fm.Head,
@@ -70,7 +76,18 @@ func parseText(text string, arena *fastYAMLArena) (*Card, error) {
 	} else {
 		c.Meta = &Metadata{firstLine: 1}
 	}
-	c.Body = ParseBody(fm.Body, fm.BodyLine)
+	if headings == nil {
+		c.Body = ParseBody(fm.Body, fm.BodyLine)
+	} else {
+		hs := scanHeadings(fm.Body, (*headings)[:0])
+		c.Body = buildBody(fm.Body, max(fm.BodyLine, 1), hs)
+		// The titles point into the card's text: let them go.
+		clear(hs)
+		if cap(hs) > parserMaxHeadings {
+			hs = nil
+		}
+		*headings = hs[:0]
+	}
 	if tag := c.Meta.String("pipeline_tag"); tag != "" {
 		c.Family, _ = FamilyForTask(tag)
 	}
