@@ -44,10 +44,12 @@ func ReadFileLimited(path string, maxBytes int64) ([]byte, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxCardBytes
 	}
-	if data, handled, err := readRegularFile(path, maxBytes); handled {
+	data, opened, err := readRegularFile(path, maxBytes)
+	if opened == nil {
 		return data, err
 	}
-	return readFileOS(path, maxBytes)
+	defer opened.Close()
+	return readOpenFile(opened, maxBytes)
 }
 
 // readFileOS is ReadFileLimited through os.File, for any kind of file.
@@ -57,6 +59,11 @@ func readFileOS(path string, maxBytes int64) ([]byte, error) {
 		return nil, &InputError{Code: "input.read", Msg: fmt.Sprintf("cannot open: %v", err), Err: err}
 	}
 	defer f.Close()
+	return readOpenFile(f, maxBytes)
+}
+
+// readOpenFile reads an open file whole, up to maxBytes.
+func readOpenFile(f *os.File, maxBytes int64) ([]byte, error) {
 	size := int64(0)
 	if st, err := f.Stat(); err == nil {
 		if st.IsDir() {
@@ -72,7 +79,7 @@ func readFileOS(path string, maxBytes int64) ([]byte, error) {
 	// reports no size, still reads whole up to the limit.
 	var buf bytes.Buffer
 	buf.Grow(int(size) + bytes.MinRead)
-	_, err = buf.ReadFrom(io.LimitReader(f, maxBytes+1))
+	_, err := buf.ReadFrom(io.LimitReader(f, maxBytes+1))
 	data := buf.Bytes()
 	if err != nil {
 		return nil, &InputError{Code: "input.read", Msg: fmt.Sprintf("cannot read: %v", err), Err: err}

@@ -2,7 +2,9 @@ package card
 
 import (
 	"errors"
+	"math"
 	"os"
+	"slices"
 	"syscall"
 )
 
@@ -10,10 +12,13 @@ import (
 // fstat, read until the end, close. os.Open also registers each file with
 // the network poller, which a regular file refuses, and sets and restores
 // its blocking mode: six more calls per file, a tenth of an audit's time
-// over a folder of small cards. handled is false, with the file closed,
-// when the path is not a regular file (a pipe, a device, a socket): the
-// caller then reads it through os.File.
-func readRegularFile(path string, maxBytes int64) (data []byte, handled bool, err error) {
+// over a folder of small cards.
+//
+// When the path is not a regular file (a pipe, a device, a socket), it
+// returns the file it opened, for the caller to read through os.File and
+// close: opening a named pipe a second time would lose what a writer
+// already wrote, or wait for a writer that has gone.
+func readRegularFile(path string, maxBytes int64) (data []byte, other *os.File, err error) {
 	var fd int
 	for {
 		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
@@ -23,45 +28,41 @@ func readRegularFile(path string, maxBytes int64) (data []byte, handled bool, er
 	}
 	if err != nil {
 		perr := &os.PathError{Op: "open", Path: path, Err: err}
-		return nil, true, &InputError{Code: "input.read", Msg: "cannot open: " + perr.Error(), Err: perr}
+		return nil, nil, &InputError{Code: "input.read", Msg: "cannot open: " + perr.Error(), Err: perr}
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		if err == nil && st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
+			syscall.Close(fd)
+			return nil, nil, &InputError{Code: "input.read", Msg: "is a directory, not a file"}
+		}
+		return nil, os.NewFile(uintptr(fd), path), nil
 	}
 	defer syscall.Close(fd)
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		return nil, false, nil
-	}
-	switch st.Mode & syscall.S_IFMT {
-	case syscall.S_IFREG:
-	case syscall.S_IFDIR:
-		return nil, true, &InputError{Code: "input.read", Msg: "is a directory, not a file"}
-	default:
-		return nil, false, nil
-	}
 	if st.Size > maxBytes {
-		return nil, true, tooLarge(st.Size, maxBytes)
+		return nil, nil, tooLarge(st.Size, maxBytes)
 	}
-	// One byte of room past the size sees a file that grew; it then reads
-	// on, up to the limit.
+	// One byte of room past the size sees a file that grew (or that, as
+	// files under /proc do, reports no size); it then reads on, never more
+	// than one byte past the limit.
+	limit := int(min(maxBytes, math.MaxInt32)) + 1
 	buf := make([]byte, 0, st.Size+1)
 	for {
-		if len(buf) == cap(buf) {
-			if int64(len(buf)) > maxBytes {
-				return nil, true, tooLarge(int64(len(buf)), maxBytes)
-			}
-			buf = append(buf, 0)[:len(buf)]
+		if len(buf) == limit {
+			return nil, nil, tooLarge(int64(len(buf)), maxBytes)
 		}
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(max(len(buf), 512), limit-len(buf)))
+		}
+		n, err := syscall.Read(fd, buf[len(buf):min(cap(buf), limit)])
 		switch {
 		case errors.Is(err, syscall.EINTR):
 			continue
 		case err != nil:
 			perr := &os.PathError{Op: "read", Path: path, Err: err}
-			return nil, true, &InputError{Code: "input.read", Msg: "cannot read: " + perr.Error(), Err: perr}
+			return nil, nil, &InputError{Code: "input.read", Msg: "cannot read: " + perr.Error(), Err: perr}
 		case n == 0:
-			if int64(len(buf)) > maxBytes {
-				return nil, true, tooLarge(int64(len(buf)), maxBytes)
-			}
-			return buf, true, nil
+			return buf, nil, nil
 		}
 		buf = buf[:len(buf)+n]
 	}

@@ -1736,8 +1736,12 @@ func hfAppendMarkdownBlock(dst []byte, s string) []byte {
 	// scanner (which finds the same headings as goldmark) that a heading
 	// written after the block is still seen, and otherwise write the field
 	// as a code block, shown as it is.
-	if hfMayOpenBlock(s) && !hfBlockIsClosed(slices.Grow(dst, len(hfProbe)), start) {
-		dst = hfAppendCodeBlock(dst[:start], hfTrimBlock(s))
+	if hfMayOpenBlock(s) {
+		// The probe goes in the buffer's room, which the buffer keeps.
+		dst = slices.Grow(dst, len(hfProbe))
+		if !hfBlockIsClosed(dst, start) {
+			dst = hfAppendCodeBlock(dst[:start], hfTrimBlock(s))
+		}
 	}
 	return dst
 }

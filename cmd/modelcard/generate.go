@@ -64,7 +64,9 @@ Examples:
 
 Specs are read, scored, rendered and written 256 at a time, so memory
 stays flat however many come in (20,000 NDJSON specs: about 220 MB at
-peak). The garbage collector runs at GOGC=400 meanwhile (about 1.3 times
+peak). If the run stops early (an error that is not a spec's own, or
+Ctrl-C), the cards of the chunks already done stay written; the --report
+file appears only when the run ends. The garbage collector runs at GOGC=400 meanwhile (about 1.3 times
 faster than the default 100, for some tens of MB more): set GOGC in the
 environment, for example GOGC=100, to choose another target.
 
@@ -120,6 +122,16 @@ func runGenerate(c *cli.Context, io stdio) error {
 		seen: map[string]string{}, scoreSums: map[string]float64{}}
 	run.toStdout = run.outDir == "-"
 	defer run.abandon()
+	if run.eng, err = openEngine(c); err != nil {
+		return err
+	}
+	if path := c.String("report"); path != "" && path != "-" {
+		// Created now, so that a path that cannot be written stops the run
+		// before any card is; it is put in place when the run ends.
+		if run.report, err = atomicfile.Create(path, 0o644); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
 
 	// Cards are parsed, scored, rendered and written a chunk at a time, so
 	// that memory stays flat however many specs come in. A card for
@@ -187,7 +199,7 @@ type generateRun struct {
 	outDir   string
 	toStdout bool
 
-	eng *engine.Engine // opened with the first chunk
+	eng *engine.Engine
 	// report receives the --report lines when it names a file.
 	report *atomicfile.File
 	// seen maps each output path written to the spec that wrote it.
@@ -217,13 +229,6 @@ func (r *generateRun) flush(cards []generated) error {
 	}
 	if r.toStdout && len(cards)*len(r.formats) > 1 {
 		return usagef("--out - writes one card, but %d cards in %d formats were asked for; give a folder", len(cards), len(r.formats))
-	}
-	if r.eng == nil {
-		eng, err := openEngine(r.c)
-		if err != nil {
-			return err
-		}
-		r.eng = eng
 	}
 	reports, err := chooseFamilies(r.c.Context, r.eng, cards)
 	if err != nil {
@@ -307,13 +312,6 @@ func (r *generateRun) writeReport(path string, reports []generateReport) error {
 		_, err := r.io.out.Write(buf.Bytes())
 		return err
 	}
-	if r.report == nil {
-		f, err := atomicfile.Create(path, 0o644)
-		if err != nil {
-			return fmt.Errorf("write report: %w", err)
-		}
-		r.report = f
-	}
 	if _, err := r.report.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
@@ -325,9 +323,7 @@ func (r *generateRun) writeReport(path string, reports []generateReport) error {
 func (r *generateRun) finish() error {
 	if !r.toStdout {
 		fmt.Fprintf(r.io.err, "generated %d card files in %s (%d facts marked as needing information)\n", r.written, r.outDir, r.markers)
-		if r.eng != nil {
-			printMeanScores(r.io, r.eng, r.scoreSums, r.scored)
-		}
+		printMeanScores(r.io, r.eng, r.scoreSums, r.scored)
 	}
 	if r.report != nil {
 		f := r.report
@@ -383,6 +379,7 @@ func importEvals(io stdio, paths []string) (*evalimport.Imported, error) {
 // each card to add; an error from add stops the stream.
 func readSpecStream(io stdio, add func(generated) error) (n, failed int, err error) {
 	r := bufio.NewReader(io.in)
+	var addErr error // what add said, returned as it is
 	err = card.ParseSpecStream(r, "<stdin>", func(line int, cd *card.Card, err error) error {
 		if err != nil {
 			reportSpecError(io, fmt.Sprintf("<stdin>:%d", line), err)
@@ -394,8 +391,12 @@ func readSpecStream(io stdio, add func(generated) error) (n, failed int, err err
 			stem = fmt.Sprintf("line-%d", line)
 		}
 		n++
-		return add(generated{source: fmt.Sprintf("<stdin>:%d", line), stem: stem, card: cd})
+		addErr = add(generated{source: fmt.Sprintf("<stdin>:%d", line), stem: stem, card: cd})
+		return addErr
 	})
+	if addErr != nil {
+		return n, failed, addErr
+	}
 	if err != nil {
 		return n, failed, fmt.Errorf("read specs from stdin: %w", err)
 	}

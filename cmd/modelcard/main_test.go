@@ -350,3 +350,37 @@ func TestGenerateStreamsInChunks(t *testing.T) {
 		prev = k
 	}
 }
+
+// TestGenerateStopsBeforeWriting checks that what would stop generate
+// midway stops it before any card is written, with the error as it is:
+// a --report path that cannot be written, and a backend that does not
+// exist (also for NDJSON on stdin, whose read errors are labelled as such).
+func TestGenerateStopsBeforeWriting(t *testing.T) {
+	dir := t.TempDir()
+	notDir := filepath.Join(dir, "file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := `{"model_id": "org/m", "pipeline_tag": "text-classification"}` + "\n"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"report path", []string{"--report", filepath.Join(notDir, "r.jsonl")}, "write report:"},
+		{"backend", []string{"--backend", "nosuch"}, "nosuch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, tt.name)
+			args := append([]string{"generate", "--out", out}, tt.args...)
+			code, _, stderr := runCLI(t, spec, append(args, "-")...)
+			if code == 0 || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "read specs from stdin") {
+				t.Errorf("exit %d, stderr %q; want a failure that says %q as it is", code, stderr, tt.want)
+			}
+			if written, _ := filepath.Glob(filepath.Join(out, "*")); len(written) > 0 {
+				t.Errorf("cards written before the failure: %v", written)
+			}
+		})
+	}
+}
