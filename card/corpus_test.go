@@ -179,7 +179,7 @@ func TestReadFileLimited(t *testing.T) {
 }
 
 // TestReadFileLimitedPaths holds ReadFileLimited (which reads regular files
-// with plain system calls on Linux) to the reading through os.File, on
+// with plain system calls on Linux) to reading through os.File, on
 // files at and around the limit, missing files, folders, a pipe and a file
 // that reports no size.
 func TestReadFileLimitedPaths(t *testing.T) {
@@ -237,7 +237,15 @@ func TestReadFileLimitedPaths(t *testing.T) {
 			if limit == 0 {
 				limit = DefaultMaxCardBytes
 			}
-			want, wantErr := readFileOS(tt.path, limit)
+			// The reference: the file read through os.File.
+			var want []byte
+			var wantErr error
+			if f, openErr := os.Open(tt.path); openErr != nil {
+				wantErr = openFailed(openErr)
+			} else {
+				want, wantErr = readOpenFile(f, limit)
+				f.Close()
+			}
 			if !bytes.Equal(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 				t.Errorf("got %d bytes, %v; os.File gives %d bytes, %v", len(got), err, len(want), wantErr)
 			}

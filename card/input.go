@@ -52,14 +52,9 @@ func ReadFileLimited(path string, maxBytes int64) ([]byte, error) {
 	return readOpenFile(opened, maxBytes)
 }
 
-// readFileOS is ReadFileLimited through os.File, for any kind of file.
-func readFileOS(path string, maxBytes int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &InputError{Code: "input.read", Msg: fmt.Sprintf("cannot open: %v", err), Err: err}
-	}
-	defer f.Close()
-	return readOpenFile(f, maxBytes)
+// openFailed is the error for a file that cannot be opened.
+func openFailed(err error) *InputError {
+	return &InputError{Code: "input.read", Msg: "cannot open: " + err.Error(), Err: err}
 }
 
 // readOpenFile reads an open file whole, up to maxBytes.

@@ -37,11 +37,19 @@ import "strings"
 // Headings nested in list items count; headings in blockquotes do not.
 // ParseBody never fails: any text gives a tree.
 func ParseBody(text string, firstLine int) *Body {
-	if firstLine < 1 {
-		firstLine = 1
-	}
 	var headBuf [64]mdHeading // the Hub template has about 40 headings
-	return buildBody(text, firstLine, scanHeadings(text, headBuf[:0]))
+	b, _ := parseBodyWith(text, firstLine, headBuf[:0])
+	return b
+}
+
+// parseBodyWith is ParseBody with the headings scanned into buf. It returns
+// buf's memory, emptied and cleared (the titles point into text), for the
+// next body.
+func parseBodyWith(text string, firstLine int, buf []mdHeading) (*Body, []mdHeading) {
+	hs := scanHeadings(text, buf)
+	b := buildBody(text, max(firstLine, 1), hs)
+	clear(hs)
+	return b, hs[:0]
 }
 
 // scanHeadings returns the headings of a body's text, appended to buf.

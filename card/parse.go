@@ -79,14 +79,10 @@ func parseText(text string, arena *fastYAMLArena, headings *[]mdHeading) (*Card,
 	if headings == nil {
 		c.Body = ParseBody(fm.Body, fm.BodyLine)
 	} else {
-		hs := scanHeadings(fm.Body, (*headings)[:0])
-		c.Body = buildBody(fm.Body, max(fm.BodyLine, 1), hs)
-		// The titles point into the card's text: let them go.
-		clear(hs)
-		if cap(hs) > parserMaxHeadings {
-			hs = nil
+		c.Body, *headings = parseBodyWith(fm.Body, fm.BodyLine, (*headings)[:0])
+		if cap(*headings) > parserMaxHeadings {
+			*headings = nil
 		}
-		*headings = hs[:0]
 	}
 	if tag := c.Meta.String("pipeline_tag"); tag != "" {
 		c.Family, _ = FamilyForTask(tag)

@@ -27,8 +27,7 @@ func readRegularFile(path string, maxBytes int64) (data []byte, other *os.File, 
 		}
 	}
 	if err != nil {
-		perr := &os.PathError{Op: "open", Path: path, Err: err}
-		return nil, nil, &InputError{Code: "input.read", Msg: "cannot open: " + perr.Error(), Err: perr}
+		return nil, nil, openFailed(&os.PathError{Op: "open", Path: path, Err: err})
 	}
 	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {

@@ -8,7 +8,7 @@ import "os"
 func readRegularFile(path string, maxBytes int64) (data []byte, other *os.File, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, &InputError{Code: "input.read", Msg: "cannot open: " + err.Error(), Err: err}
+		return nil, nil, openFailed(err)
 	}
 	return nil, f, nil
 }
