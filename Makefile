@@ -14,7 +14,7 @@ FUZZ_TARGETS := \
 	./card:FuzzModelIndex \
 	./card:FuzzHFMarkdownBlock \
 	./card:FuzzFastYAML \
-	./card:FuzzFastYAMLNoComments \
+	./card:FuzzFastSpecTree \
 	./card:FuzzModelIndexClean \
 	./card:FuzzParseMCT \
 	./card:FuzzParseCardJSON \

@@ -257,7 +257,9 @@ func generateBatch(o Options) batchFunc {
 		err := parallel(n, len(workers), func(w, i int) error {
 			k := (first + i) % len(o.Inputs)
 			spec := o.Inputs[k]
-			c, err := workers[w].parser.Parse(spec, fmt.Sprintf("spec-%d", k))
+			// As the generate command hands each file's bytes over; the
+			// inputs are never changed.
+			c, err := workers[w].parser.ParseOwned(spec, fmt.Sprintf("spec-%d", k))
 			if err != nil {
 				return fmt.Errorf("parse spec %d: %w", k, err)
 			}

@@ -61,8 +61,26 @@ const (
 	fyMergeTag     = "!!merge"
 )
 
-// fastYAML is the state of one fast parse.
-type fastYAML struct {
+// fyTree builds the tree of a fast parse; N is its node. The YAML tree
+// (yamlTree) gives the library's yaml.Nodes; the spec tree (specTree) gives
+// a spec's nodes straight away, without a yaml.Node between.
+type fyTree[N any] interface {
+	// scalar returns a new scalar node.
+	scalar(tag, value string, style yaml.Style, line, column int) N
+	// collection returns a new mapping or sequence node, without content.
+	collection(kind yaml.Kind, style yaml.Style, line, column int) N
+	// setContent gives a collection its children: a mapping's keys and
+	// values in turn. The slice is the parser's: copy it. false declines
+	// the text.
+	setContent(n N, children []N) bool
+	// place returns a node's 1-based line and column.
+	place(n N) (line, column int)
+	// isMapping reports whether the node is a mapping.
+	isMapping(n N) bool
+}
+
+// fastYAML is the state of one fast parse that builds a tree of N.
+type fastYAML[N any] struct {
 	src string
 	// pos is the current byte offset in src.
 	pos int
@@ -73,12 +91,12 @@ type fastYAML struct {
 	// the line starting at colLine.
 	colLine, colPos, colVal int
 	depth                   int
-	// nodes and ptrs cut nodes and content slices from their slabs.
-	nodes slabCursor[yaml.Node]
-	ptrs  slabCursor[*yaml.Node]
+	// maxDepth bounds depth (fastYAMLMaxDepth unless lower).
+	maxDepth int
+	tree     fyTree[N]
 	// stack holds the children of the collections being built; stackHigh
 	// is the most it held.
-	stack     []*yaml.Node
+	stack     []N
 	stackHigh int
 	// buf is scratch space for scalar values that are not slices of src:
 	// quoted scalars with escapes or line breaks, folded plain scalars and
@@ -87,9 +105,6 @@ type fastYAML struct {
 	// skipComments makes whole-line comments between entries blank lines
 	// instead of a reason to decline: for readers that drop comments.
 	skipComments bool
-	// arena, when set, lends the slabs, the stack and the scratch buffer
-	// of earlier parses and keeps the new ones for later parses.
-	arena *fastYAMLArena
 }
 
 // fastYAMLArenaMaxNodes bounds the nodes, and separately the content
@@ -102,14 +117,121 @@ const fastYAMLArenaMaxNodes = 1 << 14
 // keeps.
 const fastYAMLArenaMaxBuf = 64 << 10
 
+// fyScratch keeps a fast parse's stack and scratch buffer for the next
+// parse. The zero fyScratch is ready.
+type fyScratch[N any] struct {
+	stack []N
+	buf   []byte
+}
+
+// lend gives a parse the kept stack and buffer.
+func (s *fyScratch[N]) lend(p *fastYAML[N]) {
+	p.stack, p.buf = s.stack, s.buf
+}
+
+// keep takes back the parse's stack, cleared, and buffer while they are
+// under their bound.
+func (s *fyScratch[N]) keep(p *fastYAML[N]) {
+	clear(p.stack[:max(p.stackHigh, len(p.stack))])
+	if cap(p.stack) <= fastYAMLArenaMaxBuf/8 {
+		s.stack = p.stack[:0]
+	}
+	if cap(p.buf) <= fastYAMLArenaMaxBuf {
+		s.buf = p.buf[:0]
+	}
+}
+
 // fastYAMLArena keeps the memory of one fast parse for the next: its node
 // and content-pointer slabs, and its stack and scratch buffer. A tree
 // built from an arena is valid until the arena's next use.
 type fastYAMLArena struct {
-	nodes slabArena[yaml.Node]
-	ptrs  slabArena[*yaml.Node]
-	stack []*yaml.Node
-	buf   []byte
+	nodes   slabArena[yaml.Node]
+	ptrs    slabArena[*yaml.Node]
+	scratch fyScratch[*yaml.Node]
+	// parse and tree are the state of the parse under way, cleared when
+	// it ends.
+	parse fastYAML[*yaml.Node]
+	tree  yamlTree
+}
+
+// yamlTree builds yaml.Nodes, cut from slabs that an arena (if any) lends.
+type yamlTree struct {
+	// p is the parse, whose bytes left size the slabs.
+	p     *fastYAML[*yaml.Node]
+	nodes slabCursor[yaml.Node]
+	ptrs  slabCursor[*yaml.Node]
+	arena *fastYAMLArena
+}
+
+// node returns a new node cut from the current slab.
+func (t *yamlTree) node(kind yaml.Kind, tag, value string, style yaml.Style, line, column int) *yaml.Node {
+	if len(t.nodes.free) == 0 {
+		var a *slabArena[yaml.Node]
+		if t.arena != nil {
+			a = &t.arena.nodes
+		}
+		t.nodes.refill(a, 1, t.slabSize(t.nodes.size), fastYAMLArenaMaxNodes)
+	}
+	n := &t.nodes.free[0]
+	t.nodes.free = t.nodes.free[1:]
+	// Every field is set: a slab lent by an arena holds an earlier tree.
+	// Fields are written one by one, and those the parser leaves empty only
+	// when they are not: a write of a pointer into reused memory costs a
+	// write barrier while the collector runs.
+	n.Kind, n.Style, n.Line, n.Column = kind, style, line, column
+	n.Tag, n.Value = tag, value
+	if n.Content != nil || n.Alias != nil || n.Anchor != "" || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+		n.Content, n.Alias, n.Anchor, n.HeadComment, n.LineComment, n.FootComment = nil, nil, "", "", "", ""
+	}
+	return n
+}
+
+func (t *yamlTree) scalar(tag, value string, style yaml.Style, line, column int) *yaml.Node {
+	return t.node(yaml.ScalarNode, tag, value, style, line, column)
+}
+
+func (t *yamlTree) collection(kind yaml.Kind, style yaml.Style, line, column int) *yaml.Node {
+	tag := fySeqTag
+	if kind == yaml.MappingNode {
+		tag = fyMapTag
+	}
+	return t.node(kind, tag, "", style, line, column)
+}
+
+// setContent gives the node an exactly sized copy of children (appending
+// to it never overwrites a neighbour).
+func (t *yamlTree) setContent(n *yaml.Node, children []*yaml.Node) bool {
+	k := len(children)
+	if k == 0 {
+		return true
+	}
+	if len(t.ptrs.free) < k {
+		var a *slabArena[*yaml.Node]
+		if t.arena != nil {
+			a = &t.arena.ptrs
+		}
+		t.ptrs.refill(a, k, t.slabSize(t.ptrs.size), fastYAMLArenaMaxNodes)
+	}
+	out := t.ptrs.free[:k:k]
+	t.ptrs.free = t.ptrs.free[k:]
+	copy(out, children)
+	n.Content = out
+	return true
+}
+
+func (t *yamlTree) place(n *yaml.Node) (line, column int) { return n.Line, n.Column }
+
+func (t *yamlTree) isMapping(n *yaml.Node) bool { return n.Kind == yaml.MappingNode }
+
+// slabSize returns the number of nodes, or of content pointers, to
+// allocate at once, given the size of the last slab (0 for none): enough
+// for the rest of a typical text, but at first at most fastYAMLFirstSlab
+// and then at most twice the last slab, so that text with fewer nodes than
+// typical (long strings, block scalars) does not zero and hold far more
+// nodes than it uses.
+func (t *yamlTree) slabSize(last int) int {
+	estimate := (len(t.p.src)-t.p.pos)/fastYAMLBytesPerNode + fastYAMLSlabExtra
+	return min(estimate, max(fastYAMLFirstSlab, 2*last))
 }
 
 // reset makes every kept slab free for the next parse.
@@ -122,18 +244,13 @@ func (a *fastYAMLArena) reset() {
 // left in the slabs past this parse's tree, and the stack's pointers, and
 // takes back the stack and the scratch buffer while they are under their
 // bound. The arena then holds nothing of any tree but this parse's.
-func (a *fastYAMLArena) keep(p *fastYAML) {
-	p.nodes.done(&a.nodes)
-	p.ptrs.done(&a.ptrs)
+func (a *fastYAMLArena) keep(p *fastYAML[*yaml.Node], t *yamlTree) {
+	t.nodes.done(&a.nodes)
+	t.ptrs.done(&a.ptrs)
 	a.nodes.release()
 	a.ptrs.release()
-	clear(p.stack[:max(p.stackHigh, len(p.stack))])
-	if cap(p.stack) <= fastYAMLArenaMaxBuf/8 {
-		a.stack = p.stack[:0]
-	}
-	if cap(p.buf) <= fastYAMLArenaMaxBuf {
-		a.buf = p.buf[:0]
-	}
+	a.scratch.keep(p)
+	*p, *t = fastYAML[*yaml.Node]{}, yamlTree{}
 }
 
 // fastParseYAML parses a metadata block into the document node the YAML
@@ -145,32 +262,34 @@ func (a *fastYAMLArena) keep(p *fastYAML) {
 // It builds the tree in the memory of arena (nil: the heap), which it
 // resets first: the tree is valid until the arena's next use.
 func fastParseYAML(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
-	return fastParseYAMLWith(fastYAML{src: text, colLine: -1}, arena)
-}
-
-// fastParseYAMLWith runs the fast parser p, set up for its text, with the
-// memory of arena (nil for none).
-func fastParseYAMLWith(p fastYAML, arena *fastYAMLArena) (*yaml.Node, bool) {
-	if !fastYAMLTextOK(p.src) {
+	if !fastYAMLTextOK(text) {
 		return nil, false
 	}
-	p.arena = arena
+	var (
+		p *fastYAML[*yaml.Node]
+		t *yamlTree
+	)
+	if arena != nil {
+		// The parse's state lives in the arena too: no allocation.
+		p, t = &arena.parse, &arena.tree
+	} else {
+		p, t = new(fastYAML[*yaml.Node]), new(yamlTree)
+	}
+	*p = fastYAML[*yaml.Node]{src: text, colLine: -1, maxDepth: fastYAMLMaxDepth, tree: t}
+	*t = yamlTree{p: p, arena: arena}
 	if arena != nil {
 		arena.reset()
-		p.stack, p.buf = arena.stack, arena.buf
-		defer arena.keep(&p)
+		arena.scratch.lend(p)
+		defer arena.keep(p, t)
 	}
-	return p.document()
-}
-
-// fastParseYAMLNoComments is fastParseYAML for readers that ignore
-// comments, such as the spec reader: it also answers for texts with
-// whole-line comments between entries, and its tree is the library's with
-// every comment field empty. Comments at the end of a value's line, and
-// comment lines that end a multi-line plain scalar, still make it decline.
-// Its tree is built in the memory of arena as fastParseYAML's.
-func fastParseYAMLNoComments(text string, arena *fastYAMLArena) (*yaml.Node, bool) {
-	return fastParseYAMLWith(fastYAML{src: text, colLine: -1, skipComments: true}, arena)
+	root, ok := p.document()
+	if !ok {
+		return nil, false
+	}
+	line, column := t.place(root)
+	doc := t.node(yaml.DocumentNode, "", "", 0, line, column)
+	doc.Content = []*yaml.Node{root}
+	return doc, true
 }
 
 // fyPlainASCII marks the ASCII bytes fastYAMLTextOK takes as they are:
@@ -240,83 +359,35 @@ func fastYAMLTextOK(text string) bool {
 	return true
 }
 
-// document parses the whole text, which must be one block mapping.
-func (p *fastYAML) document() (*yaml.Node, bool) {
+// document parses the whole text, which must be one block mapping, and
+// returns the mapping.
+func (p *fastYAML[N]) document() (N, bool) {
+	var none N
 	indent, eof, ok := p.nextContent()
 	if !ok || eof {
-		return nil, false
+		return none, false
 	}
 	root, ok := p.blockNode(indent, -1)
-	if !ok || root.Kind != yaml.MappingNode {
-		return nil, false
+	if !ok || !p.tree.isMapping(root) {
+		return none, false
 	}
 	if _, eof, ok := p.nextContent(); !ok || !eof {
-		return nil, false
+		return none, false
 	}
-	doc := p.node(yaml.DocumentNode, "", "", 0, root.Line, root.Column)
-	doc.Content = []*yaml.Node{root}
-	return doc, true
+	return root, true
 }
 
-// node returns a new node cut from the current slab.
-func (p *fastYAML) node(kind yaml.Kind, tag, value string, style yaml.Style, line, column int) *yaml.Node {
-	if len(p.nodes.free) == 0 {
-		var a *slabArena[yaml.Node]
-		if p.arena != nil {
-			a = &p.arena.nodes
-		}
-		p.nodes.refill(a, 1, p.slabSize(p.nodes.size), fastYAMLArenaMaxNodes)
-	}
-	n := &p.nodes.free[0]
-	p.nodes.free = p.nodes.free[1:]
-	// Every field is set: a slab lent by an arena holds an earlier tree.
-	// Fields are written one by one, and those the parser leaves empty only
-	// when they are not: a write of a pointer into reused memory costs a
-	// write barrier while the collector runs.
-	n.Kind, n.Style, n.Line, n.Column = kind, style, line, column
-	n.Tag, n.Value = tag, value
-	if n.Content != nil || n.Alias != nil || n.Anchor != "" || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
-		n.Content, n.Alias, n.Anchor, n.HeadComment, n.LineComment, n.FootComment = nil, nil, "", "", "", ""
-	}
-	return n
-}
-
-// slabSize returns the number of nodes, or of content pointers, to
-// allocate at once, given the size of the last slab (0 for none): enough
-// for the rest of a typical text, but at first at most fastYAMLFirstSlab
-// and then at most twice the last slab, so that text with fewer nodes than
-// typical (long strings, block scalars) does not zero and hold far more
-// nodes than it uses.
-func (p *fastYAML) slabSize(last int) int {
-	estimate := (len(p.src)-p.pos)/fastYAMLBytesPerNode + fastYAMLSlabExtra
-	return min(estimate, max(fastYAMLFirstSlab, 2*last))
-}
-
-// collect returns the children pushed since base as an exactly sized
-// slice (appending to it never overwrites a neighbour) and pops them.
-func (p *fastYAML) collect(base int) []*yaml.Node {
-	k := len(p.stack) - base
+// collect gives n the children pushed since base and pops them.
+func (p *fastYAML[N]) collect(n N, base int) bool {
 	p.stackHigh = max(p.stackHigh, len(p.stack))
-	if k == 0 {
-		return nil
-	}
-	if len(p.ptrs.free) < k {
-		var a *slabArena[*yaml.Node]
-		if p.arena != nil {
-			a = &p.arena.ptrs
-		}
-		p.ptrs.refill(a, k, p.slabSize(p.ptrs.size), fastYAMLArenaMaxNodes)
-	}
-	out := p.ptrs.free[:k:k]
-	p.ptrs.free = p.ptrs.free[k:]
-	copy(out, p.stack[base:])
+	ok := p.tree.setContent(n, p.stack[base:])
 	p.stack = p.stack[:base]
-	return out
+	return ok
 }
 
 // column returns the 0-based character column of offset at, which lies on
 // the current line.
-func (p *fastYAML) column(at int) int {
+func (p *fastYAML[N]) column(at int) int {
 	if p.colLine != p.lineStart || at < p.colPos {
 		p.colLine, p.colPos, p.colVal = p.lineStart, p.lineStart, 0
 	}
@@ -326,7 +397,7 @@ func (p *fastYAML) column(at int) int {
 }
 
 // newLine moves to the start of the line that begins at offset at.
-func (p *fastYAML) newLine(at int) {
+func (p *fastYAML[N]) newLine(at int) {
 	p.pos = at
 	p.lineStart = at
 	p.line++
@@ -336,7 +407,7 @@ func (p *fastYAML) newLine(at int) {
 // line with content and returns that line's indentation, or eof at the end
 // of the text. It is a no-op when already there. It fails on comments and
 // on document markers.
-func (p *fastYAML) nextContent() (indent int, eof, ok bool) {
+func (p *fastYAML[N]) nextContent() (indent int, eof, ok bool) {
 	s := p.src
 	for {
 		i := p.pos
@@ -377,7 +448,7 @@ func (p *fastYAML) nextContent() (indent int, eof, ok bool) {
 
 // finishLine expects only spaces up to the end of the line and moves to
 // the start of the next line.
-func (p *fastYAML) finishLine() bool {
+func (p *fastYAML[N]) finishLine() bool {
 	s := p.src
 	i := p.pos
 	for i < len(s) && s[i] == ' ' {
@@ -400,17 +471,17 @@ func (p *fastYAML) finishLine() bool {
 
 // blankzAt reports whether offset i is a space, a line break or the end of
 // the text.
-func (p *fastYAML) blankzAt(i int) bool {
+func (p *fastYAML[N]) blankzAt(i int) bool {
 	return i >= len(p.src) || p.src[i] == ' ' || p.src[i] == '\n' || p.src[i] == '\r'
 }
 
 // atLineEnd reports whether offset i is a line break or the end of the text.
-func (p *fastYAML) atLineEnd(i int) bool {
+func (p *fastYAML[N]) atLineEnd(i int) bool {
 	return i >= len(p.src) || p.src[i] == '\n' || p.src[i] == '\r'
 }
 
 // skipSpaces moves pos past spaces.
-func (p *fastYAML) skipSpaces() {
+func (p *fastYAML[N]) skipSpaces() {
 	for p.pos < len(p.src) && p.src[p.pos] == ' ' {
 		p.pos++
 	}
@@ -418,7 +489,7 @@ func (p *fastYAML) skipSpaces() {
 
 // plainStart reports whether a plain scalar may start at offset i, by the
 // library's rule, in block or flow context.
-func (p *fastYAML) plainStart(i int, flow bool) bool {
+func (p *fastYAML[N]) plainStart(i int, flow bool) bool {
 	switch p.src[i] {
 	case ' ', '\n', '\r', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
 		return false
@@ -430,15 +501,21 @@ func (p *fastYAML) plainStart(i int, flow bool) bool {
 	return true
 }
 
+// decline returns no node and false.
+func (p *fastYAML[N]) decline() (N, bool) {
+	var none N
+	return none, false
+}
+
 // blockNode parses the node that starts at pos, at column col: the first
 // content of a line or the content after "- ". The columns of such
 // positions are byte counts, as only spaces and "- " precede them. parent
 // is the column of the enclosing block collection (the library's current
 // indentation), -1 at the top. pos is then on a later line: at its start,
 // or past its indentation after a block scalar.
-func (p *fastYAML) blockNode(col, parent int) (*yaml.Node, bool) {
-	if p.depth >= fastYAMLMaxDepth {
-		return nil, false
+func (p *fastYAML[N]) blockNode(col, parent int) (N, bool) {
+	if p.depth >= p.maxDepth {
+		return p.decline()
 	}
 	p.depth++
 	n, ok := p.blockNodeAt(col, parent)
@@ -447,7 +524,7 @@ func (p *fastYAML) blockNode(col, parent int) (*yaml.Node, bool) {
 }
 
 // blockNodeAt is blockNode within the depth bound.
-func (p *fastYAML) blockNodeAt(col, parent int) (*yaml.Node, bool) {
+func (p *fastYAML[N]) blockNodeAt(col, parent int) (N, bool) {
 	switch p.src[p.pos] {
 	case '-':
 		if p.blankzAt(p.pos + 1) {
@@ -456,7 +533,7 @@ func (p *fastYAML) blockNodeAt(col, parent int) (*yaml.Node, bool) {
 	case '[', '{':
 		n, ok := p.flowNode()
 		if !ok || !p.finishLine() {
-			return nil, false
+			return p.decline()
 		}
 		return n, true
 	case '|', '>':
@@ -464,13 +541,13 @@ func (p *fastYAML) blockNodeAt(col, parent int) (*yaml.Node, bool) {
 	}
 	n, isKey, ok := p.blockScalar(parent)
 	if !ok {
-		return nil, false
+		return p.decline()
 	}
 	if isKey {
 		return p.blockMapping(col, n)
 	}
 	if !p.finishLine() {
-		return nil, false
+		return p.decline()
 	}
 	return n, true
 }
@@ -479,7 +556,7 @@ func (p *fastYAML) blockNodeAt(col, parent int) (*yaml.Node, bool) {
 // whether a ':' value indicator follows it on its line, making it a key.
 // A scalar that is not a key may go on over lines indented deeper than
 // parent. pos is then just after the ':', or just after the scalar.
-func (p *fastYAML) blockScalar(parent int) (n *yaml.Node, isKey, ok bool) {
+func (p *fastYAML[N]) blockScalar(parent int) (n N, isKey, ok bool) {
 	s := p.src
 	start := p.pos
 	line, column := p.line+1, p.column(start)+1
@@ -489,7 +566,7 @@ func (p *fastYAML) blockScalar(parent int) (n *yaml.Node, isKey, ok bool) {
 	case c == '\'' || c == '"':
 		v, end, ok := p.quoted(start, parent+1)
 		if !ok {
-			return nil, false, false
+			return n, false, false
 		}
 		value, tag, style = v, fyStrTag, yaml.DoubleQuotedStyle
 		if c == '\'' {
@@ -502,7 +579,7 @@ func (p *fastYAML) blockScalar(parent int) (n *yaml.Node, isKey, ok bool) {
 		p.pos = end
 		if i < len(s) && s[i] == ':' && p.blankzAt(i+1) {
 			if p.line+1 != line || i-start > fastYAMLMaxKey {
-				return nil, false, false
+				return n, false, false
 			}
 			isKey = true
 			p.pos = i + 1
@@ -510,23 +587,23 @@ func (p *fastYAML) blockScalar(parent int) (n *yaml.Node, isKey, ok bool) {
 	case p.plainStart(start, false):
 		end, colon, ok := p.scanPlainBlock(start)
 		if !ok {
-			return nil, false, false
+			return n, false, false
 		}
 		if colon >= 0 {
 			if colon-start > fastYAMLMaxKey {
-				return nil, false, false
+				return n, false, false
 			}
 			isKey = true
 			value = s[start:end]
 			p.pos = colon + 1
 		} else if value, ok = p.plainLines(start, end, parent+1); !ok {
-			return nil, false, false
+			return n, false, false
 		}
 		tag = fastResolvePlain(value)
 	default:
-		return nil, false, false
+		return n, false, false
 	}
-	return p.node(yaml.ScalarNode, tag, value, style, line, column), isKey, true
+	return p.tree.scalar(tag, value, style, line, column), isKey, true
 }
 
 // plainLines finishes a plain scalar in block context whose first line
@@ -534,7 +611,7 @@ func (p *fastYAML) blockScalar(parent int) (n *yaml.Node, isKey, ok bool) {
 // with it, joined as the library joins them (one line break becomes a
 // space, n+1 line breaks become n). pos is then just after the scalar's
 // text, on its last line.
-func (p *fastYAML) plainLines(start, end, minIndent int) (string, bool) {
+func (p *fastYAML[N]) plainLines(start, end, minIndent int) (string, bool) {
 	s := p.src
 	value := s[start:end]
 	var b []byte
@@ -599,7 +676,7 @@ func (p *fastYAML) plainLines(start, end, minIndent int) (string, bool) {
 // indicator is at pos, by the library's rules for indentation, folding and
 // chomping. parent is the column of the enclosing block collection. pos is
 // then at the first line after the scalar, past its indentation.
-func (p *fastYAML) blockText(parent int) (*yaml.Node, bool) {
+func (p *fastYAML[N]) blockText(parent int) (N, bool) {
 	s := p.src
 	start := p.pos
 	line, column := p.line+1, p.column(start)+1
@@ -628,11 +705,11 @@ func (p *fastYAML) blockText(parent int) (*yaml.Node, bool) {
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		chomp()
 		if !digit() {
-			return nil, false
+			return p.decline()
 		}
 	} else {
 		if !digit() {
-			return nil, false
+			return p.decline()
 		}
 		if increment > 0 {
 			chomp()
@@ -642,7 +719,7 @@ func (p *fastYAML) blockText(parent int) (*yaml.Node, bool) {
 		i++
 	}
 	if !p.atLineEnd(i) {
-		return nil, false
+		return p.decline()
 	}
 	if i < len(s) {
 		if s[i] == '\r' {
@@ -704,13 +781,13 @@ func (p *fastYAML) blockText(parent int) (*yaml.Node, bool) {
 	if !literal {
 		style = yaml.FoldedStyle
 	}
-	return p.node(yaml.ScalarNode, fyStrTag, string(b), style, line, column), true
+	return p.tree.scalar(fyStrTag, string(b), style, line, column), true
 }
 
 // blockTextBreaks moves from the start of a line past indentation (up to
 // indent, when known) and blank lines, counting the line breaks on top of
 // breaks, and settles indent when it is not known yet, as the library does.
-func (p *fastYAML) blockTextBreaks(i int, indent *int, breaks, parent int) (int, int) {
+func (p *fastYAML[N]) blockTextBreaks(i int, indent *int, breaks, parent int) (int, int) {
 	s := p.src
 	maxIndent := 0
 	for {
@@ -743,7 +820,7 @@ var fyPlainStop = [256]bool{' ': true, '\n': true, '\r': true, ':': true}
 // context, up to the end of its line. It returns the end of the scalar's
 // text and the offset of the ':' that ends it, or -1 when the line ends
 // first. It fails on a comment.
-func (p *fastYAML) scanPlainBlock(start int) (end, colon int, ok bool) {
+func (p *fastYAML[N]) scanPlainBlock(start int) (end, colon int, ok bool) {
 	s := p.src
 	i := start
 	for {
@@ -780,14 +857,15 @@ func (p *fastYAML) scanPlainBlock(start int) (end, colon int, ok bool) {
 
 // blockMapping parses a block mapping at column col whose first key has
 // been scanned; pos is just after that key's ':'.
-func (p *fastYAML) blockMapping(col int, first *yaml.Node) (*yaml.Node, bool) {
+func (p *fastYAML[N]) blockMapping(col int, first N) (N, bool) {
 	s := p.src
-	m := p.node(yaml.MappingNode, fyMapTag, "", 0, first.Line, first.Column)
+	line, column := p.tree.place(first)
+	m := p.tree.collection(yaml.MappingNode, 0, line, column)
 	base := len(p.stack)
 	key := first
 	for {
 		p.stack = append(p.stack, key)
-		var value *yaml.Node
+		var value N
 		i := p.pos
 		for i < len(s) && s[i] == ' ' {
 			i++
@@ -799,7 +877,7 @@ func (p *fastYAML) blockMapping(col int, first *yaml.Node) (*yaml.Node, bool) {
 			p.finishLine()
 			indent, eof, ok := p.nextContent()
 			if !ok {
-				return nil, false
+				return p.decline()
 			}
 			switch {
 			case !eof && indent > col:
@@ -807,22 +885,22 @@ func (p *fastYAML) blockMapping(col int, first *yaml.Node) (*yaml.Node, bool) {
 			case !eof && indent == col && s[p.pos] == '-' && p.blankzAt(p.pos+1):
 				value, ok = p.blockSequence(col, true)
 			default:
-				value = p.node(yaml.ScalarNode, fyNullTag, "", 0, line, column)
+				value = p.tree.scalar(fyNullTag, "", 0, line, column)
 			}
 			if !ok {
-				return nil, false
+				return p.decline()
 			}
 		} else {
 			p.pos = i
 			var ok bool
 			if value, ok = p.inlineValue(col); !ok {
-				return nil, false
+				return p.decline()
 			}
 		}
 		p.stack = append(p.stack, value)
 		indent, eof, ok := p.nextContent()
 		if !ok || (!eof && indent > col) {
-			return nil, false
+			return p.decline()
 		}
 		if eof || indent < col {
 			break
@@ -830,22 +908,24 @@ func (p *fastYAML) blockMapping(col int, first *yaml.Node) (*yaml.Node, bool) {
 		var isKey bool
 		key, isKey, ok = p.blockScalar(col)
 		if !ok || !isKey {
-			return nil, false
+			return p.decline()
 		}
 	}
-	m.Content = p.collect(base)
+	if !p.collect(m, base) {
+		return p.decline()
+	}
 	return m, true
 }
 
 // inlineValue parses a value that starts after "key: ": a scalar or a
 // flow collection; parent is the mapping's column. pos is then on a later
 // line, as after blockNode.
-func (p *fastYAML) inlineValue(parent int) (*yaml.Node, bool) {
+func (p *fastYAML[N]) inlineValue(parent int) (N, bool) {
 	switch p.src[p.pos] {
 	case '[', '{':
 		n, ok := p.flowNode()
 		if !ok || !p.finishLine() {
-			return nil, false
+			return p.decline()
 		}
 		return n, true
 	case '|', '>':
@@ -853,7 +933,7 @@ func (p *fastYAML) inlineValue(parent int) (*yaml.Node, bool) {
 	}
 	n, isKey, ok := p.blockScalar(parent)
 	if !ok || isKey || !p.finishLine() {
-		return nil, false
+		return p.decline()
 	}
 	return n, true
 }
@@ -861,9 +941,9 @@ func (p *fastYAML) inlineValue(parent int) (*yaml.Node, bool) {
 // blockSequence parses a block sequence whose first "-" is at pos, at
 // column col. An indentless sequence (at its parent key's indentation)
 // ends at the next line at col that is not an entry.
-func (p *fastYAML) blockSequence(col int, indentless bool) (*yaml.Node, bool) {
+func (p *fastYAML[N]) blockSequence(col int, indentless bool) (N, bool) {
 	s := p.src
-	seq := p.node(yaml.SequenceNode, fySeqTag, "", 0, p.line+1, col+1)
+	seq := p.tree.collection(yaml.SequenceNode, 0, p.line+1, col+1)
 	base := len(p.stack)
 	for {
 		dashLine := p.line + 1
@@ -871,33 +951,33 @@ func (p *fastYAML) blockSequence(col int, indentless bool) (*yaml.Node, bool) {
 		for i < len(s) && s[i] == ' ' {
 			i++
 		}
-		var item *yaml.Node
+		var item N
 		var ok bool
 		if p.atLineEnd(i) {
 			p.pos = i
 			p.finishLine()
 			indent, eof, ok := p.nextContent()
 			if !ok {
-				return nil, false
+				return p.decline()
 			}
 			if !eof && indent > col {
 				if item, ok = p.blockNode(indent, col); !ok {
-					return nil, false
+					return p.decline()
 				}
 			} else {
 				// An empty entry sits just after its "-".
-				item = p.node(yaml.ScalarNode, fyNullTag, "", 0, dashLine, col+2)
+				item = p.tree.scalar(fyNullTag, "", 0, dashLine, col+2)
 			}
 		} else {
 			p.pos = i
 			if item, ok = p.blockNode(i-p.lineStart, col); !ok {
-				return nil, false
+				return p.decline()
 			}
 		}
 		p.stack = append(p.stack, item)
 		indent, eof, ok := p.nextContent()
 		if !ok || (!eof && indent > col) {
-			return nil, false
+			return p.decline()
 		}
 		if eof || indent < col {
 			break
@@ -906,18 +986,20 @@ func (p *fastYAML) blockSequence(col int, indentless bool) (*yaml.Node, bool) {
 			if indentless {
 				break
 			}
-			return nil, false
+			return p.decline()
 		}
 	}
-	seq.Content = p.collect(base)
+	if !p.collect(seq, base) {
+		return p.decline()
+	}
 	return seq, true
 }
 
 // flowNode parses a node in flow context that starts at pos and ends on
 // the same line; pos is then just after it.
-func (p *fastYAML) flowNode() (*yaml.Node, bool) {
-	if p.pos >= len(p.src) || p.depth >= fastYAMLMaxDepth {
-		return nil, false
+func (p *fastYAML[N]) flowNode() (N, bool) {
+	if p.pos >= len(p.src) || p.depth >= p.maxDepth {
+		return p.decline()
 	}
 	p.depth++
 	n, ok := p.flowNodeAt()
@@ -926,7 +1008,7 @@ func (p *fastYAML) flowNode() (*yaml.Node, bool) {
 }
 
 // flowNodeAt is flowNode within the depth bound.
-func (p *fastYAML) flowNodeAt() (*yaml.Node, bool) {
+func (p *fastYAML[N]) flowNodeAt() (N, bool) {
 	s := p.src
 	start := p.pos
 	switch c := s[start]; {
@@ -937,31 +1019,31 @@ func (p *fastYAML) flowNodeAt() (*yaml.Node, bool) {
 	case c == '\'' || c == '"':
 		v, end, ok := p.quoted(start, -1)
 		if !ok {
-			return nil, false
+			return p.decline()
 		}
 		style := yaml.DoubleQuotedStyle
 		if c == '\'' {
 			style = yaml.SingleQuotedStyle
 		}
 		p.pos = end
-		return p.node(yaml.ScalarNode, fyStrTag, v, style, p.line+1, p.column(start)+1), true
+		return p.tree.scalar(fyStrTag, v, style, p.line+1, p.column(start)+1), true
 	case p.plainStart(start, true):
 		end, ok := p.scanPlainFlow(start)
 		if !ok {
-			return nil, false
+			return p.decline()
 		}
 		v := s[start:end]
 		p.pos = end
-		return p.node(yaml.ScalarNode, fastResolvePlain(v), v, 0, p.line+1, p.column(start)+1), true
+		return p.tree.scalar(fastResolvePlain(v), v, 0, p.line+1, p.column(start)+1), true
 	}
-	return nil, false
+	return p.decline()
 }
 
 // scanPlainFlow scans a plain scalar in flow context that starts at start
 // and returns the end of its text. It stops before ',', '[', ']', '{', '}'
 // and a ':' followed by a space or line end, and fails where the scalar
 // would go on to the next line or meets a comment or a '?'.
-func (p *fastYAML) scanPlainFlow(start int) (end int, ok bool) {
+func (p *fastYAML[N]) scanPlainFlow(start int) (end int, ok bool) {
 	s := p.src
 	i := start
 	for {
@@ -1003,9 +1085,9 @@ func (p *fastYAML) scanPlainFlow(start int) (end int, ok bool) {
 }
 
 // flowSequence parses a flow sequence "[...]" on one line.
-func (p *fastYAML) flowSequence() (*yaml.Node, bool) {
+func (p *fastYAML[N]) flowSequence() (N, bool) {
 	s := p.src
-	seq := p.node(yaml.SequenceNode, fySeqTag, "", yaml.FlowStyle, p.line+1, p.column(p.pos)+1)
+	seq := p.tree.collection(yaml.SequenceNode, yaml.FlowStyle, p.line+1, p.column(p.pos)+1)
 	base := len(p.stack)
 	p.pos++
 	p.skipSpaces()
@@ -1016,26 +1098,28 @@ func (p *fastYAML) flowSequence() (*yaml.Node, bool) {
 	for {
 		item, ok := p.flowNode()
 		if !ok {
-			return nil, false
+			return p.decline()
 		}
 		p.stack = append(p.stack, item)
 		more, ok := p.flowNext(s, ']')
 		if !ok {
-			return nil, false
+			return p.decline()
 		}
 		if more {
 			continue
 		}
 		break
 	}
-	seq.Content = p.collect(base)
+	if !p.collect(seq, base) {
+		return p.decline()
+	}
 	return seq, true
 }
 
 // flowNext reads what follows an item of a flow collection on line s: a
 // comma before another item (more), or the closing bracket. ok is false
 // for anything else, a trailing comma included.
-func (p *fastYAML) flowNext(s string, closing byte) (more, ok bool) {
+func (p *fastYAML[N]) flowNext(s string, closing byte) (more, ok bool) {
 	p.skipSpaces()
 	if p.pos >= len(s) {
 		return false, false
@@ -1057,9 +1141,9 @@ func (p *fastYAML) flowNext(s string, closing byte) (more, ok bool) {
 
 // flowMapping parses a flow mapping "{...}" of "key: value" pairs on one
 // line.
-func (p *fastYAML) flowMapping() (*yaml.Node, bool) {
+func (p *fastYAML[N]) flowMapping() (N, bool) {
 	s := p.src
-	m := p.node(yaml.MappingNode, fyMapTag, "", yaml.FlowStyle, p.line+1, p.column(p.pos)+1)
+	m := p.tree.collection(yaml.MappingNode, yaml.FlowStyle, p.line+1, p.column(p.pos)+1)
 	base := len(p.stack)
 	p.pos++
 	p.skipSpaces()
@@ -1070,56 +1154,58 @@ func (p *fastYAML) flowMapping() (*yaml.Node, bool) {
 	for {
 		start := p.pos
 		if start >= len(s) {
-			return nil, false
+			return p.decline()
 		}
-		var key *yaml.Node
+		var key N
 		switch c := s[start]; {
 		case c == '\'' || c == '"':
 			k, ok := p.flowNode()
 			if !ok {
-				return nil, false
+				return p.decline()
 			}
 			key = k
 			p.skipSpaces()
 			if p.pos >= len(s) || s[p.pos] != ':' {
-				return nil, false
+				return p.decline()
 			}
 		case p.plainStart(start, true):
 			k, ok := p.flowNode()
 			if !ok {
-				return nil, false
+				return p.decline()
 			}
 			key = k
 			p.skipSpaces()
 			if p.pos >= len(s) || s[p.pos] != ':' || !p.blankzAt(p.pos+1) {
-				return nil, false
+				return p.decline()
 			}
 		default:
-			return nil, false
+			return p.decline()
 		}
 		if p.pos-start > fastYAMLMaxKey {
-			return nil, false
+			return p.decline()
 		}
 		p.pos++
 		p.skipSpaces()
 		if p.pos >= len(s) || s[p.pos] == ',' || s[p.pos] == '}' {
-			return nil, false
+			return p.decline()
 		}
 		value, ok := p.flowNode()
 		if !ok {
-			return nil, false
+			return p.decline()
 		}
 		p.stack = append(p.stack, key, value)
 		more, ok := p.flowNext(s, '}')
 		if !ok {
-			return nil, false
+			return p.decline()
 		}
 		if more {
 			continue
 		}
 		break
 	}
-	m.Content = p.collect(base)
+	if !p.collect(m, base) {
+		return p.decline()
+	}
 	return m, true
 }
 
@@ -1128,7 +1214,7 @@ func (p *fastYAML) flowMapping() (*yaml.Node, bool) {
 // minIndent < 0 the scalar must close on its line; otherwise it may go on
 // over lines whose content is indented at least minIndent (and at least 1),
 // and pos, line and lineStart then follow it to its last line.
-func (p *fastYAML) quoted(start, minIndent int) (value string, end int, ok bool) {
+func (p *fastYAML[N]) quoted(start, minIndent int) (value string, end int, ok bool) {
 	s := p.src
 	if s[start] == '\'' {
 		for i := start + 1; i < len(s); i++ {
@@ -1159,7 +1245,7 @@ func (p *fastYAML) quoted(start, minIndent int) (value string, end int, ok bool)
 
 // spacesBefore returns the start of the run of spaces that ends at offset
 // i, not going back before from.
-func (p *fastYAML) spacesBefore(from, i int) int {
+func (p *fastYAML[N]) spacesBefore(from, i int) int {
 	for i > from && p.src[i-1] == ' ' {
 		i--
 	}
@@ -1171,7 +1257,7 @@ func (p *fastYAML) spacesBefore(from, i int) int {
 // spaces before a line break and indentation after it are dropped, one
 // line break becomes a space and n+1 become n, and in double quotes an
 // escaped line break joins the lines.
-func (p *fastYAML) quotedSlow(start, from, minIndent int) (value string, end int, ok bool) {
+func (p *fastYAML[N]) quotedSlow(start, from, minIndent int) (value string, end int, ok bool) {
 	s := p.src
 	q := s[start]
 	if minIndent >= 0 {
@@ -1310,7 +1396,7 @@ var fyQuotedStop = [256]bool{' ': true, '\n': true, '\r': true, '\'': true, '"':
 // breaks. It fails when minIndent < 0 (one line only), at the end of the
 // text, and when the next line with content is indented less than
 // minIndent.
-func (p *fastYAML) quotedBreaks(i, minIndent int) (breaks, next int, ok bool) {
+func (p *fastYAML[N]) quotedBreaks(i, minIndent int) (breaks, next int, ok bool) {
 	if minIndent < 0 {
 		return 0, 0, false
 	}

@@ -86,8 +86,8 @@ func TestParserReusesMemory(t *testing.T) {
 	if p.yaml.nodes.kept > fastYAMLArenaMaxNodes || p.yaml.ptrs.kept > fastYAMLArenaMaxNodes {
 		t.Errorf("the parser keeps %d nodes and %d pointers, the bound is %d", p.yaml.nodes.kept, p.yaml.ptrs.kept, fastYAMLArenaMaxNodes)
 	}
-	if cap(p.yaml.stack) > fastYAMLArenaMaxBuf/8 || cap(p.yaml.buf) > fastYAMLArenaMaxBuf {
-		t.Errorf("the parser keeps a stack of %d and a buffer of %d", cap(p.yaml.stack), cap(p.yaml.buf))
+	if cap(p.yaml.scratch.stack) > fastYAMLArenaMaxBuf/8 || cap(p.yaml.scratch.buf) > fastYAMLArenaMaxBuf {
+		t.Errorf("the parser keeps a stack of %d and a buffer of %d", cap(p.yaml.scratch.stack), cap(p.yaml.scratch.buf))
 	}
 	// The small card after the big one is still right.
 	c, err = p.Parse(src)

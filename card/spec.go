@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -235,9 +236,15 @@ func ParseSpec(data []byte, name string) (*Card, error) {
 type SpecParser struct {
 	// pairs is the stack of mapping entries that the YAML conversion uses.
 	pairs []specYAMLPair
-	yaml  fastYAMLArena
-	nodes slabArena[specNode]
-	ptrs  slabArena[*specNode]
+	// keyLines finds the duplicate keys of a large mapping.
+	keyLines map[string]int
+	// fastParse, fastTree and fastScratch are the state and the memory
+	// of the fast YAML parser (see fastSpecTree).
+	fastParse   fastYAML[*specNode]
+	fastTree    specTree
+	fastScratch fyScratch[*specNode]
+	nodes       slabArena[specNode]
+	ptrs        slabArena[*specNode]
 }
 
 // specArenaMaxNodes bounds the spec nodes, and separately the pointers,
@@ -246,9 +253,22 @@ const specArenaMaxNodes = 1 << 13
 
 // Parse is ParseSpec in the parser's memory.
 func (p *SpecParser) Parse(data []byte, name string) (*Card, error) {
+	return p.parse(data, "", false, name)
+}
+
+// ParseOwned is Parse for a spec that the caller hands over: the Card it
+// returns may share data's memory, which saves a copy of the spec, so data
+// must not be changed afterwards (a file read for this alone, say).
+func (p *SpecParser) ParseOwned(data []byte, name string) (*Card, error) {
+	return p.parse(data, unsafe.String(unsafe.SliceData(data), len(data)), true, name)
+}
+
+// parse parses data; when owned, text is data as a string that the tree
+// may share, and otherwise the YAML parser copies data into one.
+func (p *SpecParser) parse(data []byte, text string, owned bool, name string) (*Card, error) {
 	p.nodes.reset()
 	p.ptrs.reset()
-	root, err := parseSpecTree(data, name, p)
+	root, err := parseSpecTree(data, text, owned, name, p)
 	// The slabs now hold this spec's tree (if read from YAML) and nothing
 	// of earlier ones.
 	p.nodes.release()
@@ -258,6 +278,9 @@ func (p *SpecParser) Parse(data []byte, name string) (*Card, error) {
 		p.pairs = nil
 	}
 	clear(p.pairs[:cap(p.pairs)])
+	if len(p.keyLines) > specArenaMaxNodes {
+		p.keyLines = nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -301,11 +324,16 @@ func specProblem(name string, n *specNode, field, code, msg, fix string) Problem
 }
 
 // parseSpecTree checks the input and parses it into a tree.
-func parseSpecTree(data []byte, name string, parser *SpecParser) (*specNode, error) {
+func parseSpecTree(data []byte, text string, owned bool, name string, parser *SpecParser) (*specNode, error) {
 	if err := checkSpecInput(data, name); err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if bom := "\xef\xbb\xbf"; bytes.HasPrefix(data, []byte(bom)) {
+		data = data[len(bom):]
+		if owned {
+			text = text[len(bom):]
+		}
+	}
 	var (
 		root  *specNode
 		probs []Problem
@@ -313,7 +341,10 @@ func parseSpecTree(data []byte, name string, parser *SpecParser) (*specNode, err
 	if specLooksLikeJSON(data) {
 		root, probs = parseSpecJSON(data, name)
 	} else {
-		root, probs = parseSpecYAML(data, name, parser)
+		if !owned {
+			text = string(data)
+		}
+		root, probs = parseSpecYAML(data, text, name, parser)
 	}
 	if len(probs) > 0 {
 		return nil, newSpecError(probs, nil)
@@ -398,24 +429,31 @@ func specLooksLikeJSON(data []byte) bool {
 	return len(t) > 0 && t[0] == '{'
 }
 
-// parseSpecYAML parses a YAML spec into a tree.
-func parseSpecYAML(data []byte, name string, parser *SpecParser) (*specNode, []Problem) {
+// parseSpecYAML parses a YAML spec into a tree; text is data as a
+// string, which the tree's scalars may share.
+func parseSpecYAML(data []byte, text string, name string, parser *SpecParser) (*specNode, []Problem) {
+	// The fast parser answers only for one plain block-mapping document
+	// that decodeSpecYAML would take as it is, with the tree it would
+	// give; anything else goes to the decoder.
+	if root, ok := parser.fastSpecTree(text); ok {
+		return root, nil
+	}
+	return decodeSpecYAML(data, name, parser)
+}
+
+// decodeSpecYAML parses a YAML spec with the library's decoder, and
+// converts its tree into a spec tree, expanding aliases and merge keys.
+func decodeSpecYAML(data []byte, name string, parser *SpecParser) (*specNode, []Problem) {
 	var doc yaml.Node
-	// The fast parser answers only for one plain block-mapping document,
-	// with the decoder's tree; anything else goes to the decoder. The tree
-	// is let go once converted: the conversion copies what it keeps.
-	if fast, ok := fastParseYAMLNoComments(string(data), &parser.yaml); ok {
-		doc = *fast
-	} else if probs := decodeOneYAMLDocument(data, name, &doc); probs != nil {
+	if probs := decodeOneYAMLDocument(data, name, &doc); probs != nil {
 		return nil, probs
 	}
 	if len(doc.Content) == 0 {
 		return nil, []Problem{specEmptyProblem(name)}
 	}
-	c := &specYAMLConv{name: name, budget: maxSpecValues, parser: parser}
+	c := &specYAMLConv{specSlabs: specSlabs{parser: parser}, name: name, budget: maxSpecValues}
 	root := c.node(doc.Content[0], 0)
-	c.slab.done(&parser.nodes)
-	c.ptrs.done(&parser.ptrs)
+	c.done()
 	if len(c.probs) > 0 {
 		return nil, c.probs
 	}
@@ -522,21 +560,16 @@ type specYAMLPair struct {
 	merge     bool
 }
 
-// specYAMLConv converts yaml.Node trees into specNode trees.
-type specYAMLConv struct {
-	name      string
-	budget    int
-	exhausted bool
-	probs     []Problem
-	// slab cuts new nodes, a few dozen at a time, and ptrs the keys and
-	// items slices, from slabs the parser lends.
+// specSlabs cuts spec nodes, a few dozen at a time, and the keys and
+// items slices of nodes, from slabs a SpecParser lends.
+type specSlabs struct {
+	parser *SpecParser
 	slab   slabCursor[specNode]
 	ptrs   slabCursor[*specNode]
-	parser *SpecParser
 }
 
 // newNode returns a new node holding v, cut from the slab.
-func (c *specYAMLConv) newNode(v specNode) *specNode {
+func (c *specSlabs) newNode(v specNode) *specNode {
 	if len(c.slab.free) == 0 {
 		c.slab.refill(&c.parser.nodes, 1, 64, specArenaMaxNodes)
 	}
@@ -549,7 +582,7 @@ func (c *specYAMLConv) newNode(v specNode) *specNode {
 // newPtrs returns an empty slice of capacity n for the keys or items of
 // a node; appending past n moves it off the slab, never onto the slab's
 // next slice.
-func (c *specYAMLConv) newPtrs(n int) []*specNode {
+func (c *specSlabs) newPtrs(n int) []*specNode {
 	if n == 0 {
 		return nil
 	}
@@ -559,6 +592,21 @@ func (c *specYAMLConv) newPtrs(n int) []*specNode {
 	out := c.ptrs.free[:0:n]
 	c.ptrs.free = c.ptrs.free[n:]
 	return out
+}
+
+// done tells the parser's slabs how much of them the tree took.
+func (c *specSlabs) done() {
+	c.slab.done(&c.parser.nodes)
+	c.ptrs.done(&c.parser.ptrs)
+}
+
+// specYAMLConv converts yaml.Node trees into specNode trees.
+type specYAMLConv struct {
+	specSlabs
+	name      string
+	budget    int
+	exhausted bool
+	probs     []Problem
 }
 
 func (c *specYAMLConv) add(p Problem) { c.probs = append(c.probs, p) }
@@ -624,12 +672,17 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 	// values' own mappings push theirs above and pop them.
 	base := len(c.parser.pairs)
 	defer func() { c.parser.pairs = c.parser.pairs[:base] }()
-	// own maps the mapping's own keys to their lines. A small mapping finds
-	// a duplicate by looking through its pairs; own is built for a large
-	// one, and for merge keys, which need it.
-	var own map[string]int
+	// lines maps the mapping's own keys to their lines. A small mapping
+	// finds a duplicate by looking through its pairs; a large one looks in
+	// lines, the parser's map, which this loop alone uses (it converts no
+	// value).
+	var lines map[string]int
 	if len(n.Content)/2 > specSmallMapping {
-		own = make(map[string]int, len(n.Content)/2)
+		if c.parser.keyLines == nil {
+			c.parser.keyLines = make(map[string]int, len(n.Content)/2)
+		}
+		lines = c.parser.keyLines
+		clear(lines)
 	}
 	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -650,8 +703,8 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 			continue
 		}
 		first, dup := 0, false
-		if own != nil {
-			first, dup = own[k.Value]
+		if lines != nil {
+			first, dup = lines[k.Value]
 		} else {
 			for _, q := range c.parser.pairs[base:] {
 				if !q.merge && q.k.Value == k.Value {
@@ -666,22 +719,24 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 				Fix:     "keep one of the two and delete the other"})
 			continue
 		}
-		if own != nil {
-			own[k.Value] = key.Line
+		if lines != nil {
+			lines[k.Value] = key.Line
 		}
 		c.parser.pairs = append(c.parser.pairs, specYAMLPair{key: key, k: k, v: n.Content[i+1]})
 	}
 	end := len(c.parser.pairs)
-	// seen, the keys set so far, matters only to merge keys.
-	var seen map[string]bool
+	// own, the mapping's own keys, and seen, the keys set so far, matter
+	// only to merge keys.
+	var (
+		own  map[string]int
+		seen map[string]bool
+	)
 	if merges {
 		seen = make(map[string]bool, end-base)
-		if own == nil {
-			own = make(map[string]int, end-base)
-			for _, p := range c.parser.pairs[base:end] {
-				if !p.merge {
-					own[p.k.Value] = p.key.Line
-				}
+		own = make(map[string]int, end-base)
+		for _, p := range c.parser.pairs[base:end] {
+			if !p.merge {
+				own[p.k.Value] = p.key.Line
 			}
 		}
 	}
@@ -1127,6 +1182,13 @@ func buildSpecCard(root *specNode) *Card {
 		}
 	}
 	if ev := root.val("eval_results"); ev != nil && ev.kind == specSeq {
+		n := len(ev.items)
+		if m := root.val("metrics"); m != nil && m.kind == specMap {
+			n += len(m.keys)
+		}
+		if n > 0 {
+			c.Content.EvalResults = make([]EvalResult, 0, n)
+		}
 		for _, item := range ev.items {
 			c.Content.EvalResults = append(c.Content.EvalResults, specEvalResult(item))
 		}
@@ -1242,46 +1304,114 @@ func specEvalResult(n *specNode) EvalResult {
 // values are left out, and `metrics` only enters as a list of ids.
 func specMetadata(root *specNode) *Metadata {
 	m := NewMetadata()
-	var pairs []*yaml.Node
-	addPair := func(key string, v *specNode) {
-		if v.isNull() || (v.kind == specScalar && v.value == "") || (v.kind != specScalar && len(v.items) == 0) {
-			return
-		}
-		pairs = append(pairs, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, specToYAML(v))
+	type pair struct {
+		key string
+		v   *specNode
 	}
+	var chosen [32]pair
+	pairs := chosen[:0]
 	for _, key := range specHubMetaKeys {
 		v := root.val(key)
 		if v == nil || (key == "metrics" && v.kind != specSeq) {
 			continue
 		}
-		addPair(key, v)
+		if v.isNull() || (v.kind == specScalar && v.value == "") || (v.kind != specScalar && len(v.items) == 0) {
+			continue
+		}
+		pairs = append(pairs, pair{key, v})
 	}
 	if meta := root.val("metadata"); meta != nil && meta.kind == specMap {
 		for i, k := range meta.keys {
-			pairs = append(pairs, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.value}, specToYAML(meta.items[i]))
+			pairs = append(pairs, pair{k.value, meta.items[i]})
 		}
 	}
-	if len(pairs) > 0 {
-		m.root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: pairs}
+	if len(pairs) == 0 {
+		return m
+	}
+	// The nodes are cut from two blocks sized by a first walk: a handful
+	// of allocations per card, not one per value.
+	nodes, ptrs := 1+len(pairs), 2*len(pairs)
+	for _, p := range pairs {
+		n, q := specYAMLSize(p.v)
+		nodes, ptrs = nodes+1+n, ptrs+q
+	}
+	b := yamlBlock{nodes: make([]yaml.Node, nodes), ptrs: make([]*yaml.Node, ptrs)}
+	m.root = b.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+	m.root.Content = b.content(2 * len(pairs))
+	for _, p := range pairs {
+		m.root.Content = append(m.root.Content, b.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: p.key}), b.fromSpec(p.v))
 	}
 	return m
 }
 
-// specToYAML converts a tree back to a yaml.Node in block style, without
-// places or comments.
-func specToYAML(n *specNode) *yaml.Node {
+// specYAMLSize returns how many yaml.Nodes, and how many pointers to
+// them in Content slices, the conversion of n takes.
+func specYAMLSize(n *specNode) (nodes, ptrs int) {
+	nodes = 1
 	switch n.kind {
 	case specMap:
-		out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		nodes += len(n.keys)
+		ptrs += 2 * len(n.keys)
+	case specSeq:
+		ptrs += len(n.items)
+	default:
+		return nodes, ptrs
+	}
+	for _, item := range n.items {
+		a, b := specYAMLSize(item)
+		nodes, ptrs = nodes+a, ptrs+b
+	}
+	return nodes, ptrs
+}
+
+// yamlBlock cuts yaml.Nodes and Content slices from blocks allocated
+// once; it falls back to the heap when a block runs out.
+type yamlBlock struct {
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
+}
+
+// node returns a new node holding v.
+func (b *yamlBlock) node(v yaml.Node) *yaml.Node {
+	var n *yaml.Node
+	if len(b.nodes) == 0 {
+		n = new(yaml.Node)
+	} else {
+		n = &b.nodes[0]
+		b.nodes = b.nodes[1:]
+	}
+	*n = v
+	return n
+}
+
+// content returns an empty Content slice of capacity n; appending past n
+// moves it off the block.
+func (b *yamlBlock) content(n int) []*yaml.Node {
+	if n > len(b.ptrs) {
+		return make([]*yaml.Node, 0, n)
+	}
+	out := b.ptrs[:0:n]
+	b.ptrs = b.ptrs[n:]
+	return out
+}
+
+// fromSpec converts a tree back to a yaml.Node in block style, without
+// places or comments.
+func (b *yamlBlock) fromSpec(n *specNode) *yaml.Node {
+	switch n.kind {
+	case specMap:
+		out := b.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+		out.Content = b.content(2 * len(n.keys))
 		for i, k := range n.keys {
-			out.Content = append(out.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.value},
-				specToYAML(n.items[i]))
+			out.Content = append(out.Content, b.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.value}),
+				b.fromSpec(n.items[i]))
 		}
 		return out
 	case specSeq:
-		out := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		out := b.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"})
+		out.Content = b.content(len(n.items))
 		for _, item := range n.items {
-			out.Content = append(out.Content, specToYAML(item))
+			out.Content = append(out.Content, b.fromSpec(item))
 		}
 		return out
 	}
@@ -1291,7 +1421,7 @@ func specToYAML(n *specNode) *yaml.Node {
 	default:
 		tag = "!!str"
 	}
-	out := &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: n.value}
+	out := b.node(yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: n.value})
 	if tag == "!!str" && specYAML11Special(n.value) {
 		out.Style = yaml.DoubleQuotedStyle
 	}

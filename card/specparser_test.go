@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -92,5 +93,24 @@ func TestSpecParserReusesMemory(t *testing.T) {
 	}
 	if p.nodes.kept > specArenaMaxNodes || p.ptrs.kept > specArenaMaxNodes {
 		t.Errorf("the parser keeps %d nodes and %d pointers, the bound is %d", p.nodes.kept, p.ptrs.kept, specArenaMaxNodes)
+	}
+}
+
+// TestSpecParserParseOwned checks that ParseOwned gives Parse's card or
+// error on every input and on the same inputs behind a byte order mark,
+// through the fast parser, the decoder and the JSON reader.
+func TestSpecParserParseOwned(t *testing.T) {
+	var p SpecParser
+	for i, in := range specParserInputs(t) {
+		for _, data := range [][]byte{in, append([]byte("\xef\xbb\xbf"), in...)} {
+			want, wantErr := ParseSpec(data, "spec.yaml")
+			got, gotErr := p.ParseOwned(slices.Clone(data), "spec.yaml")
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Fatalf("input %d: error %v, want %v", i, gotErr, wantErr)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("input %d: the card differs from ParseSpec's", i)
+			}
+		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 // parse.
 func specTreeOf(t testing.TB, src string) *specNode {
 	t.Helper()
-	root, err := parseSpecTree([]byte(src), "t.yaml", new(SpecParser))
+	root, err := parseSpecTree([]byte(src), "", false, "t.yaml", new(SpecParser))
 	if err != nil {
 		t.Fatalf("parse %q: %v", src, err)
 	}
@@ -171,7 +171,7 @@ func TestQuickSchemaAgreesWithLibrary(t *testing.T) {
 		if !fm.Found {
 			continue
 		}
-		if root, err := parseSpecTree([]byte(fm.YAML), "t.yaml", new(SpecParser)); err == nil {
+		if root, err := parseSpecTree([]byte(fm.YAML), "", false, "t.yaml", new(SpecParser)); err == nil {
 			trees = append(trees, tree{root, e.Path})
 			corpus++
 		}
@@ -221,7 +221,7 @@ func FuzzSpecQuickSchema(f *testing.F) {
 	}
 	forms := specSchemaForms(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		root, err := parseSpecTree(data, "fuzz.yaml", new(SpecParser))
+		root, err := parseSpecTree(data, "", false, "fuzz.yaml", new(SpecParser))
 		if err != nil {
 			return
 		}

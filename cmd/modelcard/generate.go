@@ -168,7 +168,8 @@ func runGenerate(c *cli.Context, io stdio) error {
 			run.failed++
 			continue
 		}
-		cd, err := parser.Parse(data, in)
+		// The file's bytes are read for this spec alone: hand them over.
+		cd, err := parser.ParseOwned(data, in)
 		if err != nil {
 			reportSpecError(io, in, err)
 			run.failed++
