@@ -237,16 +237,22 @@ func (r *generateRun) flush(cards []generated) error {
 		return err
 	}
 	reportPath := r.c.String("report")
+	var pending []pendingCard
 	for i, g := range cards {
 		if reportPath != "" {
 			reports[i].Output = filepath.Join(r.outDir, g.stem+r.formats[0].ext)
 		}
 		for _, f := range r.formats {
-			if err := r.write(g, f); err != nil {
+			p, err := r.render(g, f)
+			if err != nil {
 				return err
+			}
+			if p != nil {
+				pending = append(pending, *p)
 			}
 		}
 	}
+	r.writeFiles(pending)
 	for _, rep := range reports {
 		for id, v := range rep.Scores {
 			r.scoreSums[id] += v
@@ -259,10 +265,21 @@ func (r *generateRun) flush(cards []generated) error {
 	return nil
 }
 
-// write renders one card in one format and writes it; a card that fails
-// is counted and reported, and only a failure to write stdout stops the
-// run.
-func (r *generateRun) write(g generated, f outputFormat) error {
+// pendingCard is a rendered card waiting to be written to its file.
+type pendingCard struct {
+	source string
+	file   atomicfile.Pending
+}
+
+// generateWriters is how many card files generate writes at once: the
+// writes wait on the disk's syncs, which the file system commits together
+// when they come at once.
+const generateWriters = 8
+
+// render renders one card in one format and writes it to stdout, or
+// returns it to be written to its file. A card that fails is counted and
+// reported, and only a failure to write stdout stops the run.
+func (r *generateRun) render(g generated, f outputFormat) (*pendingCard, error) {
 	render := f.render
 	if lang := r.c.String("lang"); lang != "" && f.name == "hf" {
 		render = func(cd *card.Card) ([]byte, error) {
@@ -273,34 +290,48 @@ func (r *generateRun) write(g generated, f outputFormat) error {
 	if err != nil {
 		fmt.Fprintf(r.io.err, "%s: error: render %s: %v\n", g.source, f.name, err)
 		r.failed++
-		return nil
+		return nil, nil
 	}
 	r.markers += len(card.FindNeedsInfo(string(data)))
 	if r.toStdout {
 		if _, err := r.io.out.Write(data); err != nil {
-			return fmt.Errorf("write stdout: %w", err)
+			return nil, fmt.Errorf("write stdout: %w", err)
 		}
 		r.written++
-		return nil
+		return nil, nil
 	}
 	path := filepath.Join(r.outDir, g.stem+f.ext)
 	if prev, dup := r.seen[path]; dup {
 		fmt.Fprintf(r.io.err, "%s: error: writes %s, as %s does; rename one of them\n", g.source, path, prev)
 		r.failed++
-		return nil
+		return nil, nil
 	}
 	r.seen[path] = g.source
-	if err := atomicfile.Write(path, data, 0o644, r.c.Bool("force")); err != nil {
-		if errors.Is(err, atomicfile.ErrExists) {
-			fmt.Fprintf(r.io.err, "%s: error: %s exists; use --force to overwrite it\n", g.source, path)
-		} else {
-			fmt.Fprintf(r.io.err, "%s: error: %v\n", g.source, err)
+	return &pendingCard{source: g.source, file: atomicfile.Pending{Path: path, Data: data, Perm: 0o644, Overwrite: r.c.Bool("force")}}, nil
+}
+
+// writeFiles writes a chunk's rendered cards to their files, several at
+// once, and reports those that fail, in order.
+func (r *generateRun) writeFiles(pending []pendingCard) {
+	if len(pending) == 0 {
+		return
+	}
+	files := make([]atomicfile.Pending, len(pending))
+	for i, p := range pending {
+		files[i] = p.file
+	}
+	for i, err := range atomicfile.WriteAll(r.c.Context, files, generateWriters) {
+		switch {
+		case err == nil:
+			r.written++
+			continue
+		case errors.Is(err, atomicfile.ErrExists):
+			fmt.Fprintf(r.io.err, "%s: error: %s exists; use --force to overwrite it\n", pending[i].source, files[i].Path)
+		default:
+			fmt.Fprintf(r.io.err, "%s: error: %v\n", pending[i].source, err)
 		}
 		r.failed++
-		return nil
 	}
-	r.written++
-	return nil
 }
 
 // writeReport appends a chunk's lines to the --report output: stdout for

@@ -3,11 +3,14 @@
 package atomicfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -52,12 +55,21 @@ func (f *File) Write(p []byte) (int, error) {
 // Commit syncs the temporary file and renames it over the target.
 func (f *File) Commit() error { return f.finish(true) }
 
-// finish syncs and closes the temporary file and puts it in place: renamed
+// finish puts the file in place (see place) and syncs its folder.
+func (f *File) finish(replace bool) error {
+	if err := f.place(replace); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(f.path))
+}
+
+// place syncs and closes the temporary file and puts it in place: renamed
 // over the target when replace is true; otherwise hard-linked to the target,
 // which fails when the target exists (a racing writer's file is never
 // replaced), with a rename only where the file system has no hard links.
-// The temporary file is gone afterwards, whatever the outcome.
-func (f *File) finish(replace bool) error {
+// The temporary file is gone afterwards, whatever the outcome. The folder
+// is not synced.
+func (f *File) place(replace bool) error {
 	if f.closed {
 		return fmt.Errorf("commit %s: %w", f.path, fs.ErrClosed)
 	}
@@ -83,7 +95,7 @@ func (f *File) finish(replace bool) error {
 		case err != nil && !linkUnsupported(err):
 			return fmt.Errorf("link %s to %s: %w", name, f.path, err)
 		case err == nil:
-			return syncDir(filepath.Dir(f.path))
+			return nil
 		}
 		// No hard links here: fall back to rename, which cannot refuse a
 		// target that appeared meanwhile.
@@ -91,7 +103,7 @@ func (f *File) finish(replace bool) error {
 	if err := os.Rename(name, f.path); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", name, f.path, err)
 	}
-	return syncDir(filepath.Dir(f.path))
+	return nil
 }
 
 // syncDir flushes a folder's entries, so that a rename into it survives a
@@ -136,6 +148,14 @@ var ErrExists = errors.New("file exists")
 // target exists, it returns an error wrapping ErrExists and writes nothing.
 // The folder is created when missing.
 func Write(path string, data []byte, perm fs.FileMode, overwrite bool) error {
+	if err := write(path, data, perm, overwrite); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// write is Write without the sync of the folder.
+func write(path string, data []byte, perm fs.FileMode, overwrite bool) error {
 	if !overwrite {
 		if _, err := os.Lstat(path); err == nil {
 			return fmt.Errorf("%s: %w (use --force to overwrite)", path, ErrExists)
@@ -151,5 +171,61 @@ func Write(path string, data []byte, perm fs.FileMode, overwrite bool) error {
 		f.Abort()
 		return err
 	}
-	return f.finish(overwrite)
+	return f.place(overwrite)
+}
+
+// Pending is one file for WriteAll.
+type Pending struct {
+	Path string
+	Data []byte
+	Perm fs.FileMode
+	// Overwrite lets the file replace one that exists.
+	Overwrite bool
+}
+
+// WriteAll writes files as Write does, up to workers at a time (at least
+// one), and syncs each folder they went into once, when all are in place,
+// rather than once per file. Writing many small files is bound by the
+// syncs, which a file system can commit together when they come at once.
+// It returns one error per file, nil where it was written, in order; it
+// stops starting files once ctx is done.
+func WriteAll(ctx context.Context, files []Pending, workers int) []error {
+	errs := make([]error, len(files))
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	for range max(1, min(workers, len(files))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[i] = fmt.Errorf("write %s: %w", files[i].Path, err)
+					continue
+				}
+				f := files[i]
+				errs[i] = write(f.Path, f.Data, f.Perm, f.Overwrite)
+			}
+		}()
+	}
+	wg.Wait()
+	synced := map[string]error{}
+	for i, f := range files {
+		if errs[i] != nil {
+			continue
+		}
+		dir := filepath.Dir(f.Path)
+		err, done := synced[dir]
+		if !done {
+			err = syncDir(dir)
+			synced[dir] = err
+		}
+		errs[i] = err
+	}
+	return errs
 }

@@ -1,9 +1,11 @@
 package atomicfile
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -124,5 +126,78 @@ func TestCreateCommitAbort(t *testing.T) {
 				t.Error("a second Commit succeeded")
 			}
 		})
+	}
+}
+
+func TestWriteAll(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "blocker")
+	if err := os.WriteFile(blocker, []byte("a file where a folder is wanted"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	existing := filepath.Join(dir, "a", "old.md")
+	if err := os.MkdirAll(filepath.Dir(existing), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(existing, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := []Pending{
+		{Path: filepath.Join(dir, "a", "one.md"), Data: []byte("one"), Perm: 0o644},
+		{Path: existing, Data: []byte("kept?"), Perm: 0o644},
+		{Path: filepath.Join(dir, "b", "two.md"), Data: []byte("two"), Perm: 0o600},
+		{Path: filepath.Join(blocker, "three.md"), Data: []byte("three"), Perm: 0o644},
+		{Path: existing, Data: []byte("new"), Perm: 0o644, Overwrite: true},
+	}
+	errs := WriteAll(context.Background(), files, 3)
+	if len(errs) != len(files) {
+		t.Fatalf("%d errors for %d files", len(errs), len(files))
+	}
+	for i, want := range []struct {
+		err     error
+		failed  bool
+		content string
+	}{
+		{nil, false, "one"},
+		{ErrExists, true, ""},
+		{nil, false, "two"},
+		{nil, true, ""},
+		{nil, false, "new"},
+	} {
+		if want.failed != (errs[i] != nil) || (want.err != nil && !errors.Is(errs[i], want.err)) {
+			t.Errorf("file %d: error %v, want failed=%v (%v)", i, errs[i], want.failed, want.err)
+		}
+		if want.content == "" {
+			continue
+		}
+		got, err := os.ReadFile(files[i].Path)
+		if err != nil || string(got) != want.content {
+			t.Errorf("file %d holds %q (%v), want %q", i, got, err, want.content)
+		}
+		if st, _ := os.Stat(files[i].Path); st.Mode().Perm() != files[i].Perm {
+			t.Errorf("file %d: mode %v, want %v", i, st.Mode().Perm(), files[i].Perm)
+		}
+	}
+	for _, sub := range []string{"a", "b"} {
+		entries, _ := os.ReadDir(filepath.Join(dir, sub))
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") {
+				t.Errorf("temporary file %s left in %s", e.Name(), sub)
+			}
+		}
+	}
+}
+
+func TestWriteAllCancelled(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	files := []Pending{{Path: filepath.Join(dir, "x.md"), Data: []byte("x"), Perm: 0o644}}
+	errs := WriteAll(ctx, files, 4)
+	if !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("error %v, want one wrapping context.Canceled", errs[0])
+	}
+	if _, err := os.Stat(files[0].Path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a file was written after the context ended: %v", err)
 	}
 }
