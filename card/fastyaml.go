@@ -13,7 +13,10 @@ import (
 // metadata blocks use. It builds the very tree the YAML library builds (the
 // same kinds, tags, styles, values, lines and columns) and declines anything
 // it is not sure about, so that the caller falls back to the library: a
-// decline is never an error, and an answer is never a different tree.
+// decline is never an error, and an answer is never a different tree. It
+// builds that tree through a fyTree: as yaml.Nodes (yamlTree), or as a
+// spec's own nodes (specTree, which gives what the spec reader makes of
+// the library's tree).
 //
 // Accepted: block mappings and sequences (including "- key: value" compact
 // mappings and "- - x" nested sequences, and sequences at the parent key's
@@ -23,15 +26,17 @@ import (
 // sequences and flow mappings of one-line scalars; empty values; blank
 // lines; CRLF line ends.
 //
-// Declined: comments, anchors, aliases, tags, explicit keys ("? "), keys
-// that are not one-line scalars, flow collections that span lines, trailing
-// commas in flow collections, document markers and directives, tabs, a byte
-// order mark, characters the library rejects or treats as line breaks,
-// indentation the library would read differently or reject, and whatever
-// else the library would report as an error. Where the library's rules are
-// loose (a quoted scalar's continuation lines may sit at any indentation)
-// the fast parser asks for more (deeper than the enclosing collection) and
-// declines the rest.
+// Declined: comments (but whole-line comments between entries are read as
+// blank lines for readers that drop comments, such as the spec reader),
+// anchors, aliases, tags, explicit keys ("? "), keys that are not one-line
+// scalars, flow collections that span lines, trailing commas in flow
+// collections, document markers and directives, tabs, a byte order mark,
+// characters the library rejects or treats as line breaks, indentation the
+// library would read differently or reject, and whatever else the library
+// would report as an error. Where the library's rules are loose (a quoted
+// scalar's continuation lines may sit at any indentation) the fast parser
+// asks for more (deeper than the enclosing collection) and declines the
+// rest.
 
 const (
 	// fastYAMLMaxDepth bounds the nesting the fast parser follows.

@@ -247,6 +247,20 @@ type SpecParser struct {
 	ptrs        slabArena[*specNode]
 }
 
+// keyLineMap returns an empty map to find the duplicate keys of a mapping
+// of n pairs in: the parser's own, kept from one mapping to the next, or a
+// new one for a mapping too large to keep a map that size for.
+func (p *SpecParser) keyLineMap(n int) map[string]int {
+	if n > specArenaMaxNodes {
+		return make(map[string]int, n)
+	}
+	if p.keyLines == nil {
+		p.keyLines = make(map[string]int, n)
+	}
+	clear(p.keyLines)
+	return p.keyLines
+}
+
 // specArenaMaxNodes bounds the spec nodes, and separately the pointers,
 // that a SpecParser keeps between specs (about 1 MB of nodes).
 const specArenaMaxNodes = 1 << 13
@@ -278,9 +292,6 @@ func (p *SpecParser) parse(data []byte, text string, owned bool, name string) (*
 		p.pairs = nil
 	}
 	clear(p.pairs[:cap(p.pairs)])
-	if len(p.keyLines) > specArenaMaxNodes {
-		p.keyLines = nil
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -678,11 +689,7 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 	// value).
 	var lines map[string]int
 	if len(n.Content)/2 > specSmallMapping {
-		if c.parser.keyLines == nil {
-			c.parser.keyLines = make(map[string]int, len(n.Content)/2)
-		}
-		lines = c.parser.keyLines
-		clear(lines)
+		lines = c.parser.keyLineMap(len(n.Content) / 2)
 	}
 	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -1387,6 +1394,9 @@ func (b *yamlBlock) node(v yaml.Node) *yaml.Node {
 // content returns an empty Content slice of capacity n; appending past n
 // moves it off the block.
 func (b *yamlBlock) content(n int) []*yaml.Node {
+	if n == 0 {
+		return nil
+	}
 	if n > len(b.ptrs) {
 		return make([]*yaml.Node, 0, n)
 	}

@@ -57,11 +57,7 @@ func (t *specTree) setContent(n *specNode, children []*specNode) bool {
 	pairs := len(children) / 2
 	var lines map[string]int
 	if pairs > specSmallMapping {
-		if t.parser.keyLines == nil {
-			t.parser.keyLines = make(map[string]int, pairs)
-		}
-		lines = t.parser.keyLines
-		clear(lines)
+		lines = t.parser.keyLineMap(pairs)
 	}
 	for i := 0; i < len(children); i += 2 {
 		k := children[i]

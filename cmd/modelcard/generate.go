@@ -37,7 +37,9 @@ the items it lacks.
 
 Each card goes to OUT/NAME.md, NAME being the spec's file name without its
 extension (for NDJSON input: the model id, or line-N). Files are written
-atomically; an existing file is left alone unless --force is given.
+atomically, each synced to disk before it takes its name (8 at a time, the
+folder synced once per chunk); an existing file is left alone unless
+--force is given.
 
 --eval FILE adds evaluation results to every card before it is written:
 results with the same task, dataset, config, split, revision and metric as
@@ -237,22 +239,24 @@ func (r *generateRun) flush(cards []generated) error {
 		return err
 	}
 	reportPath := r.c.String("report")
-	var pending []pendingCard
+	var outs []cardOutput
 	for i, g := range cards {
 		if reportPath != "" {
 			reports[i].Output = filepath.Join(r.outDir, g.stem+r.formats[0].ext)
 		}
 		for _, f := range r.formats {
-			p, err := r.render(g, f)
+			out, toFile, err := r.render(g, f)
 			if err != nil {
 				return err
 			}
-			if p != nil {
-				pending = append(pending, *p)
+			if toFile {
+				outs = append(outs, out)
 			}
 		}
 	}
-	r.writeFiles(pending)
+	if err := r.writeFiles(outs); err != nil {
+		return err
+	}
 	for _, rep := range reports {
 		for id, v := range rep.Scores {
 			r.scoreSums[id] += v
@@ -265,10 +269,12 @@ func (r *generateRun) flush(cards []generated) error {
 	return nil
 }
 
-// pendingCard is a rendered card waiting to be written to its file.
-type pendingCard struct {
-	source string
-	file   atomicfile.Pending
+// cardOutput is a card in one format on its way to its file: the file to
+// write, or the problem that keeps it from being written.
+type cardOutput struct {
+	source  string
+	problem string
+	file    atomicfile.Pending
 }
 
 // generateWriters is how many card files generate writes at once: the
@@ -277,61 +283,85 @@ type pendingCard struct {
 const generateWriters = 8
 
 // render renders one card in one format and writes it to stdout, or
-// returns it to be written to its file. A card that fails is counted and
-// reported, and only a failure to write stdout stops the run.
-func (r *generateRun) render(g generated, f outputFormat) (*pendingCard, error) {
+// returns it (toFile) to be written to its file, or the problem that keeps
+// it from being written. Only a failure to write stdout stops the run.
+func (r *generateRun) render(g generated, f outputFormat) (out cardOutput, toFile bool, err error) {
 	render := f.render
 	if lang := r.c.String("lang"); lang != "" && f.name == "hf" {
 		render = func(cd *card.Card) ([]byte, error) {
 			return card.RenderHFWith(cd, card.RenderOptions{Lang: lang})
 		}
 	}
+	out.source = g.source
 	data, err := render(g.card)
 	if err != nil {
-		fmt.Fprintf(r.io.err, "%s: error: render %s: %v\n", g.source, f.name, err)
-		r.failed++
-		return nil, nil
+		out.problem = fmt.Sprintf("render %s: %v", f.name, err)
+		if r.toStdout {
+			fmt.Fprintf(r.io.err, "%s: error: %s\n", out.source, out.problem)
+			r.failed++
+			return out, false, nil
+		}
+		// Reported in order with the chunk's other files (writeFiles).
+		return out, true, nil
 	}
 	r.markers += len(card.FindNeedsInfo(string(data)))
 	if r.toStdout {
 		if _, err := r.io.out.Write(data); err != nil {
-			return nil, fmt.Errorf("write stdout: %w", err)
+			return out, false, fmt.Errorf("write stdout: %w", err)
 		}
 		r.written++
-		return nil, nil
+		return out, false, nil
 	}
 	path := filepath.Join(r.outDir, g.stem+f.ext)
 	if prev, dup := r.seen[path]; dup {
-		fmt.Fprintf(r.io.err, "%s: error: writes %s, as %s does; rename one of them\n", g.source, path, prev)
-		r.failed++
-		return nil, nil
+		out.problem = fmt.Sprintf("writes %s, as %s does; rename one of them", path, prev)
+		return out, true, nil
 	}
 	r.seen[path] = g.source
-	return &pendingCard{source: g.source, file: atomicfile.Pending{Path: path, Data: data, Perm: 0o644, Overwrite: r.c.Bool("force")}}, nil
+	out.file = atomicfile.Pending{Path: path, Data: data, Perm: 0o644, Overwrite: r.c.Bool("force")}
+	return out, true, nil
 }
 
-// writeFiles writes a chunk's rendered cards to their files, several at
-// once, and reports those that fail, in order.
-func (r *generateRun) writeFiles(pending []pendingCard) {
-	if len(pending) == 0 {
-		return
-	}
-	files := make([]atomicfile.Pending, len(pending))
-	for i, p := range pending {
-		files[i] = p.file
-	}
-	for i, err := range atomicfile.WriteAll(r.c.Context, files, generateWriters) {
-		switch {
-		case err == nil:
-			r.written++
-			continue
-		case errors.Is(err, atomicfile.ErrExists):
-			fmt.Fprintf(r.io.err, "%s: error: %s exists; use --force to overwrite it\n", pending[i].source, files[i].Path)
-		default:
-			fmt.Fprintf(r.io.err, "%s: error: %v\n", pending[i].source, err)
+// writeFiles writes a chunk's cards to their files, several at once, and
+// then reports, in the chunk's order, each card that was not written and
+// why. When the run is cancelled meanwhile it returns the context's error:
+// the files already in place stay, and the run ends there.
+func (r *generateRun) writeFiles(outs []cardOutput) error {
+	var files []atomicfile.Pending
+	for _, o := range outs {
+		if o.problem == "" {
+			files = append(files, o.file)
 		}
-		r.failed++
 	}
+	errs := atomicfile.WriteAll(r.c.Context, files, generateWriters)
+	if err := r.c.Context.Err(); err != nil {
+		for _, e := range errs {
+			if e == nil {
+				r.written++
+			}
+		}
+		return err
+	}
+	k := 0
+	for _, o := range outs {
+		problem := o.problem
+		if problem == "" {
+			switch err := errs[k]; {
+			case err == nil:
+				r.written++
+			case errors.Is(err, atomicfile.ErrExists):
+				problem = fmt.Sprintf("%s exists; use --force to overwrite it", o.file.Path)
+			default:
+				problem = err.Error()
+			}
+			k++
+		}
+		if problem != "" {
+			fmt.Fprintf(r.io.err, "%s: error: %s\n", o.source, problem)
+			r.failed++
+		}
+	}
+	return nil
 }
 
 // writeReport appends a chunk's lines to the --report output: stdout for

@@ -4,13 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/terragonlabs/modelcard-generator/card"
+	"github.com/terragonlabs/modelcard-generator/internal/atomicfile"
 )
 
 // runCLI runs the CLI in-process and returns its exit code and output.
@@ -382,5 +388,58 @@ func TestGenerateStopsBeforeWriting(t *testing.T) {
 				t.Errorf("cards written before the failure: %v", written)
 			}
 		})
+	}
+}
+
+// TestGenerateProblemsInOrder checks that the cards of a chunk that are not
+// written are reported in input order, whether a card's path clashes with
+// an earlier card's or its file exists.
+func TestGenerateProblemsInOrder(t *testing.T) {
+	dir := t.TempDir()
+	spec, err := os.ReadFile("../../examples/nlp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"a/x.yaml", "b/x.yaml", "out/x.md"} {
+		path := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, spec, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := filepath.Join(dir, "a", "x.yaml"), filepath.Join(dir, "b", "x.yaml")
+	code, _, stderr := runCLI(t, "", "generate", "--out", filepath.Join(dir, "out"), a, b)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d: %s", code, exitFailed, stderr)
+	}
+	exists := strings.Index(stderr, a+": error: "+filepath.Join(dir, "out", "x.md")+" exists")
+	clash := strings.Index(stderr, b+": error: writes ")
+	if exists < 0 || clash < 0 || exists > clash {
+		t.Errorf("want the first spec's problem (its file exists) before the second's (same path):\n%s", stderr)
+	}
+}
+
+// TestGenerateWriteFilesCancelled checks that a chunk whose writes are
+// cancelled stops the run with the context's error, reports no card as
+// failed and writes nothing more.
+func TestGenerateWriteFilesCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := cli.NewContext(cli.NewApp(), flag.NewFlagSet("generate", flag.ContinueOnError), nil)
+	c.Context = ctx
+	var errOut bytes.Buffer
+	r := &generateRun{c: c, io: stdio{out: io.Discard, err: &errOut}}
+	path := filepath.Join(t.TempDir(), "x.md")
+	err := r.writeFiles([]cardOutput{{source: "x.yaml", file: atomicfile.Pending{Path: path, Data: []byte("x"), Perm: 0o644}}})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+	if r.failed != 0 || r.written != 0 || errOut.Len() > 0 {
+		t.Errorf("failed %d, written %d, stderr %q: a cancelled chunk is neither", r.failed, r.written, errOut.String())
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a file was written after the run was cancelled: %v", err)
 	}
 }

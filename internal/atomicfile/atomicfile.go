@@ -188,7 +188,8 @@ type Pending struct {
 // rather than once per file. Writing many small files is bound by the
 // syncs, which a file system can commit together when they come at once.
 // It returns one error per file, nil where it was written, in order; it
-// stops starting files once ctx is done.
+// stops starting files once ctx is done. The paths must be distinct: two
+// writes of one path race.
 func WriteAll(ctx context.Context, files []Pending, workers int) []error {
 	errs := make([]error, len(files))
 	var (
