@@ -536,3 +536,45 @@ func TestPlainASCII8(t *testing.T) {
 		check(string(b))
 	}
 }
+
+// TestFirstDuplicateKey holds firstDuplicateKey, which looks back through
+// a small mapping's keys and through a map for a large one, to a plain map
+// reference on random mappings of 0 to 20 keys drawn from a few names,
+// with merge keys and a non-scalar key among them.
+func TestFirstDuplicateKey(t *testing.T) {
+	reference := func(content []*yaml.Node) (dup, prev *yaml.Node) {
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(content); i += 2 {
+			k := content[i]
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+				continue
+			}
+			if p, ok := seen[k.Value]; ok {
+				return k, p
+			}
+			seen[k.Value] = k
+		}
+		return nil, nil
+	}
+	rng := rand.New(rand.NewPCG(11, 13))
+	for range 20000 {
+		n := rng.IntN(21)
+		names := 2 + rng.IntN(2*n+1)
+		var content []*yaml.Node
+		for i := range n {
+			k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: fmt.Sprintf("k%d", rng.IntN(names)), Line: i + 1}
+			switch rng.IntN(12) {
+			case 0:
+				k.Tag, k.Value = "!!merge", "<<"
+			case 1:
+				k = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: i + 1}
+			}
+			content = append(content, k, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"})
+		}
+		dup, prev := firstDuplicateKey(content)
+		wantDup, wantPrev := reference(content)
+		if dup != wantDup || prev != wantPrev {
+			t.Fatalf("%d keys: got %v after %v, want %v after %v", n, dup, prev, wantDup, wantPrev)
+		}
+	}
+}

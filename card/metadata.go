@@ -93,6 +93,45 @@ func parseMetadata(text string, firstLine int, arena *fastYAMLArena) (*Metadata,
 	return m, nil
 }
 
+// smallMappingKeys is the most keys of a mapping whose duplicates are
+// found by looking back through its keys rather than through a map: most
+// mappings (a model-index result's metric, say) have a handful.
+const smallMappingKeys = 8
+
+// firstDuplicateKey returns the first key of a mapping's content (keys and
+// values in turn) that an earlier key has already defined, and that
+// earlier key; nil when none. Keys that are not scalars, and merge keys,
+// are not compared.
+func firstDuplicateKey(content []*yaml.Node) (dup, prev *yaml.Node) {
+	comparable := func(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag != "!!merge" }
+	if len(content)/2 <= smallMappingKeys {
+		for i := 2; i+1 < len(content); i += 2 {
+			k := content[i]
+			if !comparable(k) {
+				continue
+			}
+			for j := 0; j < i; j += 2 {
+				if p := content[j]; comparable(p) && p.Value == k.Value {
+					return k, p
+				}
+			}
+		}
+		return nil, nil
+	}
+	seen := make(map[string]*yaml.Node, len(content)/2)
+	for i := 0; i+1 < len(content); i += 2 {
+		k := content[i]
+		if !comparable(k) {
+			continue
+		}
+		if p, ok := seen[k.Value]; ok {
+			return k, p
+		}
+		seen[k.Value] = k
+	}
+	return nil, nil
+}
+
 // maxYAMLDepth bounds the nesting checked for duplicate keys, and so the
 // recursion.
 const maxYAMLDepth = 200
@@ -105,19 +144,9 @@ func checkDuplicateKeys(n *yaml.Node, firstLine, depth int) error {
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		if len(n.Content) > 2 {
-			seen := make(map[string]int, len(n.Content)/2)
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i]
-				if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
-					continue
-				}
-				if prev, dup := seen[k.Value]; dup {
-					return &YAMLError{Line: firstLine + k.Line - 1,
-						Msg: fmt.Sprintf("key %q is already defined on line %d; keep one of the two", k.Value, firstLine+prev-1)}
-				}
-				seen[k.Value] = k.Line
-			}
+		if k, prev := firstDuplicateKey(n.Content); k != nil {
+			return &YAMLError{Line: firstLine + k.Line - 1,
+				Msg: fmt.Sprintf("key %q is already defined on line %d; keep one of the two", k.Value, firstLine+prev.Line-1)}
 		}
 		for i := 1; i < len(n.Content); i += 2 {
 			if err := checkDuplicateKeys(n.Content[i], firstLine, depth+1); err != nil {
