@@ -367,17 +367,16 @@ func fastYAMLTextOK(text string) bool {
 // document parses the whole text, which must be one block mapping, and
 // returns the mapping.
 func (p *fastYAML[N]) document() (N, bool) {
-	var none N
 	indent, eof, ok := p.nextContent()
 	if !ok || eof {
-		return none, false
+		return p.decline()
 	}
 	root, ok := p.blockNode(indent, -1)
 	if !ok || !p.tree.isMapping(root) {
-		return none, false
+		return p.decline()
 	}
 	if _, eof, ok := p.nextContent(); !ok || !eof {
-		return none, false
+		return p.decline()
 	}
 	return root, true
 }

@@ -57,6 +57,11 @@ func openFailed(err error) *InputError {
 	return &InputError{Code: "input.read", Msg: "cannot open: " + err.Error(), Err: err}
 }
 
+// readFailed is the error for a file that cannot be read.
+func readFailed(err error) *InputError {
+	return &InputError{Code: "input.read", Msg: "cannot read: " + err.Error(), Err: err}
+}
+
 // readOpenFile reads an open file whole, up to maxBytes.
 func readOpenFile(f *os.File, maxBytes int64) ([]byte, error) {
 	size := int64(0)
@@ -77,7 +82,7 @@ func readOpenFile(f *os.File, maxBytes int64) ([]byte, error) {
 	_, err := buf.ReadFrom(io.LimitReader(f, maxBytes+1))
 	data := buf.Bytes()
 	if err != nil {
-		return nil, &InputError{Code: "input.read", Msg: fmt.Sprintf("cannot read: %v", err), Err: err}
+		return nil, readFailed(err)
 	}
 	if int64(len(data)) > maxBytes {
 		return nil, tooLarge(int64(len(data)), maxBytes)

@@ -14,9 +14,9 @@ import (
 // its blocking mode: six more calls per file, a tenth of an audit's time
 // over a folder of small cards.
 //
-// When the path is not a regular file (a pipe, a device, a socket), it
-// returns the file it opened, for the caller to read through os.File and
-// close: opening a named pipe a second time would lose what a writer
+// When the path is not a regular file (a pipe, a device, a socket, a
+// folder), it returns the file it opened, for the caller to read through
+// os.File and close: opening a named pipe a second time would lose what a writer
 // already wrote, or wait for a writer that has gone.
 func readRegularFile(path string, maxBytes int64) (data []byte, other *os.File, err error) {
 	var fd int
@@ -31,10 +31,7 @@ func readRegularFile(path string, maxBytes int64) (data []byte, other *os.File, 
 	}
 	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		if err == nil && st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
-			syscall.Close(fd)
-			return nil, nil, &InputError{Code: "input.read", Msg: "is a directory, not a file"}
-		}
+		// os.File reads it, or says why not (a directory, say).
 		return nil, os.NewFile(uintptr(fd), path), nil
 	}
 	defer syscall.Close(fd)
@@ -58,8 +55,7 @@ func readRegularFile(path string, maxBytes int64) (data []byte, other *os.File, 
 		case errors.Is(err, syscall.EINTR):
 			continue
 		case err != nil:
-			perr := &os.PathError{Op: "read", Path: path, Err: err}
-			return nil, nil, &InputError{Code: "input.read", Msg: "cannot read: " + perr.Error(), Err: perr}
+			return nil, nil, readFailed(&os.PathError{Op: "read", Path: path, Err: err})
 		case n == 0:
 			return buf, nil, nil
 		}

@@ -234,8 +234,6 @@ func ParseSpec(data []byte, name string) (*Card, error) {
 // A SpecParser is not safe for concurrent use; the zero SpecParser is
 // ready.
 type SpecParser struct {
-	// pairs is the stack of mapping entries that the YAML conversion uses.
-	pairs []specYAMLPair
 	// keyLines finds the duplicate keys of a large mapping.
 	keyLines map[string]int
 	// fastParse, fastTree and fastScratch are the state and the memory
@@ -248,8 +246,9 @@ type SpecParser struct {
 }
 
 // keyLineMap returns an empty map to find the duplicate keys of a mapping
-// of n pairs in: the parser's own, kept from one mapping to the next, or a
-// new one for a mapping too large to keep a map that size for.
+// of n pairs in (see specTree): the parser's own, kept from one mapping to
+// the next, or a new one for a mapping too large to keep a map that size
+// for.
 func (p *SpecParser) keyLineMap(n int) map[string]int {
 	if n > specArenaMaxNodes {
 		return make(map[string]int, n)
@@ -287,11 +286,6 @@ func (p *SpecParser) parse(data []byte, text string, owned bool, name string) (*
 	// of earlier ones.
 	p.nodes.release()
 	p.ptrs.release()
-	// The stack of pairs lets go of the YAML tree; a huge one is dropped.
-	if cap(p.pairs) > specArenaMaxNodes {
-		p.pairs = nil
-	}
-	clear(p.pairs[:cap(p.pairs)])
 	if err != nil {
 		return nil, err
 	}
@@ -559,8 +553,9 @@ func decodeOneYAMLDocument(data []byte, name string, doc *yaml.Node) []Problem {
 	return nil
 }
 
-// specSmallMapping is the most keys of a mapping whose duplicate keys are
-// found by looking through its keys rather than through a map.
+// specSmallMapping is the most keys of a mapping whose duplicate keys the
+// fast spec tree finds by looking through its keys rather than through a
+// map.
 const specSmallMapping = 16
 
 // specYAMLPair is one entry of a YAML mapping being converted: a key (key
@@ -679,18 +674,10 @@ func (c *specYAMLConv) node(n *yaml.Node, depth int) *specNode {
 // mapping converts a mapping node, reporting duplicate and complex keys.
 func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 	out := c.newNode(specNode{kind: specMap, line: n.Line, col: n.Column})
-	// The pairs are kept on the parser's stack of pairs, from base on; the
-	// values' own mappings push theirs above and pop them.
-	base := len(c.parser.pairs)
-	defer func() { c.parser.pairs = c.parser.pairs[:base] }()
-	// lines maps the mapping's own keys to their lines. A small mapping
-	// finds a duplicate by looking through its pairs; a large one looks in
-	// lines, the parser's map, which this loop alone uses (it converts no
-	// value).
-	var lines map[string]int
-	if len(n.Content)/2 > specSmallMapping {
-		lines = c.parser.keyLineMap(len(n.Content) / 2)
-	}
+	// The conversion runs only where the fast parser declined (aliases,
+	// merge keys, duplicates, comments after values): plain memory will do.
+	pairs := make([]specYAMLPair, 0, len(n.Content)/2)
+	own := make(map[string]int, len(n.Content)/2)
 	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key := n.Content[i]
@@ -699,7 +686,7 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 			continue
 		}
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			c.parser.pairs = append(c.parser.pairs, specYAMLPair{v: n.Content[i+1], merge: true})
+			pairs = append(pairs, specYAMLPair{v: n.Content[i+1], merge: true})
 			merges = true
 			continue
 		}
@@ -709,49 +696,23 @@ func (c *specYAMLConv) mapping(n *yaml.Node, depth int) *specNode {
 				Fix:     "write keys as plain words, such as `model_id:`"})
 			continue
 		}
-		first, dup := 0, false
-		if lines != nil {
-			first, dup = lines[k.Value]
-		} else {
-			for _, q := range c.parser.pairs[base:] {
-				if !q.merge && q.k.Value == k.Value {
-					first, dup = q.key.Line, true
-					break
-				}
-			}
-		}
-		if dup {
+		if first, dup := own[k.Value]; dup {
 			c.add(Problem{File: c.name, Line: key.Line, Column: key.Column, Severity: SeverityError, Code: "spec.duplicate-key",
 				Message: fmt.Sprintf("key %q is given twice (first on line %d)", k.Value, first),
 				Fix:     "keep one of the two and delete the other"})
 			continue
 		}
-		if lines != nil {
-			lines[k.Value] = key.Line
-		}
-		c.parser.pairs = append(c.parser.pairs, specYAMLPair{key: key, k: k, v: n.Content[i+1]})
+		own[k.Value] = key.Line
+		pairs = append(pairs, specYAMLPair{key: key, k: k, v: n.Content[i+1]})
 	}
-	end := len(c.parser.pairs)
-	// own, the mapping's own keys, and seen, the keys set so far, matter
-	// only to merge keys.
-	var (
-		own  map[string]int
-		seen map[string]bool
-	)
+	// seen, the keys set so far, matters only to merge keys.
+	var seen map[string]bool
 	if merges {
-		seen = make(map[string]bool, end-base)
-		own = make(map[string]int, end-base)
-		for _, p := range c.parser.pairs[base:end] {
-			if !p.merge {
-				own[p.k.Value] = p.key.Line
-			}
-		}
+		seen = make(map[string]bool, len(pairs))
 	}
-	out.keys = c.newPtrs(end - base)
-	out.items = c.newPtrs(end - base)
-	for i := base; i < end; i++ {
-		// Indexed afresh each time: the values' mappings may move the stack.
-		p := c.parser.pairs[i]
+	out.keys = c.newPtrs(len(pairs))
+	out.items = c.newPtrs(len(pairs))
+	for _, p := range pairs {
 		if p.merge {
 			c.merge(out, p.v, own, seen, depth)
 			continue

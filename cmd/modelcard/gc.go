@@ -5,7 +5,7 @@ import (
 )
 
 // generateGCPercent is the collector's growth target (GOGC) while cards are
-// generated. Turning a spec into a card allocates about 18 KB that it
+// generated. Turning a spec into a card allocates about 11 KB that it
 // drops at once, over a live heap of a few megabytes: at the runtime's
 // default of 100 the collector runs every few milliseconds and costs about
 // a quarter of the time. At 400 the heap may grow to five times what is

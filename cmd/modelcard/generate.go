@@ -68,10 +68,10 @@ Specs are read, scored, rendered and written 256 at a time, so memory
 stays flat however many come in (20,000 NDJSON specs: about 210 MB at
 peak). If the run stops early (an error that is not a spec's own, or
 Ctrl-C), the cards already written stay, each whole (a chunk under way may
-be written in part); the --report file appears only when the run ends. The garbage collector runs at
-GOGC=400 meanwhile (about 1.3 times faster than the default 100, for some
-tens of MB more): set GOGC in the environment, for example GOGC=100, to
-choose another target.
+be written in part); the --report file appears only when the run ends.
+The garbage collector runs at GOGC=400 meanwhile (about 1.3 times faster
+than the default 100, for some tens of MB more): set GOGC in the
+environment, for example GOGC=100, to choose another target.
 
 Exit codes: 0 every card written; 1 a spec, an --eval file or a card failed
 (the others are still written); 2 wrong command line.
