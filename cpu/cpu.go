@@ -28,15 +28,23 @@ const maxFamilies = 32
 
 // Backend scores on the host's cores.
 type Backend struct {
-	// w is the model's W, cols columns; bias is its bias padded with
-	// zeros to width, cols rounded up to whole vectors, the width of the
-	// rows accumulated.
-	w     []float32
-	bias  []float32
-	cols  int
-	width int
-	tasks int
-	feats int
+	// w holds the rows of the model's W that have a nonzero weight, in
+	// the order of W, stride apart: padded with zeros to width, cols
+	// rounded up to whole vectors (or cols, without the vector
+	// accumulate); liveRow maps each feature to its row of w, or -1 when
+	// all its weights are zero (a trained model leaves most hashed
+	// buckets unlearned, and skipping them skips most of the memory a
+	// row's product would read). When most rows are live, w holds them
+	// all and liveRow is nil. bias is the model's bias padded with zeros
+	// to width.
+	w       []float32
+	liveRow []int32
+	stride  int
+	bias    []float32
+	cols    int
+	width   int
+	tasks   int
+	feats   int
 	// family maps each task column to its family's column of the scores;
 	// nfam is the number of families.
 	family  []int32
@@ -74,7 +82,6 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 		return nil, fmt.Errorf("cpu backend: %w", err)
 	}
 	b := &Backend{
-		w:       m.Weights(),
 		bias:    m.Bias,
 		cols:    m.Columns(),
 		tasks:   len(m.Tasks),
@@ -91,20 +98,104 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 		o(b)
 	}
 	b.width = accWidth(b.cols)
+	// The vector accumulate reads whole vectors: it needs padded rows.
+	b.w, b.liveRow, b.stride = liveRows(m.Weights(), b.cols, b.width, b.simd)
 	bias := make([]float32, b.width)
 	copy(bias, b.bias)
 	b.bias = bias
 	width := b.width
-	b.scratch.New = func() any { s := make([]float32, width); return &s }
+	b.scratch.New = func() any { return &rowScratch{acc: make([]float32, width)} }
 	return b, nil
+}
+
+// liveRows returns the rows of w (cols columns, row-major) that hold a
+// nonzero weight, in order, each padded with zeros to width, and for each
+// row of w its index among them or -1. When fewer than half of the rows
+// are zero, it keeps every row and returns a nil map (looking each feature
+// up costs more than the few zero rows it would skip), and with pad false
+// it then returns w itself, rows cols wide, rather than a padded copy.
+// It returns the width of the rows it returns.
+func liveRows(w []float32, cols, width int, pad bool) ([]float32, []int32, int) {
+	rows := 0
+	if cols > 0 {
+		rows = len(w) / cols
+	}
+	liveRow := make([]int32, rows)
+	live := 0
+	for f := range rows {
+		liveRow[f] = -1
+		if !allZero(w[f*cols : (f+1)*cols]) {
+			liveRow[f] = int32(live)
+			live++
+		}
+	}
+	if 2*live > rows {
+		if cols == width || !pad {
+			return w, nil, cols
+		}
+		for f := range liveRow {
+			liveRow[f] = int32(f)
+		}
+		live = rows
+	}
+	packed := make([]float32, live*width)
+	for f, r := range liveRow {
+		if r >= 0 {
+			copy(packed[int(r)*width:], w[f*cols:(f+1)*cols])
+		}
+	}
+	if live == rows {
+		return packed, nil, width
+	}
+	return packed, liveRow, width
+}
+
+// allZero reports whether every value of row is zero (of either sign).
+func allZero(row []float32) bool {
+	var bits uint32
+	for _, v := range row {
+		bits |= math.Float32bits(v)
+	}
+	return bits&^(1<<31) == 0
+}
+
+// rowScratch is one worker's scratch: the row's accumulator, and its
+// features that have live rows with their values.
+type rowScratch struct {
+	acc  []float32
+	idx  []int32
+	vals []float32
+}
+
+// live keeps the features of a row whose weights are not all zero,
+// mapped to their rows of the packed W, in order. A feature whose row is
+// zero would add zero to every column, so the logits are the same bit for
+// bit (but for the sign of a zero, which neither the softmax nor the
+// clamp of the epilogue sees).
+func (s *rowScratch) live(liveRow []int32, idx []int32, vals []float32) ([]int32, []float32) {
+	if cap(s.idx) < len(idx) {
+		s.idx = make([]int32, len(idx), 2*len(idx))
+		s.vals = make([]float32, len(idx), 2*len(idx))
+	}
+	outIdx, outVals := s.idx[:len(idx)], s.vals[:len(idx)]
+	n := 0
+	for k, f := range idx {
+		r := liveRow[f]
+		// Written always, kept when r >= 0: no branch on the row.
+		outIdx[n] = r
+		outVals[n] = vals[k]
+		n += int(uint32(^r) >> 31)
+	}
+	return outIdx[:n], outVals[:n]
 }
 
 // vectorLanes is the float32 lanes of the widest vector accumulate uses.
 const vectorLanes = 8
 
-// accWidth is the length of the accumulator of a row of cols columns:
-// cols rounded up to whole vectors, so that the vector loop reads and
-// writes whole vectors (its lanes past cols stay zero).
+// accWidth is the width of the backend's rows of W and of the
+// accumulator, for cols columns: cols rounded up to whole vectors, so that
+// the vector loop reads and writes whole vectors (the lanes past cols are
+// zero in W, and stay zero in the accumulator).
 func accWidth(cols int) int { return (cols + vectorLanes - 1) / vectorLanes * vectorLanes }
 
 // Factory adapts New to engine.BackendFactory.
@@ -151,9 +242,8 @@ func (b *Backend) Score(ctx context.Context, batch *engine.CSR, out *engine.Scor
 
 // scoreChunks scores chunks first, first+stride, ... of the batch.
 func (b *Backend) scoreChunks(ctx context.Context, batch *engine.CSR, out *engine.Scores, first, chunks, stride int) error {
-	accp := b.scratch.Get().(*[]float32)
-	defer b.scratch.Put(accp)
-	acc := *accp
+	s := b.scratch.Get().(*rowScratch)
+	defer b.scratch.Put(s)
 	rows := batch.Rows()
 	for c := first; c < chunks; c += stride {
 		if err := ctx.Err(); err != nil {
@@ -161,7 +251,7 @@ func (b *Backend) scoreChunks(ctx context.Context, batch *engine.CSR, out *engin
 		}
 		hi := min((c+1)*rowsPerChunk, rows)
 		for r := c * rowsPerChunk; r < hi; r++ {
-			b.scoreRow(batch, r, acc, out)
+			b.scoreRow(batch, r, s, out)
 		}
 	}
 	return nil
@@ -169,22 +259,25 @@ func (b *Backend) scoreChunks(ctx context.Context, batch *engine.CSR, out *engin
 
 // scoreRow computes one row's logits as a sum of scaled weight rows, then
 // the epilogue.
-func (b *Backend) scoreRow(batch *engine.CSR, r int, acc []float32, out *engine.Scores) {
-	acc = acc[:b.width]
+func (b *Backend) scoreRow(batch *engine.CSR, r int, s *rowScratch, out *engine.Scores) {
+	acc := s.acc[:b.width]
 	copy(acc, b.bias)
 	lo, hi := batch.RowPtr[r], batch.RowPtr[r+1]
-	idx := batch.ColIdx[lo:hi]
-	vals := batch.Vals[lo:hi]
-	accumulate(acc, b.w, b.cols, idx, vals, b.simd)
+	idx, vals := batch.ColIdx[lo:hi], batch.Vals[lo:hi]
+	if b.liveRow != nil {
+		idx, vals = s.live(b.liveRow, idx, vals)
+	}
+	accumulate(acc, b.w, b.stride, b.cols, idx, vals, b.simd)
 	Epilogue(acc[:b.cols], b.family, out, r)
 }
 
-// accumulateGo adds vals[k] times row idx[k] of w (cols wide) to acc[:cols]
-// for every k: the portable version of accumulate.
-func accumulateGo(acc, w []float32, cols int, idx []int32, vals []float32) {
+// accumulateGo adds vals[k] times the first cols values of row idx[k] of
+// w (stride wide) to acc[:cols] for every k: the portable version of
+// accumulate, which leaves the padding lanes alone.
+func accumulateGo(acc, w []float32, stride, cols int, idx []int32, vals []float32) {
 	acc = acc[:cols]
 	for k, f := range idx {
-		off := int(f) * cols
+		off := int(f) * stride
 		axpy(acc, w[off:off+cols], vals[k])
 	}
 }

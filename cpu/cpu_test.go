@@ -139,22 +139,21 @@ func TestAccumulateSIMDMatchesGo(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	cases := []struct {
-		name       string
-		cols, rows int
-		nnz        int
+		name         string
+		stride, rows int
+		nnz          int
 	}{
-		{"one column", 1, 50, 30},
-		{"below a vector", 7, 50, 30},
 		{"one vector", 8, 50, 30},
-		{"vector and one", 9, 50, 30},
-		{"the model's width", 45, 4096, 600},
-		{"whole vectors", 48, 4096, 600},
-		{"wide", 100, 300, 200},
-		{"no features", 45, 10, 0},
+		{"two vectors", 16, 50, 30},
+		{"the model's width", 48, 4096, 600},
+		{"eight vectors, the most held in registers", 64, 300, 200},
+		{"nine vectors, summed in memory", 72, 300, 200},
+		{"wide", 104, 300, 200},
+		{"no features", 48, 10, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w := make([]float32, tc.rows*tc.cols)
+			w := make([]float32, tc.rows*tc.stride)
 			for i := range w {
 				w[i] = float32(rng.NormFloat64())
 			}
@@ -164,26 +163,29 @@ func TestAccumulateSIMDMatchesGo(t *testing.T) {
 				idx[k] = int32(rng.IntN(tc.rows))
 				vals[k] = float32(rng.Float64()*2 - 1)
 			}
-			start := make([]float32, tc.cols)
+			start := make([]float32, tc.stride)
 			for j := range start {
 				start[j] = float32(rng.NormFloat64())
 			}
 			want := append([]float32(nil), start...)
-			accumulateGo(want, w, tc.cols, idx, vals)
-			// One extra slot past cols must stay untouched.
+			accumulateGo(want, w, tc.stride, tc.stride, idx, vals)
+			// One extra slot past the stride must stay untouched.
 			got := append(append([]float32(nil), start...), 12345)
-			accumulate(got, w, tc.cols, idx, vals, true)
-			if got[tc.cols] != 12345 {
-				t.Fatalf("the assembly wrote past column %d", tc.cols)
+			accumulate(got, w, tc.stride, tc.stride, idx, vals, true)
+			if got[tc.stride] != 12345 {
+				t.Fatalf("the assembly wrote past lane %d", tc.stride)
 			}
-			for j := range tc.cols {
+			for j := range tc.stride {
 				scale := math.Max(1, math.Abs(float64(want[j])))
 				if d := math.Abs(float64(got[j]-want[j])) / scale; d > 1e-4 {
-					t.Fatalf("column %d: assembly %v, Go %v", j, got[j], want[j])
+					t.Fatalf("lane %d: assembly %v, Go %v", j, got[j], want[j])
 				}
 			}
-			if tc.nnz > 0 && slices.Equal(got[:tc.cols], start) {
+			if tc.nnz > 0 && slices.Equal(got[:tc.stride], start) {
 				t.Fatal("the assembly added nothing")
+			}
+			if tc.nnz == 0 && !slices.Equal(got[:tc.stride], start) {
+				t.Fatal("the assembly changed the accumulator without features")
 			}
 		})
 	}
@@ -211,19 +213,18 @@ func TestSIMDBackendAgrees(t *testing.T) {
 	}
 }
 
-// TestAccumulateTails holds the vector accumulate to the portable one for
-// every width from 1 to 40 columns, whole vectors and tails, with rows
-// up to the last of w, which ends where an unreadable page starts (on
-// linux/amd64: a read past the row faults), and checks that the
-// accumulator's lanes past the columns stay zero.
-func TestAccumulateTails(t *testing.T) {
+// TestAccumulateStrides holds the vector accumulate to the portable one
+// for every stride from one vector to twelve, summed in registers (up to
+// eight) and in memory, with rows up to the last of w, which ends where an
+// unreadable page starts (on linux/amd64: a read past the row faults).
+func TestAccumulateStrides(t *testing.T) {
 	if !hasAVX2FMA() {
 		t.Skip("this processor has no vector accumulate")
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
-	for cols := 1; cols <= 40; cols++ {
+	for stride := vectorLanes; stride <= 12*vectorLanes; stride += vectorLanes {
 		const rows = 9
-		w := guardedFloats(t, rows*cols)
+		w := guardedFloats(t, rows*stride)
 		for i := range w {
 			w[i] = float32(rng.NormFloat64())
 		}
@@ -232,19 +233,104 @@ func TestAccumulateTails(t *testing.T) {
 		for i := range vals {
 			vals[i] = float32(rng.NormFloat64())
 		}
-		got := make([]float32, accWidth(cols))
-		want := make([]float32, cols)
-		accumulate(got, w, cols, idx, vals, true)
-		accumulateGo(want, w, cols, idx, vals)
-		for c := range cols {
+		got := make([]float32, stride)
+		want := make([]float32, stride)
+		accumulate(got, w, stride, stride, idx, vals, true)
+		accumulateGo(want, w, stride, stride, idx, vals)
+		for c := range stride {
 			if d := math.Abs(float64(got[c] - want[c])); d > 1e-5*(1+math.Abs(float64(want[c]))) {
-				t.Fatalf("cols %d: column %d is %v, the portable sum %v", cols, c, got[c], want[c])
+				t.Fatalf("stride %d: lane %d is %v, the portable sum %v", stride, c, got[c], want[c])
 			}
 		}
-		for c := cols; c < len(got); c++ {
-			if got[c] != 0 {
-				t.Fatalf("cols %d: padding lane %d is %v, want 0", cols, c, got[c])
-			}
+	}
+}
+
+func TestLiveRows(t *testing.T) {
+	// Four rows of three columns; rows 1 and 3 are zero (row 3 with a
+	// negative zero, which is zero too).
+	negZero := float32(math.Copysign(0, -1))
+	w := []float32{
+		1, 0, 2,
+		0, 0, 0,
+		0, 0, -3,
+		0, negZero, 0,
+	}
+	packed, liveRow, stride := liveRows(w, 3, 8, true)
+	if stride != 8 {
+		t.Errorf("stride %d, want the padded width 8", stride)
+	}
+	if want := []int32{0, -1, 1, -1}; !slices.Equal(liveRow, want) {
+		t.Fatalf("live rows %v, want %v", liveRow, want)
+	}
+	want := []float32{
+		1, 0, 2, 0, 0, 0, 0, 0,
+		0, 0, -3, 0, 0, 0, 0, 0,
+	}
+	if !slices.Equal(packed, want) {
+		t.Fatalf("packed rows %v, want %v", packed, want)
+	}
+	// With fewer zero rows than live ones, every row is kept, padded, and
+	// there is no map.
+	allRows, noMap, stride := liveRows(w[:9], 3, 4, true)
+	if noMap != nil || stride != 4 || !slices.Equal(allRows, []float32{1, 0, 2, 0, 0, 0, 0, 0, 0, 0, -3, 0}) {
+		t.Fatalf("mostly live: map %v, stride %d, rows %v; want nil, 4 and every row padded", noMap, stride, allRows)
+	}
+	if rows, m, stride := liveRows(w[:9], 3, 4, false); m != nil || stride != 3 || !slices.Equal(rows, w[:9]) {
+		t.Fatalf("mostly live, no padding: map %v, stride %d, rows %v; want nil, 3 and the rows as they are", m, stride, rows)
+	}
+	dense := []float32{1, 2, 0, 0, 3, 4, 5, 6}
+	if rows, m, stride := liveRows(dense, 2, 2, true); m != nil || stride != 2 || !slices.Equal(rows, dense) {
+		t.Fatalf("whole vectors, mostly live: map %v, stride %d, rows %v; want nil, 2 and the rows as they are", m, stride, rows)
+	}
+
+	var s rowScratch
+	idx, vals := s.live(liveRow, []int32{3, 2, 1, 0, 2}, []float32{0.5, 0.25, 4, 8, 16})
+	if !slices.Equal(idx, []int32{1, 0, 1}) || !slices.Equal(vals, []float32{0.25, 8, 16}) {
+		t.Errorf("live features %v %v, want [1 0 1] [0.25 8 16]", idx, vals)
+	}
+	idx, vals = s.live(liveRow, []int32{1, 3}, []float32{1, 1})
+	if len(idx) != 0 || len(vals) != 0 {
+		t.Errorf("a row of dead features kept %v %v", idx, vals)
+	}
+}
+
+// TestSparseModelScores scores a model whose weights are mostly zero, as a
+// trained one's are (and a row of it with only zero-weight features), and
+// holds the backend to the reference with and without the vector
+// accumulate.
+func TestSparseModelScores(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	m := enginetest.RandomModel(rng, 2048, 41, 4)
+	w := m.Weights()
+	cols := m.Columns()
+	zero := 0
+	for f := range m.Features() {
+		if rng.IntN(4) != 0 {
+			clear(w[f*cols : (f+1)*cols])
+			zero++
 		}
+	}
+	batch := enginetest.RandomBatch(rng, 300, 2048, 200)
+	for f := range m.Features() {
+		if w[f*cols] == 0 && w[f*cols+1] == 0 {
+			// A row of one feature, whose weights are all zero: the
+			// scores are the bias's.
+			batch.AppendRow(engine.Row{Cols: []int32{int32(f)}, Vals: []float32{1}})
+			break
+		}
+	}
+	for _, opts := range [][]Option{nil, {WithoutSIMD()}, {WithWorkers(1)}} {
+		be, err := New(m, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(be.w) / be.stride; got != m.Features()-zero {
+			t.Fatalf("%d live rows, want %d", got, m.Features()-zero)
+		}
+		var out engine.Scores
+		if err := be.Score(context.Background(), batch, &out); err != nil {
+			t.Fatal(err)
+		}
+		enginetest.Check(t, m, batch, &out)
 	}
 }

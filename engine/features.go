@@ -395,10 +395,10 @@ func (f *Featurizer) flush() {
 			continue
 		}
 		f.acc[b] = 0
-		v := logTF(abs32(c))
-		if c < 0 {
-			v = -v
-		}
+		// The count's sign is a coin toss: it is carried over as a bit,
+		// not branched on (logTF of the magnitude is positive).
+		bits := math.Float32bits(c)
+		v := math.Float32frombits(math.Float32bits(logTF(math.Float32frombits(bits&^signBit))) | bits&signBit)
 		f.cols = append(f.cols, f.offset+b)
 		f.vals = append(f.vals, v)
 		norm += float64(v) * float64(v)
@@ -428,9 +428,5 @@ func logTF(n float32) float32 {
 	return float32(1 + math.Log(float64(n)))
 }
 
-func abs32(x float32) float32 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
+// signBit is the sign bit of a float32.
+const signBit = 1 << 31

@@ -489,26 +489,29 @@ func decodeTaskModel(data []byte, alloc func(dim, k int) (w []float32, stride in
 		halves := d.buf[:2*min(n, len(d.buf)/2)]
 		base := d.base
 		row := w[f*stride : f*stride+k]
-		for t := range k {
-			if bitmap[t/8]&(1<<(t%8)) == 0 {
-				continue
+		// The set bits are visited in order, one after another, rather
+		// than every task tested: which tasks a row has is not a pattern
+		// the branch predictor learns.
+		for i, set := range bitmap {
+			for ; set != 0; set &= set - 1 {
+				t := i*8 + bits.TrailingZeros8(set)
+				if len(halves) == 0 {
+					d.base = base
+					return nil, d.corrupt("weight runs past the end of the body")
+				}
+				h := binary.LittleEndian.Uint16(halves)
+				halves, base = halves[2:], base+2
+				switch {
+				case h&0x7fff == 0:
+					// Save stores only nonzero weights.
+					d.base = base
+					return nil, d.corrupt("feature %d stores a zero weight for task %d", f, t)
+				case h&0x7c00 == 0x7c00:
+					d.base = base
+					return nil, d.corrupt("feature %d has a weight that is not a finite number", f)
+				}
+				row[t] = HalfToFloat32(h)
 			}
-			if len(halves) == 0 {
-				d.base = base
-				return nil, d.corrupt("weight runs past the end of the body")
-			}
-			h := binary.LittleEndian.Uint16(halves)
-			halves, base = halves[2:], base+2
-			switch {
-			case h&0x7fff == 0:
-				// Save stores only nonzero weights.
-				d.base = base
-				return nil, d.corrupt("feature %d stores a zero weight for task %d", f, t)
-			case h&0x7c00 == 0x7c00:
-				d.base = base
-				return nil, d.corrupt("feature %d has a weight that is not a finite number", f)
-			}
-			row[t] = HalfToFloat32(h)
 		}
 		d.buf, d.base = d.buf[2*n:], base
 		prev = f
