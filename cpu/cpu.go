@@ -11,6 +11,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/terragonlabs/modelcard-generator/engine"
 )
@@ -26,25 +27,27 @@ const rowsPerChunk = 256
 // stack; New refuses more.
 const maxFamilies = 32
 
+// packMinRows is the size of the first batch for which the backend packs
+// the live rows of W (see packedRows): packing costs about as much as
+// scoring a few hundred cards, too much for a run that scores a handful.
+const packMinRows = 64
+
 // Backend scores on the host's cores.
 type Backend struct {
-	// w holds the rows of the model's W that have a nonzero weight, in
-	// the order of W, stride apart: padded with zeros to width, cols
-	// rounded up to whole vectors (or cols, without the vector
-	// accumulate); liveRow maps each feature to its row of w, or -1 when
-	// all its weights are zero (a trained model leaves most hashed
-	// buckets unlearned, and skipping them skips most of the memory a
-	// row's product would read). When most rows are live, w holds them
-	// all and liveRow is nil. bias is the model's bias padded with zeros
-	// to width.
-	w       []float32
-	liveRow []int32
-	stride  int
-	bias    []float32
-	cols    int
-	width   int
-	tasks   int
-	feats   int
+	// model is the model's W as it is, rows cols wide; packed holds its
+	// live rows once a batch of packMinRows rows has asked for them
+	// (packOnce builds them; until then it is nil and model is used).
+	// Both give the same scores: packing only leaves out rows that would
+	// add zero. bias is the model's bias padded with zeros to width,
+	// cols rounded up to whole vectors, the width of the accumulator.
+	model    weightRows
+	packed   atomic.Pointer[weightRows]
+	packOnce sync.Once
+	bias     []float32
+	cols     int
+	width    int
+	tasks    int
+	feats    int
 	// family maps each task column to its family's column of the scores;
 	// nfam is the number of families.
 	family  []int32
@@ -54,6 +57,15 @@ type Backend struct {
 	// instructions (AVX2 with FMA on amd64).
 	simd    bool
 	scratch sync.Pool
+}
+
+// weightRows are rows of W, stride apart, each holding the cols weights of
+// a feature. liveRow maps each feature to its row, or -1 when all its
+// weights are zero; nil maps every feature to its own row.
+type weightRows struct {
+	w       []float32
+	stride  int
+	liveRow []int32
 }
 
 // Option configures the backend.
@@ -98,8 +110,7 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 		o(b)
 	}
 	b.width = accWidth(b.cols)
-	// The vector accumulate reads whole vectors: it needs padded rows.
-	b.w, b.liveRow, b.stride = liveRows(m.Weights(), b.cols, b.width, b.simd)
+	b.model = weightRows{w: m.Weights(), stride: b.cols}
 	bias := make([]float32, b.width)
 	copy(bias, b.bias)
 	b.bias = bias
@@ -108,14 +119,36 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 	return b, nil
 }
 
+// weights returns the rows of W to score a batch of n rows with: the live
+// rows packed (built by the first batch of packMinRows rows or more), or
+// the model's W as it is before that.
+func (b *Backend) weights(n int) *weightRows {
+	if p := b.packed.Load(); p != nil {
+		return p
+	}
+	if n < packMinRows {
+		return &b.model
+	}
+	b.packOnce.Do(func() {
+		p := &b.model
+		if w, liveRow := liveRows(b.model.w, b.cols, b.width); w != nil {
+			p = &weightRows{w: w, stride: b.width, liveRow: liveRow}
+		}
+		b.packed.Store(p)
+	})
+	return b.packed.Load()
+}
+
 // liveRows returns the rows of w (cols columns, row-major) that hold a
-// nonzero weight, in order, each padded with zeros to width, and for each
-// row of w its index among them or -1. When fewer than half of the rows
-// are zero, it keeps every row and returns a nil map (looking each feature
-// up costs more than the few zero rows it would skip), and with pad false
-// it then returns w itself, rows cols wide, rather than a padded copy.
-// It returns the width of the rows it returns.
-func liveRows(w []float32, cols, width int, pad bool) ([]float32, []int32, int) {
+// nonzero weight, in order, each padded with zeros to width (whole
+// vectors, read without a masked tail, and a row 192 bytes rather than
+// 180 for the embedded model: three cache lines), and for each row of w
+// its index among them or -1. A trained model leaves most hashed buckets
+// unlearned, and skipping their rows skips most of the memory a row's
+// product would read. When fewer than half of the rows are zero it
+// returns nil, nil: looking each feature up would cost more than the few
+// rows it skipped.
+func liveRows(w []float32, cols, width int) ([]float32, []int32) {
 	rows := 0
 	if cols > 0 {
 		rows = len(w) / cols
@@ -130,13 +163,7 @@ func liveRows(w []float32, cols, width int, pad bool) ([]float32, []int32, int) 
 		}
 	}
 	if 2*live > rows {
-		if cols == width || !pad {
-			return w, nil, cols
-		}
-		for f := range liveRow {
-			liveRow[f] = int32(f)
-		}
-		live = rows
+		return nil, nil
 	}
 	packed := make([]float32, live*width)
 	for f, r := range liveRow {
@@ -144,10 +171,7 @@ func liveRows(w []float32, cols, width int, pad bool) ([]float32, []int32, int) 
 			copy(packed[int(r)*width:], w[f*cols:(f+1)*cols])
 		}
 	}
-	if live == rows {
-		return packed, nil, width
-	}
-	return packed, liveRow, width
+	return packed, liveRow
 }
 
 // allZero reports whether every value of row is zero (of either sign).
@@ -192,10 +216,9 @@ func (s *rowScratch) live(liveRow []int32, idx []int32, vals []float32) ([]int32
 // vectorLanes is the float32 lanes of the widest vector accumulate uses.
 const vectorLanes = 8
 
-// accWidth is the width of the backend's rows of W and of the
-// accumulator, for cols columns: cols rounded up to whole vectors, so that
-// the vector loop reads and writes whole vectors (the lanes past cols are
-// zero in W, and stay zero in the accumulator).
+// accWidth is the width of the accumulator and of packed rows of W, for
+// cols columns: cols rounded up to whole vectors, so that the vector loop
+// reads and writes whole vectors (the lanes past cols gain zero).
 func accWidth(cols int) int { return (cols + vectorLanes - 1) / vectorLanes * vectorLanes }
 
 // Factory adapts New to engine.BackendFactory.
@@ -217,10 +240,11 @@ func (b *Backend) Score(ctx context.Context, batch *engine.CSR, out *engine.Scor
 	if err := batch.Validate(b.feats); err != nil {
 		return fmt.Errorf("cpu backend: %w", err)
 	}
+	wr := b.weights(rows)
 	chunks := (rows + rowsPerChunk - 1) / rowsPerChunk
 	workers := min(b.workers, chunks)
 	if workers <= 1 {
-		return b.scoreChunks(ctx, batch, out, 0, chunks, 1)
+		return b.scoreChunks(ctx, wr, batch, out, 0, chunks, 1)
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
@@ -228,7 +252,7 @@ func (b *Backend) Score(ctx context.Context, batch *engine.CSR, out *engine.Scor
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[w] = b.scoreChunks(ctx, batch, out, w, chunks, workers)
+			errs[w] = b.scoreChunks(ctx, wr, batch, out, w, chunks, workers)
 		}()
 	}
 	wg.Wait()
@@ -240,8 +264,9 @@ func (b *Backend) Score(ctx context.Context, batch *engine.CSR, out *engine.Scor
 	return nil
 }
 
-// scoreChunks scores chunks first, first+stride, ... of the batch.
-func (b *Backend) scoreChunks(ctx context.Context, batch *engine.CSR, out *engine.Scores, first, chunks, stride int) error {
+// scoreChunks scores chunks first, first+stride, ... of the batch with
+// the rows wr.
+func (b *Backend) scoreChunks(ctx context.Context, wr *weightRows, batch *engine.CSR, out *engine.Scores, first, chunks, stride int) error {
 	s := b.scratch.Get().(*rowScratch)
 	defer b.scratch.Put(s)
 	rows := batch.Rows()
@@ -251,29 +276,29 @@ func (b *Backend) scoreChunks(ctx context.Context, batch *engine.CSR, out *engin
 		}
 		hi := min((c+1)*rowsPerChunk, rows)
 		for r := c * rowsPerChunk; r < hi; r++ {
-			b.scoreRow(batch, r, s, out)
+			b.scoreRow(wr, batch, r, s, out)
 		}
 	}
 	return nil
 }
 
-// scoreRow computes one row's logits as a sum of scaled weight rows, then
-// the epilogue.
-func (b *Backend) scoreRow(batch *engine.CSR, r int, s *rowScratch, out *engine.Scores) {
+// scoreRow computes one row's logits as a sum of scaled weight rows of
+// wr, then the epilogue.
+func (b *Backend) scoreRow(wr *weightRows, batch *engine.CSR, r int, s *rowScratch, out *engine.Scores) {
 	acc := s.acc[:b.width]
 	copy(acc, b.bias)
 	lo, hi := batch.RowPtr[r], batch.RowPtr[r+1]
 	idx, vals := batch.ColIdx[lo:hi], batch.Vals[lo:hi]
-	if b.liveRow != nil {
-		idx, vals = s.live(b.liveRow, idx, vals)
+	if wr.liveRow != nil {
+		idx, vals = s.live(wr.liveRow, idx, vals)
 	}
-	accumulate(acc, b.w, b.stride, b.cols, idx, vals, b.simd)
+	accumulate(acc, wr.w, wr.stride, b.cols, idx, vals, b.simd)
 	Epilogue(acc[:b.cols], b.family, out, r)
 }
 
-// accumulateGo adds vals[k] times the first cols values of row idx[k] of
-// w (stride wide) to acc[:cols] for every k: the portable version of
-// accumulate, which leaves the padding lanes alone.
+// accumulateGo adds vals[k] times the cols values of row idx[k] of w (rows
+// stride apart) to acc[:cols] for every k: the portable version of
+// accumulate.
 func accumulateGo(acc, w []float32, stride, cols int, idx []int32, vals []float32) {
 	acc = acc[:cols]
 	for k, f := range idx {

@@ -139,23 +139,28 @@ func TestAccumulateSIMDMatchesGo(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	cases := []struct {
-		name         string
-		stride, rows int
-		nnz          int
+		name               string
+		cols, stride, rows int
+		nnz                int
 	}{
-		{"one vector", 8, 50, 30},
-		{"two vectors", 16, 50, 30},
-		{"the model's width", 48, 4096, 600},
-		{"eight vectors, the most held in registers", 64, 300, 200},
-		{"nine vectors, summed in memory", 72, 300, 200},
-		{"wide", 104, 300, 200},
-		{"no features", 48, 10, 0},
+		{"one column", 1, 1, 50, 30},
+		{"below a vector", 7, 7, 50, 30},
+		{"one vector", 8, 8, 50, 30},
+		{"vector and one", 9, 9, 50, 30},
+		{"the model's width", 45, 45, 4096, 600},
+		{"the model's width, rows padded", 45, 48, 4096, 600},
+		{"eight vectors and a tail, the most held in registers", 70, 70, 300, 200},
+		{"nine vectors, summed in memory", 72, 72, 300, 200},
+		{"wide with a tail", 100, 100, 300, 200},
+		{"no features", 45, 45, 10, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			w := make([]float32, tc.rows*tc.stride)
 			for i := range w {
-				w[i] = float32(rng.NormFloat64())
+				if i%tc.stride < tc.cols {
+					w[i] = float32(rng.NormFloat64())
+				}
 			}
 			idx := make([]int32, tc.nnz)
 			vals := make([]float32, tc.nnz)
@@ -163,28 +168,30 @@ func TestAccumulateSIMDMatchesGo(t *testing.T) {
 				idx[k] = int32(rng.IntN(tc.rows))
 				vals[k] = float32(rng.Float64()*2 - 1)
 			}
-			start := make([]float32, tc.stride)
-			for j := range start {
+			width := accWidth(tc.cols)
+			start := make([]float32, width)
+			for j := range tc.cols {
 				start[j] = float32(rng.NormFloat64())
 			}
 			want := append([]float32(nil), start...)
-			accumulateGo(want, w, tc.stride, tc.stride, idx, vals)
-			// One extra slot past the stride must stay untouched.
+			accumulateGo(want, w, tc.stride, tc.cols, idx, vals)
+			// One extra slot past the accumulator's width must stay
+			// untouched, and the lanes past cols zero.
 			got := append(append([]float32(nil), start...), 12345)
-			accumulate(got, w, tc.stride, tc.stride, idx, vals, true)
-			if got[tc.stride] != 12345 {
-				t.Fatalf("the assembly wrote past lane %d", tc.stride)
+			accumulate(got, w, tc.stride, tc.cols, idx, vals, true)
+			if got[width] != 12345 {
+				t.Fatalf("the assembly wrote past lane %d", width)
 			}
-			for j := range tc.stride {
+			for j := range width {
 				scale := math.Max(1, math.Abs(float64(want[j])))
 				if d := math.Abs(float64(got[j]-want[j])) / scale; d > 1e-4 {
 					t.Fatalf("lane %d: assembly %v, Go %v", j, got[j], want[j])
 				}
 			}
-			if tc.nnz > 0 && slices.Equal(got[:tc.stride], start) {
+			if tc.nnz > 0 && slices.Equal(got[:tc.cols], start[:tc.cols]) {
 				t.Fatal("the assembly added nothing")
 			}
-			if tc.nnz == 0 && !slices.Equal(got[:tc.stride], start) {
+			if tc.nnz == 0 && !slices.Equal(got[:width], start) {
 				t.Fatal("the assembly changed the accumulator without features")
 			}
 		})
@@ -213,18 +220,20 @@ func TestSIMDBackendAgrees(t *testing.T) {
 	}
 }
 
-// TestAccumulateStrides holds the vector accumulate to the portable one
-// for every stride from one vector to twelve, summed in registers (up to
-// eight) and in memory, with rows up to the last of w, which ends where an
-// unreadable page starts (on linux/amd64: a read past the row faults).
-func TestAccumulateStrides(t *testing.T) {
+// TestAccumulateTails holds the vector accumulate to the portable one for
+// every width from 1 to 80 columns, summed in registers (up to 8 whole
+// vectors and a tail) and in memory, with rows up to the last of w, which
+// ends where an unreadable page starts (on linux/amd64: a read past the
+// row faults), and checks that the accumulator's lanes past the columns
+// stay zero.
+func TestAccumulateTails(t *testing.T) {
 	if !hasAVX2FMA() {
 		t.Skip("this processor has no vector accumulate")
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
-	for stride := vectorLanes; stride <= 12*vectorLanes; stride += vectorLanes {
+	for cols := 1; cols <= 80; cols++ {
 		const rows = 9
-		w := guardedFloats(t, rows*stride)
+		w := guardedFloats(t, rows*cols)
 		for i := range w {
 			w[i] = float32(rng.NormFloat64())
 		}
@@ -233,13 +242,18 @@ func TestAccumulateStrides(t *testing.T) {
 		for i := range vals {
 			vals[i] = float32(rng.NormFloat64())
 		}
-		got := make([]float32, stride)
-		want := make([]float32, stride)
-		accumulate(got, w, stride, stride, idx, vals, true)
-		accumulateGo(want, w, stride, stride, idx, vals)
-		for c := range stride {
+		got := make([]float32, accWidth(cols))
+		want := make([]float32, cols)
+		accumulate(got, w, cols, cols, idx, vals, true)
+		accumulateGo(want, w, cols, cols, idx, vals)
+		for c := range cols {
 			if d := math.Abs(float64(got[c] - want[c])); d > 1e-5*(1+math.Abs(float64(want[c]))) {
-				t.Fatalf("stride %d: lane %d is %v, the portable sum %v", stride, c, got[c], want[c])
+				t.Fatalf("cols %d: column %d is %v, the portable sum %v", cols, c, got[c], want[c])
+			}
+		}
+		for c := cols; c < len(got); c++ {
+			if got[c] != 0 {
+				t.Fatalf("cols %d: padding lane %d is %v, want 0", cols, c, got[c])
 			}
 		}
 	}
@@ -255,10 +269,7 @@ func TestLiveRows(t *testing.T) {
 		0, 0, -3,
 		0, negZero, 0,
 	}
-	packed, liveRow, stride := liveRows(w, 3, 8, true)
-	if stride != 8 {
-		t.Errorf("stride %d, want the padded width 8", stride)
-	}
+	packed, liveRow := liveRows(w, 3, 8)
 	if want := []int32{0, -1, 1, -1}; !slices.Equal(liveRow, want) {
 		t.Fatalf("live rows %v, want %v", liveRow, want)
 	}
@@ -269,18 +280,9 @@ func TestLiveRows(t *testing.T) {
 	if !slices.Equal(packed, want) {
 		t.Fatalf("packed rows %v, want %v", packed, want)
 	}
-	// With fewer zero rows than live ones, every row is kept, padded, and
-	// there is no map.
-	allRows, noMap, stride := liveRows(w[:9], 3, 4, true)
-	if noMap != nil || stride != 4 || !slices.Equal(allRows, []float32{1, 0, 2, 0, 0, 0, 0, 0, 0, 0, -3, 0}) {
-		t.Fatalf("mostly live: map %v, stride %d, rows %v; want nil, 4 and every row padded", noMap, stride, allRows)
-	}
-	if rows, m, stride := liveRows(w[:9], 3, 4, false); m != nil || stride != 3 || !slices.Equal(rows, w[:9]) {
-		t.Fatalf("mostly live, no padding: map %v, stride %d, rows %v; want nil, 3 and the rows as they are", m, stride, rows)
-	}
-	dense := []float32{1, 2, 0, 0, 3, 4, 5, 6}
-	if rows, m, stride := liveRows(dense, 2, 2, true); m != nil || stride != 2 || !slices.Equal(rows, dense) {
-		t.Fatalf("whole vectors, mostly live: map %v, stride %d, rows %v; want nil, 2 and the rows as they are", m, stride, rows)
+	// With fewer zero rows than live ones, nothing is packed.
+	if rows, m := liveRows(w[:9], 3, 8); rows != nil || m != nil {
+		t.Fatalf("mostly live: rows %v, map %v; want nothing packed", rows, m)
 	}
 
 	var s rowScratch
@@ -297,7 +299,9 @@ func TestLiveRows(t *testing.T) {
 // TestSparseModelScores scores a model whose weights are mostly zero, as a
 // trained one's are (and a row of it with only zero-weight features), and
 // holds the backend to the reference with and without the vector
-// accumulate.
+// accumulate. Batches smaller than packMinRows are scored with the model's
+// W as it is, larger ones with the live rows packed: both give the same
+// scores, bit for bit.
 func TestSparseModelScores(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	m := enginetest.RandomModel(rng, 2048, 41, 4)
@@ -324,13 +328,59 @@ func TestSparseModelScores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := len(be.w) / be.stride; got != m.Features()-zero {
-			t.Fatalf("%d live rows, want %d", got, m.Features()-zero)
+		// Row by row first: batches of one, which do not pack.
+		var one engine.Scores
+		byRow := make([]engine.Scores, batch.Rows())
+		for r := range batch.Rows() {
+			lo, hi := batch.RowPtr[r], batch.RowPtr[r+1]
+			single := &engine.CSR{RowPtr: []int32{0, hi - lo}, ColIdx: batch.ColIdx[lo:hi], Vals: batch.Vals[lo:hi]}
+			if err := be.Score(context.Background(), single, &one); err != nil {
+				t.Fatal(err)
+			}
+			byRow[r] = cloneScores(one)
+		}
+		if be.packed.Load() != nil {
+			t.Fatal("batches of one packed the rows of W")
 		}
 		var out engine.Scores
 		if err := be.Score(context.Background(), batch, &out); err != nil {
 			t.Fatal(err)
 		}
+		p := be.packed.Load()
+		if p == nil || p.liveRow == nil {
+			t.Fatal("a large batch did not pack the live rows of W")
+		}
+		if got := len(p.w) / p.stride; got != m.Features()-zero {
+			t.Fatalf("%d live rows, want %d", got, m.Features()-zero)
+		}
 		enginetest.Check(t, m, batch, &out)
+		for r, s := range byRow {
+			if !sameScores(s, out, r) {
+				t.Fatalf("row %d: scored alone with W as it is %+v, in a batch with the packed rows differently", r, s)
+			}
+		}
 	}
+}
+
+// cloneScores copies the scores of a batch of one row.
+func cloneScores(s engine.Scores) engine.Scores {
+	return engine.Scores{
+		Rows:         s.Rows,
+		Standards:    s.Standards,
+		Families:     s.Families,
+		TopTask:      slices.Clone(s.TopTask),
+		TopProb:      slices.Clone(s.TopProb),
+		FamilyProb:   slices.Clone(s.FamilyProb),
+		Completeness: slices.Clone(s.Completeness),
+	}
+}
+
+// sameScores reports whether one's only row equals row r of batch, bit
+// for bit.
+func sameScores(one, batch engine.Scores, r int) bool {
+	k, f, c := len(one.TopTask), len(one.FamilyProb), len(one.Completeness)
+	return slices.Equal(one.TopTask, batch.TopTask[r*k:(r+1)*k]) &&
+		slices.Equal(one.TopProb, batch.TopProb[r*k:(r+1)*k]) &&
+		slices.Equal(one.FamilyProb, batch.FamilyProb[r*f:(r+1)*f]) &&
+		slices.Equal(one.Completeness, batch.Completeness[r*c:(r+1)*c])
 }
