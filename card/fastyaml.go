@@ -1508,6 +1508,11 @@ func fastResolveNumber(in string) string {
 			return fyFloatTag
 		}
 	}
+	if fyDecimalWithLetters(plain) {
+		// "9080400076fbadbb...", a commit hash: every parser below fails
+		// on it (and the integer ones allocate their errors).
+		return fyStrTag
+	}
 	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
 		return fyIntTag
 	}
@@ -1567,6 +1572,28 @@ func fyNumberBytes(s string) bool {
 		}
 	}
 	return true
+}
+
+// fyDecimalWithLetters reports whether s, an optional sign then no base
+// prefix (0x, 0o, 0b), holds a letter other than an exponent's e: no
+// integer parser takes it (without a prefix they read base 10), and
+// neither does a float's shape, nor any of the prefixed forms.
+func fyDecimalWithLetters(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if len(s) >= 2 && s[0] == '0' {
+		switch s[1] {
+		case 'x', 'X', 'o', 'O', 'b', 'B':
+			return false
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' && c != 'e' {
+			return true
+		}
+	}
+	return false
 }
 
 // fastIsSmallDecimal reports whether s is an optional sign and 1 to 18

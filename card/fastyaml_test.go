@@ -420,7 +420,11 @@ func TestFastYAMLResolve(t *testing.T) {
 		// Text that starts as a number, and numbers in every notation
 		// the parsers take.
 		"4096 tokens", "2.4T tokens", "1 000", "7b", "3x", "1e3", "0x1p-2", "0X1F", "1E3", "0xdead_beef",
-		"-0x1F", "+12", "1%", "1e3,", "12h", "0o17", "-0b101", "2001-12-14 21:59:43.10 -5"}
+		"-0x1F", "+12", "1%", "1e3,", "12h", "0o17", "-0b101", "2001-12-14 21:59:43.10 -5",
+		// Decimals with letters (commit hashes), and the prefixed forms
+		// and exponents that look like them.
+		"9080400076fbadbb4c4dcb136ff4eddc40b42553", "12a", "-12a", "+1f", "1e5", "1E5", "-1e5x", "0xff",
+		"-0xff", "+0XFF", "0b11", "0B11", "0o7", "0O7", "0a", "00x1", "1x", "1b", "1o", "0e", "0e1", "-e1"}
 	for _, v := range values {
 		text := "k: " + v + "\n"
 		want, err := libraryYAML(text)

@@ -54,6 +54,7 @@ func DeclaredTask(c *card.Card) string {
 func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) Decision {
 	d := Decision{
 		DeclaredTask: declared,
+		Predicted:    make([]TaskPrediction, 0, TopK),
 		Scores:       make(map[string]float64, len(e.standards)),
 		Missing:      make(map[string][]string, len(e.standards)),
 	}
@@ -71,14 +72,19 @@ func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) D
 		d.Family, _ = card.FamilyForTask(d.DeclaredTask)
 		d.Mismatch = len(d.Predicted) > 0 && d.Family != predicted
 	}
+	// Every standard's missing items in one allocation: each list is a
+	// full slice of it, so that appending to one cannot reach the next.
+	total := 0
+	for i := range e.standards {
+		total += e.standards[i].countMissing(bits)
+	}
+	all := make([]string, 0, total)
 	for i := range e.standards {
 		st := &e.standards[i]
 		d.Scores[st.ID] = float64(s.Completeness[row*s.Standards+i])
-		missing := st.Missing(bits)
-		if missing == nil {
-			missing = []string{}
-		}
-		d.Missing[st.ID] = missing
+		start := len(all)
+		all = st.appendMissing(all, bits)
+		d.Missing[st.ID] = all[start:len(all):len(all)]
 	}
 	return d
 }

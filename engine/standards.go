@@ -187,22 +187,31 @@ func (s *Standard) Completeness(bits *RubricBits) float64 {
 // Missing returns the ids of the scored items whose feature the card lacks,
 // in the standard's order; nil when it lacks none.
 func (s *Standard) Missing(bits *RubricBits) []string {
+	if n := s.countMissing(bits); n > 0 {
+		return s.appendMissing(make([]string, 0, n), bits)
+	}
+	return nil
+}
+
+// countMissing counts the scored items whose feature the card lacks.
+func (s *Standard) countMissing(bits *RubricBits) int {
 	n := 0
 	for i := range s.Items {
 		if it := &s.Items[i]; it.Scored && !bits.Has(s.mustFeature(it)) {
 			n++
 		}
 	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]string, 0, n)
+	return n
+}
+
+// appendMissing appends the ids that Missing returns to dst.
+func (s *Standard) appendMissing(dst []string, bits *RubricBits) []string {
 	for i := range s.Items {
 		if it := &s.Items[i]; it.Scored && !bits.Has(s.mustFeature(it)) {
-			out = append(out, it.ID)
+			dst = append(dst, it.ID)
 		}
 	}
-	return out
+	return dst
 }
 
 // Unscored returns the items that need documents outside the card.
