@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
 )
 
 // encodingJSON is what encoding/json writes for s with HTML escaping off.
@@ -52,4 +53,26 @@ func FuzzAppendString(f *testing.F) {
 			t.Errorf("%q: AppendString %s, encoding/json %s", s, got, want)
 		}
 	})
+}
+
+// TestPlainASCII8 holds the eight-lane test to a byte-by-byte one: every
+// byte value in every lane of plain text, and next to a byte of each
+// kind, since a borrow from one lane may reach the next.
+func TestPlainASCII8(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' }
+	for _, fill := range []byte{'a', ' ', '!', '#', '[', ']', '~', 0x7f, 0x21, 0x1f, 0x00, '"', '\\', 0x80, 0xff} {
+		for lane := range 8 {
+			for c := range 256 {
+				s := bytes.Repeat([]byte{fill}, 8)
+				s[lane] = byte(c)
+				want := true
+				for _, b := range s {
+					want = want && plain(b)
+				}
+				if got := plainASCII8(string(s)); got != want {
+					t.Fatalf("plainASCII8(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
 }
