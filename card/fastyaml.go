@@ -1495,13 +1495,13 @@ func fastResolveNumber(in string) string {
 	if fastIsSmallDecimal(plain) {
 		return fyIntTag
 	}
-	if fastYAMLFloatShape(plain) && strings.ContainsAny(plain, ".eE") {
+	if dot, exp := fyFloatMarks(plain); (dot || exp) && fastYAMLFloatShape(plain) {
 		// Neither integer parser takes a '.' or an exponent here: the
 		// shape leaves no room for a base prefix. Without an exponent, a
 		// number of at most fyShortFloat bytes is far below the largest
 		// float64, so ParseFloat would take it (it fails only past that
 		// range; a tiny number rounds to zero without an error).
-		if len(plain) <= fyShortFloat && !strings.ContainsAny(plain, "eE") {
+		if len(plain) <= fyShortFloat && !exp {
 			return fyFloatTag
 		}
 		if _, err := strconv.ParseFloat(plain, 64); err == nil {
@@ -1572,6 +1572,20 @@ func fyNumberBytes(s string) bool {
 		}
 	}
 	return true
+}
+
+// fyFloatMarks reports whether s holds a '.' and whether it holds an 'e'
+// or 'E', in one pass.
+func fyFloatMarks(s string) (dot, exp bool) {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '.':
+			dot = true
+		case 'e', 'E':
+			exp = true
+		}
+	}
+	return dot, exp
 }
 
 // fyDecimalWithLetters reports whether s, an optional sign then no base

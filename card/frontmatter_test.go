@@ -3,6 +3,7 @@ package card
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -272,5 +273,63 @@ func TestMetadataYAML12AndOrder(t *testing.T) {
 	}
 	if v, _ := back.Value("language"); v != "no" {
 		t.Errorf("re-encoded language = %#v, want \"no\"\n%s", v, out)
+	}
+}
+
+// closingFenceByRuns is findClosingFence written the plain way, a reference
+// for it: the first run of line breaks at or after yamlStart (counted from
+// yamlStart) followed by "---", spaces or tabs, then "\n", "\r\n" or the
+// end; it returns the run's start and the end of the fence line.
+func closingFenceByRuns(src string, yamlStart int) (p, end int, ok bool) {
+	isBreak := func(c byte) bool { return c == '\n' || c == '\r' }
+	for p = yamlStart; p < len(src); p++ {
+		if !isBreak(src[p]) || (p > yamlStart && isBreak(src[p-1])) {
+			continue
+		}
+		q := p
+		for q < len(src) && isBreak(src[q]) {
+			q++
+		}
+		if !strings.HasPrefix(src[q:], "---") {
+			continue
+		}
+		e := q + 3
+		for e < len(src) && (src[e] == ' ' || src[e] == '\t') {
+			e++
+		}
+		switch {
+		case e == len(src):
+		case src[e] == '\n':
+			e++
+		case src[e] == '\r' && e+1 < len(src) && src[e+1] == '\n':
+			e += 2
+		default:
+			continue
+		}
+		return p, e, true
+	}
+	return 0, 0, false
+}
+
+// TestFindClosingFenceByRuns holds findClosingFence to closingFenceByRuns
+// on random texts of line breaks, dashes, blanks and letters, with and
+// without carriage returns, from every start.
+func TestFindClosingFenceByRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	for _, alphabet := range []string{"\n---- \ta", "\n\r--- a"} {
+		for range 20000 {
+			b := make([]byte, rng.IntN(24))
+			for i := range b {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			src := string(b)
+			for start := 0; start <= len(src); start++ {
+				fm, ok := findClosingFence(src, start)
+				p, e, wantOK := closingFenceByRuns(src, start)
+				if ok != wantOK || ok && (fm.YAML != src[start:p] || fm.Head != src[:e] || fm.Body != src[e:]) {
+					t.Fatalf("findClosingFence(%q, %d) = %v, %q, head %q; want %v, %q, head %q", src, start, ok, fm.YAML, fm.Head, wantOK, src[start:min(p, len(src))], src[:e])
+				}
+			}
+		}
 	}
 }
