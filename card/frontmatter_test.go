@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -276,6 +277,9 @@ func TestMetadataYAML12AndOrder(t *testing.T) {
 	}
 }
 
+// fenceLine is a closing fence line, as the Hub's pattern has it.
+var fenceLine = regexp.MustCompile(`^---[ \t]*(\r\n|\n|$)`)
+
 // closingFenceByRuns is findClosingFence written the plain way, a reference
 // for it: the first run of line breaks at or after yamlStart (counted from
 // yamlStart) followed by "---", spaces or tabs, then "\n", "\r\n" or the
@@ -290,23 +294,9 @@ func closingFenceByRuns(src string, yamlStart int) (p, end int, ok bool) {
 		for q < len(src) && isBreak(src[q]) {
 			q++
 		}
-		if !strings.HasPrefix(src[q:], "---") {
-			continue
+		if m := fenceLine.FindStringIndex(src[q:]); m != nil {
+			return p, q + m[1], true
 		}
-		e := q + 3
-		for e < len(src) && (src[e] == ' ' || src[e] == '\t') {
-			e++
-		}
-		switch {
-		case e == len(src):
-		case src[e] == '\n':
-			e++
-		case src[e] == '\r' && e+1 < len(src) && src[e+1] == '\n':
-			e += 2
-		default:
-			continue
-		}
-		return p, e, true
 	}
 	return 0, 0, false
 }
