@@ -339,16 +339,24 @@ func TestSparseModelScores(t *testing.T) {
 			}
 			byRow[r] = cloneScores(one)
 		}
-		if be.packed.Load() != nil {
-			t.Fatal("batches of one packed the rows of W")
+		// A batch one row short of packMinRows does not pack either; one
+		// of packMinRows rows does.
+		for _, n := range []int{packMinRows - 1, packMinRows} {
+			prefix := &engine.CSR{RowPtr: batch.RowPtr[:n+1], ColIdx: batch.ColIdx[:batch.RowPtr[n]], Vals: batch.Vals[:batch.RowPtr[n]]}
+			if err := be.Score(context.Background(), prefix, &one); err != nil {
+				t.Fatal(err)
+			}
+			if packed := be.packed.Load() != nil; packed != (n >= packMinRows) {
+				t.Fatalf("after a batch of %d rows, packed is %v", n, packed)
+			}
 		}
 		var out engine.Scores
 		if err := be.Score(context.Background(), batch, &out); err != nil {
 			t.Fatal(err)
 		}
 		p := be.packed.Load()
-		if p == nil || p.liveRow == nil {
-			t.Fatal("a large batch did not pack the live rows of W")
+		if p.liveRow == nil {
+			t.Fatal("the live rows of W were not packed")
 		}
 		if got := len(p.w) / p.stride; got != m.Features()-zero {
 			t.Fatalf("%d live rows, want %d", got, m.Features()-zero)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -68,8 +69,11 @@ func (b *CSR) Row(i int) Row {
 	return Row{Cols: b.ColIdx[lo:hi], Vals: b.Vals[lo:hi]}
 }
 
-// Validate checks the batch's structure against a feature count: row
-// pointers start at 0 and never decrease, and every column is in range.
+// Validate checks the batch against a feature count: row pointers start
+// at 0 and never decrease, every column is in range, and every value is a
+// finite number (an infinite value times a zero weight is not a number, so
+// no backend could score it the same way whether or not it skips the
+// model's zero rows; the featurizer writes only finite ones).
 func (b *CSR) Validate(features int) error {
 	if len(b.RowPtr) == 0 || b.RowPtr[0] != 0 {
 		return fmt.Errorf("csr: row pointers must start with 0")
@@ -88,6 +92,12 @@ func (b *CSR) Validate(features int) error {
 	for i, c := range b.ColIdx {
 		if c < 0 || int(c) >= features {
 			return fmt.Errorf("csr: value %d has column %d, outside 0..%d", i, c, features-1)
+		}
+	}
+	for i, v := range b.Vals {
+		// An exponent of all ones: infinite or not a number.
+		if math.Float32bits(v)&0x7f800000 == 0x7f800000 {
+			return fmt.Errorf("csr: value %d is %v, not a finite number", i, v)
 		}
 	}
 	return nil

@@ -54,7 +54,6 @@ func DeclaredTask(c *card.Card) string {
 func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) Decision {
 	d := Decision{
 		DeclaredTask: declared,
-		Predicted:    make([]TaskPrediction, 0, TopK),
 		Scores:       make(map[string]float64, len(e.standards)),
 		Missing:      make(map[string][]string, len(e.standards)),
 	}
@@ -64,6 +63,11 @@ func (e *Engine) decide(declared string, bits *RubricBits, s *Scores, row int) D
 			break
 		}
 		fam := e.families[e.taskFamily[j]]
+		if d.Predicted == nil {
+			// Sized for all TopK at once; nil (JSON null) when there are
+			// none.
+			d.Predicted = make([]TaskPrediction, 0, TopK)
+		}
 		d.Predicted = append(d.Predicted, TaskPrediction{Task: e.model.Tasks[j], Family: fam, Probability: float64(s.TopProb[row*TopK+k])})
 	}
 	predicted := mostProbableFamily(e.families, s.FamilyProb[row*s.Families:(row+1)*s.Families])

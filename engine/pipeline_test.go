@@ -105,6 +105,29 @@ func testEngine(t testing.TB, tm *TaskModel, batch, workers int) *Engine {
 	return e
 }
 
+// TestDecidePredictionsNilWhenNone checks that a row without any
+// predicted task (a backend pads the top tasks with -1) gives nil
+// predictions, which the JSON results write as null, and that a row with
+// some gives exactly those.
+func TestDecidePredictionsNilWhenNone(t *testing.T) {
+	e := testEngine(t, biasedTaskModel("image-classification", "text-generation", "translation"), 8, 1)
+	var s Scores
+	s.Resize(2, len(e.standards), len(e.families))
+	for k := range TopK {
+		s.TopTask[k] = -1
+		s.TopTask[TopK+k] = -1
+	}
+	s.TopTask[TopK], s.TopProb[TopK] = 1, 0.75
+	var bits RubricBits
+	if d := e.decide("", &bits, &s, 0); d.Predicted != nil {
+		t.Errorf("no task predicted: predictions %#v, want nil", d.Predicted)
+	}
+	d := e.decide("", &bits, &s, 1)
+	if len(d.Predicted) != 1 || d.Predicted[0].Task != "text-generation" || d.Predicted[0].Probability != 0.75 {
+		t.Errorf("one task predicted: predictions %+v, want text-generation at 0.75", d.Predicted)
+	}
+}
+
 func TestDecideDeclaredAndPredicted(t *testing.T) {
 	e := testEngine(t, biasedTaskModel("image-classification", "text-generation", "translation"), 8, 1)
 	tests := []struct {

@@ -6,6 +6,7 @@ package enginetest
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -265,6 +266,18 @@ func Run(t *testing.T, factory engine.BackendFactory) {
 			t.Error("a column past the model's features should be an error")
 		}
 	})
+	for _, v := range []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())} {
+		t.Run(fmt.Sprintf("value %v", v), func(t *testing.T) {
+			// In a batch large enough for a backend to take its fastest
+			// path: the value must be refused, not scored.
+			b := RandomBatch(rng, 100, features, 20)
+			b.AppendRow(engine.Row{Cols: []int32{0, 1}, Vals: []float32{0.5, v}})
+			var out engine.Scores
+			if err := be.Score(context.Background(), b, &out); err == nil {
+				t.Errorf("a value of %v should be an error", v)
+			}
+		})
+	}
 }
 
 func emptyRows(n int) *engine.CSR {
