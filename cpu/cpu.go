@@ -28,7 +28,7 @@ const rowsPerChunk = 256
 const maxFamilies = 32
 
 // packMinRows is the size of the first batch for which the backend packs
-// the live rows of W (see packedRows): packing costs about as much as
+// the live rows of W (see liveRows): packing costs about as much as
 // scoring a few hundred cards, too much for a run that scores a handful.
 const packMinRows = 64
 
@@ -59,12 +59,14 @@ type Backend struct {
 	scratch sync.Pool
 }
 
-// weightRows are rows of W, stride apart, each holding the cols weights of
-// a feature. liveRow maps each feature to its row, or -1 when all its
-// weights are zero; nil maps every feature to its own row.
+// weightRows are rows of W, stride apart, each holding a feature's
+// weights in its first cols values (the model's columns, or whole vectors
+// of them padded with zeros). liveRow maps each feature to its row, or -1
+// when all its weights are zero; nil maps every feature to its own row.
 type weightRows struct {
 	w       []float32
 	stride  int
+	cols    int
 	liveRow []int32
 }
 
@@ -110,7 +112,7 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 		o(b)
 	}
 	b.width = accWidth(b.cols)
-	b.model = weightRows{w: m.Weights(), stride: b.cols}
+	b.model = weightRows{w: m.Weights(), stride: b.cols, cols: b.cols}
 	bias := make([]float32, b.width)
 	copy(bias, b.bias)
 	b.bias = bias
@@ -132,7 +134,7 @@ func (b *Backend) weights(n int) *weightRows {
 	b.packOnce.Do(func() {
 		p := &b.model
 		if w, liveRow := liveRows(b.model.w, b.cols, b.width); w != nil {
-			p = &weightRows{w: w, stride: b.width, liveRow: liveRow}
+			p = &weightRows{w: w, stride: b.width, cols: b.width, liveRow: liveRow}
 		}
 		b.packed.Store(p)
 	})
@@ -141,8 +143,8 @@ func (b *Backend) weights(n int) *weightRows {
 
 // liveRows returns the rows of w (cols columns, row-major) that hold a
 // nonzero weight, in order, each padded with zeros to width (whole
-// vectors, read without a masked tail, and a row 192 bytes rather than
-// 180 for the embedded model: three cache lines), and for each row of w
+// vectors, read without a masked tail; a row of the embedded model is 192
+// bytes rather than 180, three cache lines), and for each row of w
 // its index among them or -1. A trained model leaves most hashed buckets
 // unlearned, and skipping their rows skips most of the memory a row's
 // product would read. When fewer than half of the rows are zero it
@@ -292,7 +294,7 @@ func (b *Backend) scoreRow(wr *weightRows, batch *engine.CSR, r int, s *rowScrat
 	if wr.liveRow != nil {
 		idx, vals = s.live(wr.liveRow, idx, vals)
 	}
-	accumulate(acc, wr.w, wr.stride, b.cols, idx, vals, b.simd)
+	accumulate(acc, wr.w, wr.stride, wr.cols, idx, vals, b.simd)
 	Epilogue(acc[:b.cols], b.family, out, r)
 }
 
