@@ -93,10 +93,8 @@ func (b *CSR) Validate(features int) error {
 		if c < 0 || int(c) >= features {
 			return fmt.Errorf("csr: value %d has column %d, outside 0..%d", i, c, features-1)
 		}
-	}
-	for i, v := range b.Vals {
 		// An exponent of all ones: infinite or not a number.
-		if math.Float32bits(v)&0x7f800000 == 0x7f800000 {
+		if v := b.Vals[i]; math.Float32bits(v)&0x7f800000 == 0x7f800000 {
 			return fmt.Errorf("csr: value %d is %v, not a finite number", i, v)
 		}
 	}

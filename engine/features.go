@@ -398,7 +398,8 @@ func (f *Featurizer) flush() {
 		// The count's sign is a coin toss: it is carried over as a bit,
 		// not branched on (logTF of the magnitude is positive).
 		bits := math.Float32bits(c)
-		v := math.Float32frombits(math.Float32bits(logTF(math.Float32frombits(bits&^signBit))) | bits&signBit)
+		magnitude := logTF(math.Float32frombits(bits &^ signBit))
+		v := math.Float32frombits(math.Float32bits(magnitude) | bits&signBit)
 		f.cols = append(f.cols, f.offset+b)
 		f.vals = append(f.vals, v)
 		norm += float64(v) * float64(v)

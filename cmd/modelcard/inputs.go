@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -13,6 +12,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
 )
 
 // expandInputs turns the command line's files and folders into a sorted list
@@ -262,7 +263,7 @@ func scanValue(b []byte, i int) (v jsonSpan, next int, ok bool) {
 	case c == '"':
 		v.start, v.set, v.str = i+1, true, true
 		for j := i + 1; j < len(b); {
-			j = skipPlainASCII(b, j)
+			j = jsonenc.SkipPlain(b, j)
 			if j == len(b) {
 				break
 			}
@@ -322,30 +323,6 @@ func scanValue(b []byte, i int) (v jsonSpan, next int, ok bool) {
 		}
 	}
 	return v, i, false
-}
-
-// skipPlainASCII returns the index of the first byte from i on that is
-// not plain ASCII in a JSON string: a quote, a backslash, a control
-// character or a non-ASCII byte. It tests eight bytes at a time.
-func skipPlainASCII(b []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (ones * '"')
-		bs := x ^ (ones * '\\')
-		// Per byte, the high bit of (y - 1) &^ y is set when y is 0, and
-		// that of (x - 0x20) &^ x when x < 0x20; x's own high bit marks
-		// non-ASCII. Borrows cause no false alarm when there is none.
-		if ((q-ones)&^q|(bs-ones)&^bs|(x-ones*0x20)&^x|x)&highs != 0 {
-			break
-		}
-	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
-			break
-		}
-	}
-	return i
 }
 
 // scanNumber returns the index after the JSON number at b[i:], or i when

@@ -13,20 +13,11 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		// Eight plain bytes at a time, the usual case: no byte needs
-		// a look of its own.
-		for i+8 <= len(s) && plainASCII8(s[i:i+8]) {
-			i += 8
-		}
-		if i == len(s) {
+		if i = SkipPlain(s, i); i == len(s) {
 			break
 		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
+		if c := s[i]; c < utf8.RuneSelf {
+			// An ASCII byte that SkipPlain stopped at needs escaping.
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -67,24 +58,28 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// Masks for plainASCII8: a byte repeated in each of eight lanes.
-const (
-	lanes01 = 0x0101010101010101
-	lanes80 = 0x8080808080808080
-)
-
-// plainASCII8 reports whether the eight bytes of s (len(s) == 8) are
-// ASCII that JSON writes as it is: no control character, quote or
-// backslash. It tests all eight at once; a lane is flagged when its byte
-// is below 0x20, equals '"' or '\\', or has its top bit set, and the tests
-// flag no lane falsely when no byte has its top bit set.
-func plainASCII8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	below := (x - lanes01*0x20) &^ x
-	quote := x ^ lanes01*'"'
-	backslash := x ^ lanes01*'\\'
-	zeroQuote := (quote - lanes01) &^ quote
-	zeroBackslash := (backslash - lanes01) &^ backslash
-	return (x|below|zeroQuote|zeroBackslash)&lanes80 == 0
+// SkipPlain returns the index of the first byte of s from i on that JSON
+// does not write as it is or that is not ASCII: a quote, a backslash, a
+// control character or a byte of a non-ASCII character; len(s) when there
+// is none. It tests eight bytes at a time.
+func SkipPlain[T ~string | ~[]byte](s T, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := x ^ (ones * '"')
+		bs := x ^ (ones * '\\')
+		// Per byte, the high bit of (y - 1) &^ y is set when y is 0, and
+		// that of (x - 0x20) &^ x when x < 0x20; x's own high bit marks
+		// non-ASCII. Borrows cause no false alarm when there is none.
+		if ((q-ones)&^q|(bs-ones)&^bs|(x-ones*0x20)&^x|x)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			break
+		}
+	}
+	return i
 }

@@ -55,22 +55,35 @@ func FuzzAppendString(f *testing.F) {
 	})
 }
 
-// TestPlainASCII8 holds the eight-lane test to a byte-by-byte one: every
-// byte value in every lane of plain text, and next to a byte of each
-// kind, since a borrow from one lane may reach the next.
-func TestPlainASCII8(t *testing.T) {
+// TestSkipPlain holds SkipPlain to a byte-by-byte reading: every byte
+// value in every place of a 19-byte text (two eight-byte steps and a tail
+// of three), among plain bytes and next to bytes of each kind (a borrow
+// from one lane may reach the next), from several starts, as a string and
+// as bytes.
+func TestSkipPlain(t *testing.T) {
 	plain := func(c byte) bool { return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' }
+	want := func(s []byte, i int) int {
+		for i < len(s) && plain(s[i]) {
+			i++
+		}
+		return i
+	}
 	for _, fill := range []byte{'a', ' ', '!', '#', '[', ']', '~', 0x7f, 0x21, 0x1f, 0x00, '"', '\\', 0x80, 0xff} {
-		for lane := range 8 {
+		for place := range 19 {
 			for c := range 256 {
-				s := bytes.Repeat([]byte{fill}, 8)
-				s[lane] = byte(c)
-				want := true
-				for _, b := range s {
-					want = want && plain(b)
+				s := bytes.Repeat([]byte{'a'}, 19)
+				s[place] = byte(c)
+				if place+1 < len(s) {
+					s[place+1] = fill
 				}
-				if got := plainASCII8(string(s)); got != want {
-					t.Fatalf("plainASCII8(%q) = %v, want %v", s, got, want)
+				for _, start := range []int{0, 1, 5, 11, 19} {
+					w := want(s, start)
+					if got := SkipPlain(s, start); got != w {
+						t.Fatalf("SkipPlain(%q, %d) = %d, want %d", s, start, got, w)
+					}
+					if got := SkipPlain(string(s), start); got != w {
+						t.Fatalf("SkipPlain(string %q, %d) = %d, want %d", s, start, got, w)
+					}
 				}
 			}
 		}
