@@ -25,13 +25,16 @@ FUZZ_TARGETS := \
 	./evalimport:FuzzCSV \
 	./evalimport:FuzzLMEval
 
+# staticcheck, at a fixed version, fetched through the module proxy.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 NVCC      ?= nvcc
 PTXAS     ?= ptxas
 
 # The CUDA build needs cuda.h; vet it only where the toolkit is installed.
 HAVE_CUDA := $(shell test -f /usr/include/cuda.h -o -f /usr/local/cuda/include/cuda.h && echo yes)
 
-.PHONY: help build build-cpu test test-deploy vet fmt-check fuzz run bench model clean kernels gpu-check
+.PHONY: help build build-cpu test test-deploy vet lint fmt-check fuzz run bench model clean kernels gpu-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -55,7 +58,16 @@ else
 	@if [ -n "$$CI" ]; then echo "vet: CI must vet the CUDA build"; exit 1; fi
 endif
 
-test: fmt-check vet test-deploy ## the CPU build's tests with -race, vet of both builds, the deploy checks, a short fuzz pass
+lint: ## staticcheck of the CPU build, and of the CUDA build where the toolkit is installed
+	$(STATICCHECK) -tags cpu ./...
+ifeq ($(HAVE_CUDA),yes)
+	$(STATICCHECK) ./...
+else
+	@echo "lint: CUDA toolkit not installed, CUDA build not checked"
+	@if [ -n "$$CI" ]; then echo "lint: CI must check the CUDA build"; exit 1; fi
+endif
+
+test: fmt-check vet lint test-deploy ## the CPU build's tests with -race, vet and staticcheck of both builds, the deploy checks, a short fuzz pass
 	$(GO) test -race -tags cpu -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 

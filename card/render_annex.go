@@ -29,7 +29,6 @@ type AnnexIVItem struct {
 type annexPoint struct {
 	num     string // "1"
 	heading string
-	intro   string // one line under the heading
 	subs    []annexSub
 	facts   []annexFact // for points without sub-points
 }

@@ -72,10 +72,7 @@ func New(m *engine.Model, opts ...Option) (*Backend, error) {
 	if err := m.Check(); err != nil {
 		return nil, fmt.Errorf("cuda backend: %w", err)
 	}
-	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newConfig(opts)
 	if err := Available(); err != nil {
 		return nil, err
 	}

@@ -77,6 +77,15 @@ func defaultConfig() config {
 	return config{chunkRows: 1 << 15, chunkNNZ: 1 << 22, poolCap: 1 << 30}
 }
 
+// newConfig returns the defaults with the options applied in order.
+func newConfig(opts []Option) config {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
+}
+
 // WithChunkRows sets the most rows copied and scored in one kernel launch;
 // larger batches are pipelined in chunks.
 func WithChunkRows(n int) Option {
