@@ -188,11 +188,11 @@ func PeakRSS() int64 {
 	if err != nil {
 		return 0
 	}
-	return parseVmHWM(string(data))
+	return parseVMHWM(string(data))
 }
 
-// parseVmHWM reads the VmHWM line ("VmHWM:  1234 kB") of a status file.
-func parseVmHWM(status string) int64 {
+// parseVMHWM reads the VmHWM line ("VmHWM:  1234 kB") of a status file.
+func parseVMHWM(status string) int64 {
 	for line := range strings.Lines(status) {
 		rest, ok := strings.CutPrefix(line, "VmHWM:")
 		if !ok {

@@ -151,8 +151,8 @@ func TestParseVmHWM(t *testing.T) {
 		{"VmHWM: lots kB\n", 0},
 	}
 	for _, tt := range tests {
-		if got := parseVmHWM(tt.in); got != tt.want {
-			t.Errorf("parseVmHWM(%q) = %d, want %d", tt.in, got, tt.want)
+		if got := parseVMHWM(tt.in); got != tt.want {
+			t.Errorf("parseVMHWM(%q) = %d, want %d", tt.in, got, tt.want)
 		}
 	}
 }

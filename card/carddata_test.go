@@ -41,7 +41,7 @@ func miMetadataJSON(t testing.TB, md *Metadata) ([]string, map[string]any) {
 		if !ok {
 			t.Fatalf("key %q has no value", k)
 		}
-		values[k] = miJsonValue(t, v)
+		values[k] = miJSONValue(t, v)
 	}
 	return md.Keys(), values
 }

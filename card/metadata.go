@@ -103,15 +103,15 @@ const smallMappingKeys = 8
 // earlier key; nil when none. Keys that are not scalars, and merge keys,
 // are not compared.
 func firstDuplicateKey(content []*yaml.Node) (dup, prev *yaml.Node) {
-	comparable := func(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag != "!!merge" }
+	keyComparable := func(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag != "!!merge" }
 	if len(content)/2 <= smallMappingKeys {
 		for i := 2; i+1 < len(content); i += 2 {
 			k := content[i]
-			if !comparable(k) {
+			if !keyComparable(k) {
 				continue
 			}
 			for j := 0; j < i; j += 2 {
-				if p := content[j]; comparable(p) && p.Value == k.Value {
+				if p := content[j]; keyComparable(p) && p.Value == k.Value {
 					return k, p
 				}
 			}
@@ -121,7 +121,7 @@ func firstDuplicateKey(content []*yaml.Node) (dup, prev *yaml.Node) {
 	seen := make(map[string]*yaml.Node, len(content)/2)
 	for i := 0; i+1 < len(content); i += 2 {
 		k := content[i]
-		if !comparable(k) {
+		if !keyComparable(k) {
 			continue
 		}
 		if p, ok := seen[k.Value]; ok {

@@ -68,9 +68,9 @@ func miDecodeNumbers(t testing.TB, raw []byte) any {
 	return v
 }
 
-// miJsonValue marshals v and decodes it back into plain values, so that two
+// miJSONValue marshals v and decodes it back into plain values, so that two
 // values compare as JSON.
-func miJsonValue(t testing.TB, v any) any {
+func miJSONValue(t testing.TB, v any) any {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -89,7 +89,7 @@ func miAssertSameJSON(t testing.TB, got any, want json.RawMessage) {
 	if err := json.Unmarshal(want, &w); err != nil {
 		t.Fatalf("decode expected: %v", err)
 	}
-	g := miJsonValue(t, got)
+	g := miJSONValue(t, got)
 	if !reflect.DeepEqual(g, w) {
 		gb, _ := json.MarshalIndent(g, "", " ")
 		wb, _ := json.MarshalIndent(w, "", " ")

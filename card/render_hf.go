@@ -1866,7 +1866,7 @@ func (st *hfMdState) write(dst []byte, line string, blank bool) []byte {
 	}
 	if st.htmlEnd != "" {
 		end := st.htmlEnd
-		if hfHtmlBlockEnds(line, end) {
+		if hfHTMLBlockEnds(line, end) {
 			st.htmlEnd = ""
 		}
 		if end == ">" && !blank {
@@ -1959,7 +1959,7 @@ func (st *hfMdState) write(dst []byte, line string, blank bool) []byte {
 		return append(dst, rest...)
 	}
 	if !quoted && st.depth == 0 && ind <= 3 {
-		if end, after := hfHtmlBlockStart(rest); end != "" && !hfHtmlBlockEnds(rest[after:], end) {
+		if end, after := hfHTMLBlockStart(rest); end != "" && !hfHTMLBlockEnds(rest[after:], end) {
 			st.htmlEnd = end
 		}
 	}
@@ -2116,10 +2116,10 @@ func hfClosesFence(line string, c byte, n int, quoted bool, base int) bool {
 	return m >= n && hfLineBlank(line[i+m:])
 }
 
-// hfHtmlBlockStart recognises the HTML blocks that run until an end marker
+// hfHTMLBlockStart recognises the HTML blocks that run until an end marker
 // rather than until a blank line. It returns the marker to close them and
 // where the text after the opening tag starts.
-func hfHtmlBlockStart(s string) (end string, after int) {
+func hfHTMLBlockStart(s string) (end string, after int) {
 	if len(s) < 2 || s[0] != '<' {
 		return "", 0
 	}
@@ -2144,9 +2144,9 @@ func hfHtmlBlockStart(s string) (end string, after int) {
 	return "", 0
 }
 
-// hfHtmlBlockEnds reports whether line holds the end marker of an HTML block.
+// hfHTMLBlockEnds reports whether line holds the end marker of an HTML block.
 // For the script-like blocks any of their closing tags ends the block.
-func hfHtmlBlockEnds(line, end string) bool {
+func hfHTMLBlockEnds(line, end string) bool {
 	if end[0] != '<' {
 		return strings.Contains(line, end)
 	}

@@ -506,12 +506,12 @@ func specShapeName(n *specNode) string {
 
 // specShorten cuts a value for display.
 func specShorten(s string) string {
-	const max = 40
-	if utf8.RuneCountInString(s) <= max {
+	const maxRunes = 40
+	if utf8.RuneCountInString(s) <= maxRunes {
 		return s
 	}
 	r := []rune(s)
-	return string(r[:max]) + "..."
+	return string(r[:maxRunes]) + "..."
 }
 
 // specYAMLSyntaxProblem turns a YAML library error into a problem.

@@ -100,7 +100,7 @@ func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
 		"---\nlicense: mit\nmodel-index:\n- name: m\n  results:\n  - task:\n      type: summarization\n      name: Summarization\n    dataset: {name: D, type: d}\n    metrics:\n    - {type: acc, value: 1}\n---\n" + body,
 	}
 	f := newTestFeaturizer(t)
-	hashedOf := func(src string, withDataset bool) map[int32]float32 {
+	hashedOf := func(src string) map[int32]float32 {
 		var bits RubricBits
 		m := rowMap(f.Featurize(mustParse(t, src), &bits))
 		for c := range m {
@@ -110,9 +110,9 @@ func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
 		}
 		return m
 	}
-	base := hashedOf(variants[0], false)
+	base := hashedOf(variants[0])
 	for i, v := range variants[1:4] {
-		got := hashedOf(v, false)
+		got := hashedOf(v)
 		if len(got) != len(base) {
 			t.Errorf("variant %d: %d hashed features, base %d", i+1, len(got), len(base))
 			continue
@@ -125,8 +125,8 @@ func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
 	}
 	// The model-index variant adds its dataset and metric, but not its
 	// task: the words "summarization" must not appear as features.
-	withTask := hashedOf(variants[4], true)
-	onlyTask := hashedOf("---\nlicense: mit\n---\n"+body+"\nsummarization\n", false)
+	withTask := hashedOf(variants[4])
+	onlyTask := hashedOf("---\nlicense: mit\n---\n"+body+"\nsummarization\n")
 	for c := range onlyTask {
 		if _, inBase := base[c]; inBase {
 			continue

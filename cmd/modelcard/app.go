@@ -128,7 +128,7 @@ Exit codes: 0 success, 1 invalid input or failed work, 2 wrong command line.`),
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usagef("%v", err)
 		},
-		CommandNotFound: func(c *cli.Context, name string) {
+		CommandNotFound: func(*cli.Context, string) {
 			// Reported through the returned error below.
 		},
 		ExitErrHandler: func(*cli.Context, error) {},

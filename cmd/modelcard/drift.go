@@ -189,7 +189,7 @@ func isLowerBetter(r card.EvalResult) bool {
 
 // thresholdFor picks a result's threshold: its metric's flag, the *
 // flag, or the default for the metric and its values.
-func thresholdFor(r card.EvalResult, old, new float64, flags map[string]threshold) threshold {
+func thresholdFor(r card.EvalResult, old, current float64, flags map[string]threshold) threshold {
 	if t, ok := flags[strings.ToLower(r.MetricType)]; ok {
 		return t
 	}
@@ -200,9 +200,9 @@ func thresholdFor(r card.EvalResult, old, new float64, flags map[string]threshol
 	switch {
 	case isLowerBetter(r):
 		return rel
-	case old >= 0 && new >= 0 && old <= 1 && new <= 1:
+	case old >= 0 && current >= 0 && old <= 1 && current <= 1:
 		return threshold{Value: defaultAbsFraction, Source: "default"}
-	case old >= 0 && new >= 0 && old <= 100 && new <= 100:
+	case old >= 0 && current >= 0 && old <= 100 && current <= 100:
 		return threshold{Value: defaultAbsPercent, Source: "default"}
 	}
 	return rel
@@ -307,9 +307,9 @@ type driftReport struct {
 
 // compareResults compares a card's results with new ones, in the card's
 // order, then the new results the card lacks in their order.
-func compareResults(old, new []card.EvalResult, flags map[string]threshold) []driftRow {
+func compareResults(old, current []card.EvalResult, flags map[string]threshold) []driftRow {
 	newAt := map[evalimport.ResultKey]int{}
-	for i, r := range new {
+	for i, r := range current {
 		newAt[evalimport.KeyOf(r)] = i
 	}
 	seen := map[evalimport.ResultKey]bool{}
@@ -328,7 +328,7 @@ func compareResults(old, new []card.EvalResult, flags map[string]threshold) []dr
 			rows = append(rows, row)
 			continue
 		}
-		n := new[i]
+		n := current[i]
 		row.New = n.MetricValue
 		ov, ok1 := numericValue(o.MetricValue)
 		nv, ok2 := numericValue(n.MetricValue)
@@ -359,7 +359,7 @@ func compareResults(old, new []card.EvalResult, flags map[string]threshold) []dr
 		}
 		rows = append(rows, row)
 	}
-	for _, n := range new {
+	for _, n := range current {
 		k := evalimport.KeyOf(n)
 		if seen[k] {
 			continue

@@ -263,15 +263,15 @@ func readInput(io stdio, path string, maxBytes int64) ([]byte, error) {
 	return data, nil
 }
 
-// readLimited reads r to its end, failing when it holds more than max
-// bytes.
-func readLimited(r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+// readLimited reads r to its end, failing when it holds more than
+// maxBytes bytes.
+func readLimited(r io.Reader, maxBytes int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("the input is larger than %d bytes (raise --max-bytes to read it)", max)
+	if int64(len(data)) > maxBytes {
+		return nil, fmt.Errorf("the input is larger than %d bytes (raise --max-bytes to read it)", maxBytes)
 	}
 	return data, nil
 }

@@ -81,11 +81,11 @@ func TestAuditStepsDocumented(t *testing.T) {
 	}
 	// The documented clean-up removes every shard file and the .partial
 	// files --resume would continue.
-	clear := results + "/shard-*"
+	cleanup := results + "/shard-*"
 	for _, out := range a.outputs {
 		for _, f := range []string{out, out + ".partial"} {
-			if ok, _ := path.Match(clear, f); !ok {
-				t.Errorf("rm -f %s leaves %s", clear, f)
+			if ok, _ := path.Match(cleanup, f); !ok {
+				t.Errorf("rm -f %s leaves %s", cleanup, f)
 			}
 		}
 	}
@@ -98,7 +98,7 @@ func TestAuditStepsDocumented(t *testing.T) {
 		regexp.MustCompile(lit("kubectl apply -k deploy/kubernetes/%s", dirAudit) + `\s`),
 		regexp.MustCompile(lit("kubectl apply -k deploy/kubernetes/%s", dirLoader)),
 		regexp.MustCompile(lit("kubectl -n %s wait --for=condition=Ready", ns) + `.*` + lit("pod/%s", pod)),
-		regexp.MustCompile(lit("kubectl -n %s exec %s -- sh -c 'rm -f %s'", ns, pod, clear)),
+		regexp.MustCompile(lit("kubectl -n %s exec %s -- sh -c 'rm -f %s'", ns, pod, cleanup)),
 		regexp.MustCompile(lit("| kubectl -n %s exec -i %s -- tar -xof - -C %s", ns, pod, cards)),
 		regexp.MustCompile(lit("kubectl -n %s delete pod %s", ns, pod)),
 		regexp.MustCompile(lit(`kubectl -n %s patch job %s --type=merge -p '{"spec":{"suspend":false}}'`, ns, job)),
