@@ -126,7 +126,7 @@ func TestFeaturizeIgnoresDeclaredTask(t *testing.T) {
 	// The model-index variant adds its dataset and metric, but not its
 	// task: the words "summarization" must not appear as features.
 	withTask := hashedOf(variants[4])
-	onlyTask := hashedOf("---\nlicense: mit\n---\n"+body+"\nsummarization\n")
+	onlyTask := hashedOf("---\nlicense: mit\n---\n" + body + "\nsummarization\n")
 	for c := range onlyTask {
 		if _, inBase := base[c]; inBase {
 			continue
