@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -82,6 +85,7 @@ func run(ctx context.Context, args []string, io stdio) int {
 
 // newApp builds the command tree.
 func newApp(io stdio) *cli.App {
+	var profiles profiler
 	app := &cli.App{
 		Name:      "modelcard",
 		Usage:     "write, score and audit machine-learning model cards",
@@ -102,6 +106,8 @@ Start with:
 Exit codes: 0 success, 1 invalid input or failed work, 2 wrong command line.`),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "log detail on stderr: debug, info, warn or error", EnvVars: []string{"MODELCARD_LOG_LEVEL"}},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the command to `FILE` (read it with go tool pprof)"},
+			&cli.StringFlag{Name: "memprofile", Usage: "write a profile of the command's allocations to `FILE` when it ends (go tool pprof -sample_index=alloc_space)"},
 		},
 		Before: func(c *cli.Context) error {
 			var level slog.Level
@@ -109,7 +115,10 @@ Exit codes: 0 success, 1 invalid input or failed work, 2 wrong command line.`),
 				return usagef("--log-level %q: use debug, info, warn or error", c.String("log-level"))
 			}
 			slog.SetDefault(slog.New(slog.NewTextHandler(io.err, &slog.HandlerOptions{Level: level})))
-			return nil
+			return profiles.start(c.String("cpuprofile"), c.String("memprofile"))
+		},
+		After: func(*cli.Context) error {
+			return profiles.stop()
 		},
 		Commands: []*cli.Command{
 			generateCommand(io),
@@ -147,6 +156,65 @@ Exit codes: 0 success, 1 invalid input or failed work, 2 wrong command line.`),
 	return app
 }
 
+// profiler writes the profiles that --cpuprofile and --memprofile ask for.
+type profiler struct {
+	cpu     *os.File
+	memPath string
+}
+
+// start opens the CPU profile and starts it, and remembers where the
+// allocation profile goes.
+func (p *profiler) start(cpuPath, memPath string) error {
+	p.memPath = memPath
+	if cpuPath == "" {
+		return nil
+	}
+	f, err := os.Create(cpuPath)
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	p.cpu = f
+	return nil
+}
+
+// stop ends the CPU profile and writes the allocation profile.
+func (p *profiler) stop() error {
+	var errs []error
+	if p.cpu != nil {
+		pprof.StopCPUProfile()
+		if err := p.cpu.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("--cpuprofile: %w", err))
+		}
+		p.cpu = nil
+	}
+	if p.memPath != "" {
+		runtime.GC() // the profile counts what the last collection saw
+		if err := writeHeapProfile(p.memPath); err != nil {
+			errs = append(errs, fmt.Errorf("--memprofile: %w", err))
+		}
+		p.memPath = ""
+	}
+	return errors.Join(errs...)
+}
+
+// writeHeapProfile writes the heap profile to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// commandNames lists the commands' names, comma-separated.
 func commandNames(app *cli.App) string {
 	names := make([]string, 0, len(app.Commands))
 	for _, c := range app.Commands {
@@ -160,9 +228,32 @@ func commandNames(app *cli.App) string {
 // of the named command, with their values, before its positional arguments.
 // Everything after a "--" stays positional.
 func intersperse(app *cli.App, args []string) []string {
-	if len(args) == 0 {
+	// The program's own flags (--log-level debug, --cpuprofile FILE) come
+	// before the command and stay there.
+	globalTakesValue := map[string]bool{}
+	for _, f := range app.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			globalTakesValue[n] = !isBool
+		}
+	}
+	lead := 0
+	for lead < len(args) && strings.HasPrefix(args[lead], "-") && args[lead] != "-" && args[lead] != "--" {
+		name := strings.TrimLeft(args[lead], "-")
+		if !strings.Contains(name, "=") && globalTakesValue[name] {
+			lead++
+		}
+		lead++
+	}
+	if lead >= len(args) {
 		return args
 	}
+	return append(args[:lead:lead], intersperseCommand(app, args[lead:])...)
+}
+
+// intersperseCommand is intersperse for arguments that start with the
+// command's name.
+func intersperseCommand(app *cli.App, args []string) []string {
 	var cmd *cli.Command
 	for _, c := range app.Commands {
 		if c.HasName(args[0]) {

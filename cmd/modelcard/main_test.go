@@ -231,6 +231,11 @@ func TestIntersperse(t *testing.T) {
 		{[]string{"generate", "--out=d", "-"}, []string{"generate", "--out=d", "--", "-"}},
 		{[]string{"validate", "--", "--weird.md"}, []string{"validate", "--", "--weird.md"}},
 		{[]string{"nope", "x", "--y"}, []string{"nope", "x", "--y"}},
+		{[]string{"--log-level", "debug", "validate", "a.md", "--json"}, []string{"--log-level", "debug", "validate", "--json", "--", "a.md"}},
+		{[]string{"--cpuprofile=p", "validate", "a.md", "--json"}, []string{"--cpuprofile=p", "validate", "--json", "--", "a.md"}},
+		{[]string{"--help", "validate", "a.md", "--json"}, []string{"--help", "validate", "--json", "--", "a.md"}},
+		{[]string{"--log-level", "debug"}, []string{"--log-level", "debug"}},
+		{[]string{}, []string{}},
 	}
 	for _, tt := range tests {
 		got := intersperse(app, tt.in)
@@ -441,5 +446,36 @@ func TestGenerateWriteFilesCancelled(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a file was written after the run was cancelled: %v", err)
+	}
+}
+
+// TestProfileFlags checks that --cpuprofile and --memprofile write pprof
+// files (gzip-compressed protocol buffers) around the command, that the
+// command's flags may still follow its arguments, and that a profile that
+// cannot be written fails the command with the flag's name.
+func TestProfileFlags(t *testing.T) {
+	dir := t.TempDir()
+	cpuPath, memPath := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	code, stdout, stderr := runCLI(t, "", "--cpuprofile", cpuPath, "--memprofile="+memPath, "validate", "../../examples/llm.yaml", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.HasPrefix(strings.TrimSpace(stdout), "[") && !strings.HasPrefix(strings.TrimSpace(stdout), "{") {
+		t.Errorf("--json after the file was not read as the command's flag: stdout %q", stdout)
+	}
+	for _, p := range []string{cpuPath, memPath} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+			t.Errorf("%s: not a gzip-compressed profile (%d bytes)", filepath.Base(p), len(data))
+		}
+	}
+
+	missing := filepath.Join(dir, "no-such-folder", "cpu.prof")
+	code, _, stderr = runCLI(t, "", "--cpuprofile", missing, "validate", "../../examples/llm.yaml")
+	if code != exitFailed || !strings.Contains(stderr, "--cpuprofile") || !strings.Contains(stderr, "no-such-folder") {
+		t.Errorf("unwritable --cpuprofile: exit %d, stderr %q; want exit %d naming the flag and the path", code, stderr, exitFailed)
 	}
 }
