@@ -70,7 +70,7 @@ func readOpenFile(f *os.File, maxBytes int64) ([]byte, error) {
 			return nil, &InputError{Code: "input.read", Msg: "is a directory, not a file"}
 		}
 		if st.Size() > maxBytes {
-			return nil, tooLarge(st.Size(), maxBytes)
+			return nil, tooLarge(st.Size(), maxBytes, true)
 		}
 		size = st.Size()
 	}
@@ -85,14 +85,20 @@ func readOpenFile(f *os.File, maxBytes int64) ([]byte, error) {
 		return nil, readFailed(err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, tooLarge(int64(len(data)), maxBytes)
+		return nil, tooLarge(int64(len(data)), maxBytes, false)
 	}
 	return data, nil
 }
 
-func tooLarge(size, limit int64) *InputError {
+// tooLarge is the error for a file over the limit: its size is exact when
+// the file system gave it, else what was read when reading stopped.
+func tooLarge(size, limit int64, exact bool) *InputError {
+	what := fmt.Sprintf("file is %d bytes", size)
+	if !exact {
+		what = fmt.Sprintf("file holds more than %d bytes", size-1)
+	}
 	return &InputError{Code: "input.too-large",
-		Msg: fmt.Sprintf("file is %d bytes or more, over the limit of %d bytes; split it, or raise the limit with --max-bytes", size, limit)}
+		Msg: fmt.Sprintf("%s, over the limit of %d bytes; split it, or raise the limit with --max-bytes", what, limit)}
 }
 
 // errBinary is wrapped by binary-input errors.

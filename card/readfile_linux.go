@@ -36,7 +36,7 @@ func readRegularFile(path string, maxBytes int64) (data []byte, other *os.File, 
 	}
 	defer syscall.Close(fd)
 	if st.Size > maxBytes {
-		return nil, nil, tooLarge(st.Size, maxBytes)
+		return nil, nil, tooLarge(st.Size, maxBytes, true)
 	}
 	// One byte of room past the size sees a file that grew (or that, as
 	// files under /proc do, reports no size); it then reads on, never more
@@ -45,7 +45,7 @@ func readRegularFile(path string, maxBytes int64) (data []byte, other *os.File, 
 	buf := make([]byte, 0, st.Size+1)
 	for {
 		if len(buf) == limit {
-			return nil, nil, tooLarge(int64(len(buf)), maxBytes)
+			return nil, nil, tooLarge(int64(len(buf)), maxBytes, false)
 		}
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, min(max(len(buf), 512), limit-len(buf)))

@@ -2,7 +2,9 @@ package card
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -59,7 +61,24 @@ func TestReadFileLimitedNoSizeOverLimit(t *testing.T) {
 	if !errors.As(err, &ie) || ie.Code != "input.too-large" {
 		t.Fatalf("err = %v, want input.too-large", err)
 	}
-	if want := "file is 21 bytes or more"; len(ie.Msg) < len(want) || ie.Msg[:len(want)] != want {
+	if want := "file holds more than 20 bytes, over the limit of 20 bytes"; len(ie.Msg) < len(want) || ie.Msg[:len(want)] != want {
+		t.Errorf("message %q, want it to start %q", ie.Msg, want)
+	}
+}
+
+// TestReadFileLimitedExactSize checks that a regular file over the limit
+// is refused with its exact size, from the file system.
+func TestReadFileLimitedExactSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.md")
+	if err := os.WriteFile(path, make([]byte, 1001), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadFileLimited(path, 1000)
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Code != "input.too-large" {
+		t.Fatalf("err = %v, want input.too-large", err)
+	}
+	if want := "file is 1001 bytes, over the limit of 1000 bytes"; !strings.HasPrefix(ie.Msg, want) {
 		t.Errorf("message %q, want it to start %q", ie.Msg, want)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/terragonlabs/modelcard-generator/engine"
 )
 
 // Config configures the daemon. Its YAML form is the --config file; the
@@ -354,8 +356,8 @@ func (c Config) Validate() error {
 			bad("metrics_addr and http_addr are both %q; give the metrics their own port", c.HTTPAddr)
 		}
 	}
-	if c.BatchSize < 1 || c.BatchSize > 1<<16 {
-		bad("batch_size %d: want 1 to 65536", c.BatchSize)
+	if c.BatchSize < 1 || c.BatchSize > engine.MaxBatchSize {
+		bad("batch_size %d: want 1 to %d", c.BatchSize, engine.MaxBatchSize)
 	}
 	if c.MaxBatchDelay < 0 || c.MaxBatchDelay > 10*time.Second {
 		bad("max_batch_delay %v: want 0 to 10s (0 means the 2ms default)", c.MaxBatchDelay)

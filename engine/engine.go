@@ -27,7 +27,8 @@ type Config struct {
 	Registry *Registry
 	// Backend is the backend name; "" means "auto".
 	Backend string
-	// BatchSize is the number of cards per scoring batch (default 512).
+	// BatchSize is the number of cards per scoring batch (default 512,
+	// at most MaxBatchSize).
 	BatchSize int
 	// Workers is the number of parallel parse/featurize workers (default
 	// GOMAXPROCS).
@@ -60,9 +61,16 @@ type Engine struct {
 	batches sync.Pool
 }
 
+// MaxBatchSize is the largest BatchSize: a batch's slots are allocated
+// up front, and larger batches score no faster.
+const MaxBatchSize = 1 << 16
+
 // New builds an engine: loads the models, builds the scoring matrix and
 // opens the backend.
 func New(cfg Config) (*Engine, error) {
+	if cfg.BatchSize > MaxBatchSize {
+		return nil, fmt.Errorf("engine: batch size %d: at most %d", cfg.BatchSize, MaxBatchSize)
+	}
 	standards := cfg.Standards
 	if standards == nil {
 		var err error

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 )
@@ -45,6 +46,11 @@ type failedError struct{ summary string }
 
 func (e failedError) Error() string { return e.summary }
 
+// signalError is the cause of a run cancelled by a signal.
+type signalError struct{ sig os.Signal }
+
+func (e signalError) Error() string { return "interrupted by " + e.sig.String() }
+
 // run runs the CLI with the given arguments and streams and returns the
 // process exit code.
 func run(ctx context.Context, args []string, io stdio) int {
@@ -75,8 +81,19 @@ func run(ctx context.Context, args []string, io stdio) int {
 		}
 		return ec.ExitCode()
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(io.err, "modelcard: interrupted")
-		return 130
+		// The shell's convention: 128 plus the signal's number (130 for
+		// an interrupt, 143 for SIGTERM).
+		code := 130
+		var se signalError
+		if errors.As(context.Cause(ctx), &se) {
+			if n, ok := se.sig.(syscall.Signal); ok {
+				code = 128 + int(n)
+			}
+			fmt.Fprintf(io.err, "modelcard: interrupted (%v)\n", se.sig)
+		} else {
+			fmt.Fprintln(io.err, "modelcard: interrupted")
+		}
+		return code
 	default:
 		fmt.Fprintf(io.err, "modelcard: %v\n", err)
 		return exitFailed

@@ -24,6 +24,7 @@ import (
 	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/engine"
 	"github.com/terragonlabs/modelcard-generator/internal/auditreport"
+	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
 )
 
 // cardExts are the file name extensions searched for in folders.
@@ -160,15 +161,15 @@ func checkAuditFlags(c *cli.Context) (auditOptions, error) {
 	if o.maxBytes <= 0 {
 		return o, usagef("--max-bytes %d: give a positive number of bytes", o.maxBytes)
 	}
-	if c.Int("batch-size") < 1 {
-		return o, usagef("--batch-size %d: give at least 1", c.Int("batch-size"))
+	if n := c.Int("batch-size"); n < 1 || n > engine.MaxBatchSize {
+		return o, usagef("--batch-size %d: give 1 to %d cards", n, engine.MaxBatchSize)
 	}
 	if c.Int("workers") < 0 {
 		return o, usagef("--workers %d: give 0 (one per CPU) or more", c.Int("workers"))
 	}
 	if o.hasFail {
 		o.failUnder = c.Float64("fail-under")
-		if o.failUnder < 0 || o.failUnder > 1 {
+		if !(o.failUnder >= 0 && o.failUnder <= 1) { // NaN too
 			return o, usagef("--fail-under %g: scores run from 0 to 1", o.failUnder)
 		}
 	}
@@ -197,6 +198,12 @@ func runAudit(c *cli.Context, io stdio) error {
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
 
+	if o.report != "" {
+		// Found now, not after a long audit.
+		if err := checkOutputFile("--report", o.report); err != nil {
+			return err
+		}
+	}
 	sink, err := openResultSink(o, io.out)
 	if err != nil {
 		return err
@@ -297,11 +304,24 @@ func runAudit(c *cli.Context, io stdio) error {
 		}
 		return err
 	}
+	st := summary.Stats()
+	if st.Cards == 0 && found == 0 {
+		// An audit of nothing is almost always a wrong path or a folder
+		// not filled yet: fail, so that CI and jobs notice, and leave no
+		// output behind.
+		where := strings.Join(o.args, ", ")
+		if where == "" || where == "-" {
+			where = "the standard input"
+		}
+		if err := sink.discard(); err != nil {
+			return err
+		}
+		return fmt.Errorf("no cards found in %s (folders are searched for *.md and *.markdown; NDJSON lines and - are read as cards): check the paths; nothing was written", where)
+	}
 	if err := sink.commit(); err != nil {
 		return err
 	}
 
-	st := summary.Stats()
 	if o.report != "" {
 		opts := auditreport.Options{Generated: time.Now(), Details: reportDetails(o, e.BackendName())}
 		if err := auditreport.WriteHTML(o.report, st, opts); err != nil {
@@ -318,18 +338,33 @@ func runAudit(c *cli.Context, io stdio) error {
 		}
 	}
 	if st.Cards == 0 {
-		if found == 0 {
-			// An audit of nothing is almost always a wrong path or a
-			// folder not filled yet: fail, so that CI and jobs notice.
-			where := strings.Join(o.args, ", ")
-			if where == "" || where == "-" {
-				where = "the standard input"
-			}
-			return fmt.Errorf("no cards found in %s (folders are searched for *.md and *.markdown; NDJSON lines and - are read as cards): check the paths", where)
-		}
 		fmt.Fprintf(io.err, "modelcard: shard %d/%d holds none of the %d cards of the inputs\n", o.shard.i, o.shard.n, found)
 	}
 	return checkFailUnder(o, st, failStds)
+}
+
+// checkOutputFile checks, before any work, that an output file written
+// atomically (a temporary file in its folder, then renamed) can be
+// written at path: that path is not a folder and its folder, created when
+// missing, takes new files. flag names the option in the messages.
+func checkOutputFile(flag, path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usagef("%s %s is a folder; give a file name", flag, path)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create the folder of %s %s: %w", flag, path, err)
+	}
+	probe, err := os.CreateTemp(dir, ".modelcard-probe-*")
+	if err != nil {
+		return fmt.Errorf("%s %s: cannot write in its folder: %w", flag, path, err)
+	}
+	name := probe.Name()
+	probe.Close()
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("%s %s: remove the probe file %s: %w", flag, path, name, err)
+	}
+	return nil
 }
 
 // reportStandards describes the engine's standards for the report.
@@ -558,7 +593,7 @@ func (w inputWalker) recordItem(name string, lineNo int, line []byte) inputItem 
 		rec, err := decodeCardRecord(line)
 		if err != nil {
 			return engine.AuditInput{Path: lineName(name, lineNo), Err: &card.InputError{Code: "input.record",
-				Msg: fmt.Sprintf("line is not a JSON card record (%v); each line must be one JSON object with the card's markdown in \"text\" or \"card\"", err), Err: err}}
+				Msg: fmt.Sprintf("line is not a JSON card record (%s); each line must be one JSON object with the card's markdown in \"text\" or \"card\"", describeJSONError(err)), Err: err}}
 		}
 		path := rec.path
 		if path == "" {
@@ -736,6 +771,22 @@ func (s *resultSink) commit() error {
 }
 
 // abandon closes an uncommitted output, leaving FILE.partial for --resume.
+// discard closes the results of a run that has nothing to give and
+// removes the FILE.partial it started; a continued run's file is kept.
+func (s *resultSink) discard() error {
+	if s.committed || s.resume != nil || s.partial == "" {
+		return nil
+	}
+	s.file.Close()
+	s.committed = true
+	if err := os.Remove(s.partial); err != nil {
+		return fmt.Errorf("remove %s: %w", s.partial, err)
+	}
+	return nil
+}
+
+// abandon closes the results of a run that stopped early, keeping
+// FILE.partial for --resume.
 func (s *resultSink) abandon() {
 	if s.committed {
 		return
@@ -810,7 +861,9 @@ func (rs *resumeState) next(path string) (*engine.AuditResult, error) {
 	if err := json.Unmarshal(line, &r); err != nil {
 		return nil, fmt.Errorf("%s: line %d: %w; delete the file to start over", rs.file, k, err)
 	}
-	if r.Path != path {
+	// The JSONL holds the path as JSON does: with U+FFFD for each byte of
+	// a name that is not UTF-8.
+	if r.Path != jsonenc.ValidText(path) {
 		return nil, fmt.Errorf("%s: result %d is for %q but input %d is now %q: the inputs changed since the interrupted run; "+
 			"resume with the same INPUT arguments, --shard and --max-bytes, or delete %s to start over", rs.file, k, r.Path, k, path, rs.file)
 	}

@@ -539,6 +539,12 @@ func TestAuditUsageErrors(t *testing.T) {
 		{"max-bytes zero", []string{"audit", "--max-bytes", "0", card}, "--max-bytes"},
 		{"json is a folder", []string{"audit", "--json", dir, card}, "folder"},
 		{"report is the json", []string{"audit", "--json", "x.jsonl", "--report", "x.jsonl", card}, "same file"},
+		{"report is a folder", []string{"audit", "--report", dir, card}, "folder"},
+		{"fail-under NaN", []string{"audit", "--fail-under", "NaN", card}, "0 to 1"},
+		{"fail-under infinite", []string{"audit", "--fail-under", "-Inf", card}, "0 to 1"},
+		{"batch-size zero", []string{"audit", "--batch-size", "0", card}, "--batch-size"},
+		{"batch-size past the largest", []string{"audit", "--batch-size", "65537", card}, "1 to 65536"},
+		{"batch-size past int64", []string{"audit", "--batch-size", "9223372036854775807", card}, "1 to 65536"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -614,14 +620,83 @@ func TestAuditNoCards(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := runCLI(t, tt.stdin, append([]string{"audit"}, tt.args...)...)
+			out := t.TempDir()
+			jsonPath, reportPath := filepath.Join(out, "r.jsonl"), filepath.Join(out, "r.html")
+			args := append([]string{"audit", "--json", jsonPath, "--report", reportPath}, tt.args...)
+			code, stdout, stderr := runCLI(t, tt.stdin, args...)
 			if code != tt.wantCode {
 				t.Fatalf("exit %d, want %d; stderr %s", code, tt.wantCode, stderr)
 			}
 			if tt.wantStderr != "" && !strings.Contains(stderr, tt.wantStderr) {
 				t.Errorf("stderr %q lacks %q", stderr, tt.wantStderr)
 			}
+			// A failed audit leaves nothing behind; a shard's audit writes
+			// its (maybe empty) results, which merge expects.
+			entries, _ := os.ReadDir(out)
+			if tt.wantCode != 0 && (len(entries) > 0 || stdout != "") {
+				t.Errorf("a failed audit left %d files in the output folder and printed %q", len(entries), stdout)
+			}
+			if tt.wantCode == 0 && len(entries) != 2 {
+				t.Errorf("the audit wrote %d files, want the results and the report", len(entries))
+			}
 		})
+	}
+}
+
+// TestAuditReportCheckedFirst checks that a --report that cannot be
+// written fails the audit before any card is audited or any result
+// written.
+func TestAuditReportCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	cardPath := filepath.Join(dir, "a.md")
+	if err := os.WriteFile(cardPath, []byte("---\nlicense: mit\n---\n# A\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jsonPath := filepath.Join(dir, "out", "r.jsonl")
+	// The report's folder would be a file's child: it cannot be created.
+	code, _, stderr := runCLI(t, "", "audit", "-q", "--json", jsonPath, "--report", filepath.Join(cardPath, "r.html"), cardPath)
+	if code != exitFailed || !strings.Contains(stderr, "--report") {
+		t.Errorf("exit %d, stderr %q; want %d naming --report", code, stderr, exitFailed)
+	}
+	for _, p := range []string{jsonPath, jsonPath + ".partial"} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was written though the report could not be", filepath.Base(p))
+		}
+	}
+}
+
+// TestAuditResumeNamesNotUTF8 interrupts an audit after a card whose file
+// name is not UTF-8 (the JSONL holds it with U+FFFD) and resumes it.
+func TestAuditResumeNamesNotUTF8(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a\xffbad.md", "b\xfe\xfd.md", "c.md"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("---\nlicense: mit\n---\n# Model\n\nText.\n"), 0o644); err != nil {
+			t.Skipf("this file system refuses a name that is not UTF-8: %v", err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	if code, _, stderr := runCLI(t, "", "audit", "-q", "--json", out, dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	ref, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ref), `a\ufffdbad.md`) {
+		t.Fatalf("the results do not hold the name with U+FFFD:\n%s", ref)
+	}
+	for keep := 1; keep <= 2; keep++ {
+		lines := bytes.SplitAfterN(ref, []byte("\n"), keep+1)
+		if err := os.WriteFile(out+".partial", bytes.Join(lines[:keep], nil), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(out)
+		if code, _, stderr := runCLI(t, "", "audit", "-q", "--resume", "--json", out, dir); code != 0 {
+			t.Fatalf("resume after %d results: exit %d: %s", keep, code, stderr)
+		}
+		if got, _ := os.ReadFile(out); !bytes.Equal(got, ref) {
+			t.Errorf("resume after %d results: output differs from the uninterrupted run", keep)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/terragonlabs/modelcard-generator/bench"
+	"github.com/terragonlabs/modelcard-generator/engine"
 )
 
 // Defaults of the bench command.
@@ -96,8 +97,8 @@ func checkBenchFlags(c *cli.Context) (benchPlan, error) {
 	}
 	for _, s := range splitList(c.StringSlice("batch-size")) {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return p, usagef("--batch-size %q: use whole numbers of 1 or more, such as 1,64,1024", s)
+		if err != nil || n < 1 || n > engine.MaxBatchSize {
+			return p, usagef("--batch-size %q: use whole numbers from 1 to %d, such as 1,64,1024", s, engine.MaxBatchSize)
 		}
 		if !slices.Contains(p.sizes, n) {
 			p.sizes = append(p.sizes, n)

@@ -12,8 +12,18 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		// A second signal ends the program at once, as if none were
+		// caught.
+		signal.Stop(signals)
+		cancel(signalError{sig})
+	}()
 	code := run(ctx, os.Args, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
-	stop()
+	signal.Stop(signals)
+	cancel(nil)
 	os.Exit(code)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/urfave/cli/v2"
@@ -477,5 +478,36 @@ func TestProfileFlags(t *testing.T) {
 	code, _, stderr = runCLI(t, "", "--cpuprofile", missing, "validate", "../../examples/llm.yaml")
 	if code != exitFailed || !strings.Contains(stderr, "--cpuprofile") || !strings.Contains(stderr, "no-such-folder") {
 		t.Errorf("unwritable --cpuprofile: exit %d, stderr %q; want exit %d naming the flag and the path", code, stderr, exitFailed)
+	}
+}
+
+// TestInterruptExitCodes checks the exit code of a command cancelled by a
+// signal: 128 plus the signal's number, as shells report it.
+func TestInterruptExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte("---\nlicense: mit\n---\n# A\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		cause error
+		want  int
+		says  string
+	}{
+		{"interrupt", signalError{os.Interrupt}, 130, "interrupted (interrupt)"},
+		{"SIGTERM", signalError{syscall.SIGTERM}, 143, "interrupted (terminated)"},
+		{"cancelled without a signal", nil, 130, "interrupted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(tt.cause)
+			var out, errOut bytes.Buffer
+			code := run(ctx, []string{"modelcard", "audit", "-q", "--json", filepath.Join(t.TempDir(), "r.jsonl"), dir},
+				stdio{in: strings.NewReader(""), out: &out, err: &errOut})
+			if code != tt.want || !strings.Contains(errOut.String(), tt.says) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut.String(), tt.want, tt.says)
+			}
+		})
 	}
 }

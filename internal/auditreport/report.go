@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/terragonlabs/modelcard-generator/internal/atomicfile"
+	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
 )
 
 // Options adjust the HTML report.
@@ -46,6 +48,11 @@ func RenderHTML(w io.Writer, st *Stats, opts Options) error {
 	}
 	if opts.TopMissing <= 0 {
 		opts.TopMissing = 15
+	}
+	// The details may quote file names that are not UTF-8.
+	opts.Details = slices.Clone(opts.Details)
+	for i, d := range opts.Details {
+		opts.Details[i] = jsonenc.ValidText(d)
 	}
 	v := view{Options: opts, Stats: st}
 	if !opts.Generated.IsZero() {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 
@@ -226,6 +227,7 @@ func TestRenderHTML(t *testing.T) {
 		{"cards", testResults()},
 		{"no cards", nil},
 		{"only unreadable", []*engine.AuditResult{{Path: hostile, Error: ptr(hostile)}}},
+		{"names not UTF-8", append(testResults(), &engine.AuditResult{Path: "bad\xffname.md", Error: ptr("cannot read bad\xffname.md: binary")})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,11 +236,20 @@ func TestRenderHTML(t *testing.T) {
 				s.Add(r)
 			}
 			var buf bytes.Buffer
-			opts := Options{Title: "Audit " + hostile, Details: []string{"Inputs: " + hostile}}
+			opts := Options{Title: "Audit " + hostile, Details: []string{"Inputs: " + hostile, "Inputs: dir\xfe/"}}
 			if err := RenderHTML(&buf, s.Stats(), opts); err != nil {
 				t.Fatal(err)
 			}
 			page := buf.String()
+			if !utf8.ValidString(page) {
+				t.Error("the page is not valid UTF-8")
+			}
+			if opts.Details[1] != "Inputs: dir\xfe/" {
+				t.Error("RenderHTML changed the caller's details")
+			}
+			if strings.HasPrefix(tt.name, "names") && !strings.Contains(page, "bad\ufffdname.md") {
+				t.Error("the name that is not UTF-8 is not shown with U+FFFD, as the JSONL holds it")
+			}
 			if strings.Contains(strings.ToLower(page), "<script") || strings.Contains(page, "<img") {
 				t.Error("hostile markup reached the page unescaped")
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/engine"
+	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
 )
 
 // Standard describes one scored standard: its id (the key of
@@ -134,7 +135,9 @@ func (s *Summary) Add(r *engine.AuditResult) {
 			s.metaErrors++
 		}
 		if len(s.errors) < MaxErrors {
-			s.errors = append(s.errors, CardError{Path: r.Path, Error: *r.Error, Scored: r.Scores != nil})
+			// As the JSONL holds them: a name that is not UTF-8 must not
+			// make the HTML page invalid.
+			s.errors = append(s.errors, CardError{Path: jsonenc.ValidText(r.Path), Error: jsonenc.ValidText(*r.Error), Scored: r.Scores != nil})
 		} else {
 			s.errorsOmitted++
 		}

@@ -83,3 +83,24 @@ func SkipPlain[T ~string | ~[]byte](s T, i int) int {
 	}
 	return i
 }
+
+// ValidText returns s as AppendString's JSON string decodes: s itself when
+// it is valid UTF-8, else s with each byte that is not part of a valid
+// character replaced by U+FFFD. A path read back from the audit's JSONL
+// is ValidText of the path that was written.
+func ValidText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = utf8.AppendRune(b, utf8.RuneError)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
+}

@@ -49,10 +49,36 @@ func FuzzAppendString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := AppendString(nil, s), encodingJSON(t, s); !bytes.Equal(got, want) {
+		got, want := AppendString(nil, s), encodingJSON(t, s)
+		if !bytes.Equal(got, want) {
 			t.Errorf("%q: AppendString %s, encoding/json %s", s, got, want)
 		}
+		var back string
+		if err := json.Unmarshal(want, &back); err != nil {
+			t.Fatal(err)
+		}
+		if v := ValidText(s); v != back {
+			t.Errorf("%q: ValidText %q, read back from JSON %q", s, v, back)
+		}
 	})
+}
+
+func TestValidText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"plain/path.md", "plain/path.md"},
+		{"中文/模型.md", "中文/模型.md"},
+		{"bad\xffname", "bad\ufffdname"},
+		{"\xff\xfe", "\ufffd\ufffd"},           // each invalid byte, not each run
+		{"a\xe2\x80", "a\ufffd\ufffd"},         // a cut character: a U+FFFD per byte
+		{"\xed\xa0\x80", "\ufffd\ufffd\ufffd"}, // a surrogate's encoding is invalid
+		{"ok\u00e9\xc3", "ok\u00e9\ufffd"},
+	}
+	for _, tt := range tests {
+		if got := ValidText(tt.in); got != tt.want {
+			t.Errorf("ValidText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }
 
 // TestSkipPlain holds SkipPlain to a byte-by-byte reading: every byte
