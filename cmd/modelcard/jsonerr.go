@@ -28,6 +28,16 @@ func describeJSONError(err error) string {
 	return ""
 }
 
+// describedError is an error shown with describeJSONError's words that
+// still wraps the error of encoding/json.
+type describedError struct {
+	msg string
+	err error
+}
+
+func (e *describedError) Error() string { return e.msg }
+func (e *describedError) Unwrap() error { return e.err }
+
 // jsonKind names the JSON kind that decodes into a Go type.
 func jsonKind(t reflect.Type) string {
 	for t != nil && t.Kind() == reflect.Pointer {

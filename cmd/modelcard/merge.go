@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,7 +33,8 @@ func resultKeys() []string {
 // mergeLineLimit is the longest result line merge reads.
 const mergeLineLimit = 64 << 20
 
-// mergeWarnings is how many duplicate paths are reported one by one.
+// mergeWarnings is how many results dropped by --dedupe are reported one
+// by one.
 const mergeWarnings = 10
 
 // mergeCommand is `modelcard merge`: the results of a sharded audit joined
@@ -50,26 +54,45 @@ one JSON Lines file (--json), the summary table and the HTML report
 FILE|GLOB is a result file or a glob such as 'results/shard-*.jsonl'. Quote
 a glob so that merge expands it rather than the shell: that also works
 where no shell runs, such as a Kubernetes Job (deploy/kubernetes/audit-job).
-Blank lines are skipped.
+Blank lines are skipped. A file named twice (by its name and by a glob) is
+read once.
 
-Order: when the files are all named shard-<i>.jsonl, with i from 0 to n-1
-and none missing, the results are interleaved as --shard split them (card k
+Every result of every file is kept: the file names decide only the order.
+When the files are all named shard-<i>.jsonl, with i from 0 to n-1 and
+none missing, the results are interleaved as --shard split them (card k
 went to shard k mod n): the merged file is then the file one unsharded
 audit of the same inputs writes, line for line. Otherwise the files are
-concatenated in the order given, the matches of a glob in name order.
+concatenated in the order given, the matches of a glob in name order: the
+same results, in another order.
 
-Checks:
-   a line that is not an audit result   stops the merge, naming FILE:LINE
+A card path may have several results: an audit lists a card each time its
+inputs give it (an NDJSON input that repeats a path, a card named twice),
+and its shards then hold a result for each. When results for one path come
+from different files that are not the complete shards of one run, merge
+keeps them all and says how many there are on stderr. If the files are of
+overlapping audits (a rerun of some cards) and each card should count once,
+give --dedupe: the first result of each path is kept, the results of later
+files for it are dropped, and their number is printed and shown in the
+report.
+
+Checks (each stops the merge before any output is written):
+   a line that is not an audit result   exit 1, naming FILE:LINE: a missing
+                                        key, a value of the wrong type, a
+                                        score that is not between 0 and 1
+   one file given twice                 exit 2, naming both paths: two files
+                                        named for one shard (shard-1.jsonl
+                                        of two folders), or two files with
+                                        the same results byte for byte (a
+                                        copy, a link); to join two sharded
+                                        audits, merge each one's shards,
+                                        then merge the merged files
    --expect N                           the inputs must be shard-0.jsonl to
                                         shard-<N-1>.jsonl; missing shards
                                         stop the merge, naming their indexes
-   a card path found in two files       (a shard given twice, shards of two
-                                        runs) is reported on stderr; the
-                                        first result is kept
 
-Outputs:
-   --json FILE     the merged results (- for stdout), written to a temporary
-                   file and renamed, so FILE is never seen half written
+Outputs, each written to a temporary file and renamed when the merge is
+complete, so that neither is ever seen half written:
+   --json FILE     the merged results (- for stdout)
    --report FILE   the self-contained HTML report, as audit writes it
    stdout          the summary table (on stderr with --json -; none with
                    --quiet)
@@ -78,17 +101,24 @@ Outputs:
 below SCORE, for each standard named by --standard (all by default), as
 audit does.
 
+Ctrl-C (SIGINT) or SIGTERM stops the merge at once: no output file is
+written, the temporary files are removed, and merge exits 130 (143 for
+SIGTERM).
+
 Exit codes: 0 merged, 1 a shard missing, a line that is not a result or a
-mean below --fail-under, 2 wrong command line.
+mean below --fail-under, 2 wrong command line (a file given twice
+included), 130 interrupted (143 by SIGTERM).
 
 Examples:
    modelcard merge --expect 8 --json audit.jsonl --report audit.html 'results/shard-*.jsonl'
    modelcard merge --fail-under 0.6 --standard hf-hub shard-0.jsonl shard-1.jsonl
+   modelcard merge --dedupe --json all.jsonl monday.jsonl rerun.jsonl
    modelcard merge --quiet --json - 'results/shard-*.jsonl' | jq -r 'select(.mismatch) | .path'`),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "json", Usage: "write the merged results to `FILE` (- for stdout)"},
 			&cli.StringFlag{Name: "report", Usage: "write the HTML report to `FILE`"},
 			&cli.IntFlag{Name: "expect", Usage: "require shard-0.jsonl to shard-<N-1>.jsonl among the inputs (`N` shards)"},
+			&cli.BoolFlag{Name: "dedupe", Usage: "keep only the first result of each card path: drop later files' results for it (overlapping audits)"},
 			&cli.Float64Flag{Name: "fail-under", Usage: "exit 1 when a mean score is below `SCORE` (0 to 1)"},
 			&cli.StringSliceFlag{Name: "standard", Usage: "standard `ID` --fail-under checks (default: all)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no summary table"},
@@ -103,7 +133,10 @@ type mergeOptions struct {
 	jsonPath string
 	report   string
 	expect   int
-	quiet    bool
+	// dedupe is --dedupe: drop the results for a card path that an
+	// earlier file already gave a result for.
+	dedupe bool
+	quiet  bool
 	// gate holds --fail-under and --standard, checked as audit checks them.
 	gate auditOptions
 }
@@ -115,6 +148,7 @@ func checkMergeFlags(c *cli.Context) (mergeOptions, error) {
 		jsonPath: c.String("json"),
 		report:   c.String("report"),
 		expect:   c.Int("expect"),
+		dedupe:   c.Bool("dedupe"),
 		quiet:    c.Bool("quiet"),
 		gate:     auditOptions{hasFail: c.IsSet("fail-under")},
 	}
@@ -129,7 +163,8 @@ func checkMergeFlags(c *cli.Context) (mergeOptions, error) {
 	}
 	if o.gate.hasFail {
 		o.gate.failUnder = c.Float64("fail-under")
-		if o.gate.failUnder < 0 || o.gate.failUnder > 1 {
+		// Written so that NaN, which every comparison rejects, fails too.
+		if !(o.gate.failUnder >= 0 && o.gate.failUnder <= 1) {
 			return o, usagef("--fail-under %g: scores run from 0 to 1", o.gate.failUnder)
 		}
 	}
@@ -144,13 +179,19 @@ func checkMergeFlags(c *cli.Context) (mergeOptions, error) {
 	if o.report != "" && o.report == o.jsonPath {
 		return o, usagef("--report and --json name the same file %s", o.report)
 	}
+	if o.report != "" {
+		if st, err := os.Stat(o.report); err == nil && st.IsDir() {
+			return o, usagef("--report %s is a folder; give a file name", o.report)
+		}
+	}
 	return o, nil
 }
 
 // mergeSource is one result file being read.
 type mergeSource struct {
 	name  string
-	shard int // the i of shard-<i>.jsonl, or -1
+	shard int         // the i of shard-<i>.jsonl, or -1
+	info  os.FileInfo // the file's, when it was found
 	f     *os.File
 	br    *bufio.Reader
 	line  int // lines read
@@ -235,7 +276,7 @@ func mergeInputs(args []string) ([]*mergeSource, error) {
 			if !ok {
 				i = -1
 			}
-			out = append(out, &mergeSource{name: p, shard: i})
+			out = append(out, &mergeSource{name: p, shard: i, info: st})
 		}
 		return nil
 	}
@@ -270,8 +311,27 @@ func mergeInputs(args []string) ([]*mergeSource, error) {
 	return out, nil
 }
 
+// checkShardNames refuses two files named for one shard, such as the
+// shard-1.jsonl of two folders: one shard given twice, or the shards of two
+// runs, which merge cannot tell from the records (a result names its card,
+// not its shard or its place in the input).
+func checkShardNames(srcs []*mergeSource) error {
+	byIndex := map[int]string{}
+	for _, s := range srcs {
+		if s.shard < 0 {
+			continue
+		}
+		if prev, ok := byIndex[s.shard]; ok {
+			return usagef("shard %d is given twice, as %s and %s; merge the shards of one run, each once "+
+				"(to join two sharded audits, merge each one's shards into a file, then merge those files)", s.shard, prev, s.name)
+		}
+		byIndex[s.shard] = s.name
+	}
+	return nil
+}
+
 // checkShards checks --expect: the inputs are exactly shard-0.jsonl to
-// shard-<n-1>.jsonl.
+// shard-<n-1>.jsonl. checkShardNames has refused a shard given twice.
 func checkShards(srcs []*mergeSource, n int) error {
 	byIndex := map[int]string{}
 	for _, s := range srcs {
@@ -280,9 +340,6 @@ func checkShards(srcs []*mergeSource, n int) error {
 		}
 		if s.shard >= n {
 			return usagef("--expect %d: %s is shard %d, but shards run from 0 to %d; is --expect the n of --shard i/n?", n, s.name, s.shard, n-1)
-		}
-		if prev, ok := byIndex[s.shard]; ok {
-			return usagef("shard %d is given twice, as %s and %s; merge the shards of one run", s.shard, prev, s.name)
 		}
 		byIndex[s.shard] = s.name
 	}
@@ -313,6 +370,76 @@ func checkShards(srcs []*mergeSource, n int) error {
 	return errors.New(msg)
 }
 
+// checkSameContent refuses two input files with the same results byte for
+// byte: one file given twice, through a copy, a link or another path. Only
+// files of equal size are read. Files without a result (an empty shard) may
+// be equal, and so may two files named for different shards, which one run
+// writes when its input repeats the same cards.
+func checkSameContent(ctx context.Context, srcs []*mergeSource) error {
+	sizes := map[int64]int{}
+	for _, s := range srcs {
+		if s.info.Mode().IsRegular() && s.info.Size() > 0 {
+			sizes[s.info.Size()]++
+		}
+	}
+	sums := map[[sha256.Size]byte]*mergeSource{}
+	for _, s := range srcs {
+		if !s.info.Mode().IsRegular() || sizes[s.info.Size()] < 2 {
+			continue
+		}
+		sum, results, err := contentSum(ctx, s.name)
+		if err != nil {
+			return err
+		}
+		if !results {
+			continue
+		}
+		prev, ok := sums[sum]
+		if !ok {
+			sums[sum] = s
+			continue
+		}
+		if prev.shard >= 0 && s.shard >= 0 {
+			continue // distinct shards, as checkShardNames made sure
+		}
+		if os.SameFile(prev.info, s.info) {
+			return usagef("%s and %s are the same file (a link, or another path to it); give it once", prev.name, s.name)
+		}
+		return usagef("%s and %s hold the same results byte for byte: one file given twice, such as a copy of a shard; "+
+			"give each file once (if they are two shards of one run, equal because its inputs repeat the same cards, "+
+			"give them under their names shard-<i>.jsonl)", prev.name, s.name)
+	}
+	return nil
+}
+
+// contentSum returns the SHA-256 of the file and whether it holds anything
+// but white space. It stops when ctx is done.
+func contentSum(ctx context.Context, name string) (sum [sha256.Size]byte, results bool, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return sum, false, fmt.Errorf("open the result file %s: %w", name, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return sum, false, err
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		results = results || len(bytes.TrimSpace(buf[:n])) > 0
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return sum, false, fmt.Errorf("read the result file %s: %w", name, err)
+		}
+	}
+	h.Sum(sum[:0])
+	return sum, results, nil
+}
+
 // interleaved reports whether srcs are the shards 0 to n-1 of one run,
 // and if so sorts them by index.
 func interleaved(srcs []*mergeSource) bool {
@@ -333,14 +460,21 @@ func interleaved(srcs []*mergeSource) bool {
 	return true
 }
 
+// utf8BOM is the byte order mark some editors put at the start of a file.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // checkResult checks that line is one audit result and decodes it.
 func checkResult(line []byte) (*engine.AuditResult, error) {
-	if t := bytes.TrimSpace(line); len(t) == 0 || t[0] != '{' {
+	t := bytes.TrimSpace(line)
+	if bytes.HasPrefix(t, utf8BOM) {
+		return nil, errors.New("the line starts with a byte order mark (U+FEFF), which audit never writes; save the file as UTF-8 without one")
+	}
+	if len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("the line is not a JSON object")
 	}
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(line, &keys); err != nil {
-		return nil, fmt.Errorf("the line is not valid JSON: %w", err)
+		return nil, &describedError{msg: "the line is not valid JSON: " + describeJSONError(err), err: err}
 	}
 	for _, k := range resultKeys() {
 		if _, ok := keys[k]; !ok {
@@ -349,7 +483,7 @@ func checkResult(line []byte) (*engine.AuditResult, error) {
 	}
 	var r engine.AuditResult
 	if err := json.Unmarshal(line, &r); err != nil {
-		return nil, fmt.Errorf("a value has the wrong type: %w", err)
+		return nil, &describedError{msg: describeJSONError(err), err: err}
 	}
 	if r.Path == "" {
 		return nil, errors.New(`"path" is empty; every result names its card`)
@@ -357,58 +491,95 @@ func checkResult(line []byte) (*engine.AuditResult, error) {
 	return &r, nil
 }
 
+// checkScores refuses a score that no audit writes: one below 0, above 1
+// or not a number. Such a score would count in the means and the
+// --fail-under gate.
+func checkScores(scores map[string]float64) error {
+	for _, id := range slices.Sorted(maps.Keys(scores)) {
+		if v := scores[id]; !(v >= 0 && v <= 1) {
+			return fmt.Errorf("the score for standard %q is %v, but scores run from 0 to 1 and audit writes no other: the line was changed or damaged; "+
+				"audit that card again (or rerun its shard) and merge again, or leave the file out", id, v)
+		}
+	}
+	return nil
+}
+
 // merger accumulates the merged results.
 type merger struct {
 	out     io.Writer // nil: no --json
 	summary *auditreport.Summary
 	warn    io.Writer
-	seen    map[string]seenAt // card path → where its kept result is
-	dups    int
-	// dedupe drops a card's result when another file already gave one. It
-	// is off for the complete shard set of one run: there the shards
-	// partition the inputs, and a path met twice was given twice (an
-	// NDJSON input with a repeated id), as the unsharded audit would list
-	// it.
+	// track remembers which file gave each card path its first result,
+	// to count (or with dedupe, drop) the results of later files for it.
+	// It is off for the complete shard set of one run without dedupe: the
+	// shards partition the inputs, and a path in two of them was given
+	// twice, as the unsharded audit lists it.
+	track bool
+	// dedupe drops a card's result when an earlier file gave one: --dedupe.
 	dedupe bool
+	seen   map[string]seenAt // card path → where its first result is
+	// repeats counts the results kept for a path an earlier file gave,
+	// and firstRepeat is the first of them; dropped counts those dropped.
+	repeats     int
+	firstRepeat repeatAt
+	dropped     int
 	// kept counts the results written.
 	kept int
+	// afterResult, when set, is called after each result kept; tests use
+	// it to cancel a merge part way.
+	afterResult func(kept int)
 }
 
-// seenAt is the file and line of a kept result.
+// seenAt is the file and line of a result.
 type seenAt struct {
 	src  *mergeSource
 	line int
 }
 
-// duplicate reports whether another file already gave a result for path,
-// warning about it; otherwise it remembers where path's result is.
-func (m *merger) duplicate(src *mergeSource, path string, lineNo int) bool {
+// repeatAt is a result for a card path that an earlier file gave a result
+// for, and where that one is.
+type repeatAt struct {
+	path        string
+	at, earlier seenAt
+}
+
+// earlier returns where another file gave a result for path, and false
+// when none did; the first time it meets a path it remembers where.
+func (m *merger) earlier(src *mergeSource, path string, lineNo int) (seenAt, bool) {
 	at, ok := m.seen[path]
 	if !ok {
 		m.seen[path] = seenAt{src: src, line: lineNo}
-		return false
+		return seenAt{}, false
 	}
-	if at.src == src {
-		return false
-	}
-	m.dups++
-	if m.dups <= mergeWarnings {
-		fmt.Fprintf(m.warn, "modelcard merge: warning: %s:%d: card %q already has a result at %s:%d; keeping that one\n",
-			src.name, lineNo, path, at.src.name, at.line)
-	}
-	return true
+	return at, at.src != src
 }
 
-// add checks one line and keeps its result unless another file already
-// gave a result for the same card.
+// add checks one line and keeps its result, unless dedupe is on and
+// another file already gave a result for the same card.
 func (m *merger) add(src *mergeSource, line []byte, lineNo int) error {
 	r, err := checkResult(line)
 	if err != nil {
 		return fmt.Errorf("%s:%d: not an audit result: %w; merge reads the files `modelcard audit --json FILE` writes, one result object per line",
 			src.name, lineNo, err)
 	}
-	if m.dedupe && m.duplicate(src, r.Path, lineNo) {
-		return nil
+	if err := checkScores(r.Scores); err != nil {
+		return fmt.Errorf("%s:%d: %w", src.name, lineNo, err)
+	}
+	if m.track {
+		if at, ok := m.earlier(src, r.Path, lineNo); ok {
+			if m.dedupe {
+				m.dropped++
+				if m.dropped <= mergeWarnings {
+					fmt.Fprintf(m.warn, "modelcard merge: warning: %s:%d: card %q already has a result at %s:%d; keeping that one (--dedupe)\n",
+						src.name, lineNo, r.Path, at.src.name, at.line)
+				}
+				return nil
+			}
+			if m.repeats == 0 {
+				m.firstRepeat = repeatAt{path: r.Path, at: seenAt{src: src, line: lineNo}, earlier: at}
+			}
+			m.repeats++
+		}
 	}
 	if m.out != nil {
 		if _, err := m.out.Write(line); err != nil {
@@ -420,12 +591,16 @@ func (m *merger) add(src *mergeSource, line []byte, lineNo int) error {
 	}
 	m.kept++
 	m.summary.Add(r)
+	if m.afterResult != nil {
+		m.afterResult(m.kept)
+	}
 	return nil
 }
 
 // readAll feeds every result of srcs to m: interleaved (one line of each
-// shard in turn) or file after file.
-func (m *merger) readAll(srcs []*mergeSource, interleave bool) error {
+// shard in turn) or file after file. It stops with ctx's error when ctx is
+// done.
+func (m *merger) readAll(ctx context.Context, srcs []*mergeSource, interleave bool) error {
 	defer func() {
 		for _, s := range srcs {
 			s.close()
@@ -437,6 +612,9 @@ func (m *merger) readAll(srcs []*mergeSource, interleave bool) error {
 				return err
 			}
 			for {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 				line, n, err := s.next()
 				if errors.Is(err, io.EOF) {
 					break
@@ -462,6 +640,9 @@ func (m *merger) readAll(srcs []*mergeSource, interleave bool) error {
 		for _, s := range srcs {
 			if s.done && s.f == nil {
 				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 			line, n, err := s.next()
 			if errors.Is(err, io.EOF) {
@@ -495,7 +676,8 @@ func splitOfOneRun(counts []int) bool {
 // openMergeOutput returns where the merged results go: a temporary file
 // that replaces the target at the end, the standard output, or a special
 // file written directly. commit finishes the output; abort drops a
-// temporary file after a failure (it does nothing for the others).
+// temporary file after a failure (it does nothing for the others, and
+// nothing after commit).
 func openMergeOutput(o mergeOptions, stdout io.Writer) (w io.Writer, commit func() error, abort func(), err error) {
 	noAbort := func() {}
 	switch {
@@ -515,7 +697,9 @@ func openMergeOutput(o mergeOptions, stdout io.Writer) (w io.Writer, commit func
 			return nil, nil, nil, fmt.Errorf("open --json %s: %w", o.jsonPath, err)
 		}
 		bw := bufio.NewWriterSize(f, 256<<10)
-		return bw, func() error {
+		closed := false
+		commit := func() error {
+			closed = true
 			if err := bw.Flush(); err != nil {
 				f.Close()
 				return fmt.Errorf("write --json %s: %w", o.jsonPath, err)
@@ -524,7 +708,14 @@ func openMergeOutput(o mergeOptions, stdout io.Writer) (w io.Writer, commit func
 				return fmt.Errorf("close --json %s: %w", o.jsonPath, err)
 			}
 			return nil
-		}, func() { f.Close() }, nil
+		}
+		abort := func() {
+			if !closed {
+				closed = true
+				f.Close()
+			}
+		}
+		return bw, commit, abort, nil
 	}
 	// A regular file is streamed into a temporary file that replaces it at
 	// the end, so a merge of millions of results holds none of them.
@@ -556,12 +747,25 @@ func sameFile(a, b string) bool {
 }
 
 // runMerge merges the result files, writes the outputs and applies the
-// --fail-under gate.
+// --fail-under gate. A signal (Ctrl-C, SIGTERM) cancels c.Context and
+// stops it without output.
 func runMerge(c *cli.Context, io stdio) error {
 	o, err := checkMergeFlags(c)
 	if err != nil {
 		return err
 	}
+	ctx := c.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return mergeFiles(ctx, o, io, nil)
+}
+
+// mergeFiles is merge once its command line is checked. Until both outputs
+// are complete it writes only temporary files; when ctx is done first, it
+// removes them and returns ctx's error. afterResult, when set, is called
+// after each result kept.
+func mergeFiles(ctx context.Context, o mergeOptions, io stdio, afterResult func(kept int)) error {
 	stds, err := engine.LoadStandards()
 	if err != nil {
 		return fmt.Errorf("load the standards: %w", err)
@@ -592,10 +796,16 @@ func runMerge(c *cli.Context, io stdio) error {
 				s.name, s.name, s.name)
 		}
 	}
+	if err := checkShardNames(srcs); err != nil {
+		return err
+	}
 	if o.expect > 0 {
 		if err := checkShards(srcs, o.expect); err != nil {
 			return err
 		}
+	}
+	if err := checkSameContent(ctx, srcs); err != nil {
+		return err
 	}
 	interleave := interleaved(srcs)
 
@@ -603,42 +813,55 @@ func runMerge(c *cli.Context, io stdio) error {
 	if err != nil {
 		return err
 	}
-	m := &merger{out: out, summary: auditreport.NewSummary(rstds), warn: io.err, seen: map[string]seenAt{}, dedupe: !interleave}
-	if err := m.readAll(srcs, interleave); err != nil {
-		abort()
+	defer abort() // a no-op once committed
+	m := &merger{
+		out:         out,
+		summary:     auditreport.NewSummary(rstds),
+		warn:        io.err,
+		track:       o.dedupe || !interleave,
+		dedupe:      o.dedupe,
+		seen:        map[string]seenAt{},
+		afterResult: afterResult,
+	}
+	if err := m.readAll(ctx, srcs, interleave); err != nil {
 		return err
 	}
 	if m.kept == 0 {
 		// Empty shards mean the audit saw no cards: nothing to report, and
 		// an empty report would pass for a clean one.
-		abort()
 		return fmt.Errorf("the inputs hold no results (%d files, all empty): check that the audit ran over the cards and wrote these files", len(srcs))
+	}
+	st := m.summary.Stats()
+	var report *atomicfile.File
+	if o.report != "" {
+		var page bytes.Buffer
+		opts := auditreport.Options{Generated: time.Now(), Details: mergeDetails(srcs, interleave, m)}
+		if err := auditreport.RenderHTML(&page, st, opts); err != nil {
+			return fmt.Errorf("write the audit report: %w", err)
+		}
+		if report, err = atomicfile.Create(o.report, 0o644); err != nil {
+			return fmt.Errorf("write the audit report: %w", err)
+		}
+		defer report.Abort() // a no-op once committed
+		if _, err := report.Write(page.Bytes()); err != nil {
+			return fmt.Errorf("write the audit report: %w", err)
+		}
+	}
+	// The last moment to stop without output: past it, both files are
+	// put in place.
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if err := commit(); err != nil {
 		return err
 	}
-	if m.dups > mergeWarnings {
-		fmt.Fprintf(io.err, "modelcard merge: warning: %d more results dropped for cards that already had one\n", m.dups-mergeWarnings)
-	}
-	if interleave && len(srcs) > 1 {
-		counts := make([]int, len(srcs))
-		for i, s := range srcs {
-			counts[i] = s.n
-		}
-		if !splitOfOneRun(counts) {
-			fmt.Fprintf(io.err, "modelcard merge: warning: the shards hold %v results, which is not how one run splits cards over %d shards "+
-				"(card k to shard k mod %d): were they audited with the same inputs and the same n? The merged order is not the input order\n",
-				counts, len(srcs), len(srcs))
+	if report != nil {
+		if err := report.Commit(); err != nil {
+			return fmt.Errorf("write the audit report: %w", err)
 		}
 	}
+	m.reportRepeats(srcs, interleave)
 
-	st := m.summary.Stats()
-	if o.report != "" {
-		opts := auditreport.Options{Generated: time.Now(), Details: mergeDetails(srcs, interleave, m.dups)}
-		if err := auditreport.WriteHTML(o.report, st, opts); err != nil {
-			return err
-		}
-	}
 	if !o.quiet {
 		w := io.out
 		if o.jsonPath == "-" {
@@ -651,8 +874,39 @@ func runMerge(c *cli.Context, io stdio) error {
 	return checkFailUnder(o.gate, st, failStds)
 }
 
+// reportRepeats says on stderr what merge did with results for the same
+// card from different files, and warns about shards that do not look
+// like one run's.
+func (m *merger) reportRepeats(srcs []*mergeSource, interleave bool) {
+	if m.dropped > mergeWarnings {
+		fmt.Fprintf(m.warn, "modelcard merge: warning: and %d more dropped (--dedupe)\n", m.dropped-mergeWarnings)
+	}
+	if m.dropped > 0 {
+		fmt.Fprintf(m.warn, "modelcard merge: --dedupe: results for cards that an earlier file already gave a result for: %d dropped; results kept: %d\n",
+			m.dropped, m.kept)
+	}
+	if m.repeats > 0 {
+		r := m.firstRepeat
+		fmt.Fprintf(m.warn, "modelcard merge: warning: results for a card path that an earlier file also has: %d of %d "+
+			"(the first: %q at %s:%d, and at %s:%d); all are kept, as an audit keeps each card its inputs give, however often. "+
+			"If the files are of overlapping audits, merge them with --dedupe to count each card once\n",
+			m.repeats, m.kept, r.path, r.at.src.name, r.at.line, r.earlier.src.name, r.earlier.line)
+	}
+	if interleave && len(srcs) > 1 {
+		counts := make([]int, len(srcs))
+		for i, s := range srcs {
+			counts[i] = s.n
+		}
+		if !splitOfOneRun(counts) {
+			fmt.Fprintf(m.warn, "modelcard merge: warning: the shards hold %v results, which is not how one run splits cards over %d shards "+
+				"(card k to shard k mod %d): were they audited with the same inputs and the same n? The merged order is not the input order\n",
+				counts, len(srcs), len(srcs))
+		}
+	}
+}
+
 // mergeDetails are the lines under the report's title.
-func mergeDetails(srcs []*mergeSource, interleave bool, dups int) []string {
+func mergeDetails(srcs []*mergeSource, interleave bool, m *merger) []string {
 	names := make([]string, 0, 5)
 	for _, s := range srcs[:min(len(srcs), 5)] {
 		names = append(names, s.name)
@@ -665,8 +919,11 @@ func mergeDetails(srcs []*mergeSource, interleave bool, dups int) []string {
 	if interleave && len(srcs) > 1 {
 		d = append(d, fmt.Sprintf("Shards 0 to %d interleaved: the order of the unsharded audit", len(srcs)-1))
 	}
-	if dups > 0 {
-		d = append(d, fmt.Sprintf("%d results dropped: their cards already had a result in another file", dups))
+	if m.dropped > 0 {
+		d = append(d, fmt.Sprintf("Results dropped by --dedupe, for cards that already had a result in an earlier file: %d", m.dropped))
+	}
+	if m.repeats > 0 {
+		d = append(d, fmt.Sprintf("Results for a card path that an earlier file also has, all counted: %d", m.repeats))
 	}
 	return d
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -180,11 +183,52 @@ func TestMergeOrderAndDuplicates(t *testing.T) {
 			want:  []string{"a", "b", "b", "c"},
 		},
 		{
-			name:  "a path in two other files is kept once",
+			// Merge cannot tell a repeated input from overlapping runs:
+			// it keeps both and says so.
+			name:  "a path in two other files is kept twice, with a warning",
 			files: map[string]string{"first.jsonl": mergeLines(t, "a", "b"), "again.jsonl": mergeLines(t, "b", "c")},
 			args:  []string{"{dir}/first.jsonl", "{dir}/again.jsonl"},
+			want:  []string{"a", "b", "b", "c"},
+			warns: []string{"an earlier file also has: 1 of 4", `"b" at `, "again.jsonl:1", "first.jsonl:2", "all are kept", "--dedupe"},
+		},
+		{
+			name:  "--dedupe keeps the first result of a path in two files",
+			files: map[string]string{"first.jsonl": mergeLines(t, "a", "b"), "again.jsonl": mergeLines(t, "b", "c", "b")},
+			args:  []string{"--dedupe", "{dir}/first.jsonl", "{dir}/again.jsonl"},
 			want:  []string{"a", "b", "c"},
-			warns: []string{"again.jsonl:1", `card "b" already has a result at`, "first.jsonl:2"},
+			warns: []string{"again.jsonl:1", `card "b" already has a result at`, "first.jsonl:2", "again.jsonl:3", "2 dropped; results kept: 3"},
+		},
+		{
+			name:  "--dedupe applies to the shards of one run too",
+			files: map[string]string{"shard-0.jsonl": mergeLines(t, "a", "b"), "shard-1.jsonl": mergeLines(t, "b", "c")},
+			args:  []string{"--dedupe", "{dir}/shard-*.jsonl"},
+			want:  []string{"a", "b", "c"},
+			warns: []string{"shard-0.jsonl:2", `card "b" already has a result at`, "shard-1.jsonl:1", "1 dropped; results kept: 3"},
+		},
+		{
+			name:  "--dedupe keeps a path repeated in one file",
+			files: map[string]string{"x.jsonl": mergeLines(t, "a", "a"), "y.jsonl": mergeLines(t, "b")},
+			args:  []string{"--dedupe", "{dir}/x.jsonl", "{dir}/y.jsonl"},
+			want:  []string{"a", "a", "b"},
+		},
+		{
+			// An input that repeats one card makes equal shards.
+			name:  "two shards of one run with the same results",
+			files: map[string]string{"shard-0.jsonl": mergeLines(t, "a"), "shard-1.jsonl": mergeLines(t, "a")},
+			args:  []string{"{dir}/shard-*.jsonl"},
+			want:  []string{"a", "a"},
+		},
+		{
+			name:  "empty files are not a file given twice",
+			files: map[string]string{"x.jsonl": mergeLines(t, "a"), "e1.jsonl": "\n", "e2.jsonl": "\n"},
+			args:  []string{"{dir}/e1.jsonl", "{dir}/x.jsonl", "{dir}/e2.jsonl"},
+			want:  []string{"a"},
+		},
+		{
+			name:  "a file named and matched by a glob is read once",
+			files: map[string]string{"x.jsonl": mergeLines(t, "a"), "y.jsonl": mergeLines(t, "b")},
+			args:  []string{"{dir}/y.jsonl", "{dir}/*.jsonl"},
+			want:  []string{"b", "a"},
 		},
 		{
 			name:  "a path twice in one file is kept twice",
@@ -250,7 +294,7 @@ func TestMergeErrors(t *testing.T) {
 		{"a key missing", map[string]string{"r.jsonl": `{"path": "a", "bytes": 1}` + "\n"},
 			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", `lacks the key "declared_task"`, "modelcard audit --json"}},
 		{"a value of the wrong type", map[string]string{"r.jsonl": strings.Replace(good, `"bytes":10`, `"bytes":"ten"`, 1)},
-			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", "wrong type"}},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", `the "bytes" field is a string; it must be a whole number`}},
 		{"only empty files", map[string]string{"shard-0.jsonl": "", "shard-1.jsonl": "\n"},
 			[]string{"--json", "{dir}/out/merged.jsonl", "{dir}/shard-*.jsonl"}, exitFailed, []string{"hold no results", "2 files"}},
 		{"an empty path", map[string]string{"r.jsonl": mergeLines(t, "")},
@@ -295,6 +339,32 @@ func TestMergeErrors(t *testing.T) {
 			[]string{"--standard", "hf-hub", "{dir}/shard-0.jsonl"}, exitUsage, []string{"add --fail-under"}},
 		{"--fail-under above 1", map[string]string{"shard-0.jsonl": good},
 			[]string{"--fail-under", "60", "{dir}/shard-0.jsonl"}, exitUsage, []string{"0 to 1"}},
+		{"--fail-under NaN", map[string]string{"shard-0.jsonl": good},
+			[]string{"--fail-under", "NaN", "{dir}/shard-0.jsonl"}, exitUsage, []string{"--fail-under NaN: scores run from 0 to 1"}},
+		{"--fail-under Inf", map[string]string{"shard-0.jsonl": good},
+			[]string{"--fail-under", "Inf", "{dir}/shard-0.jsonl"}, exitUsage, []string{"--fail-under +Inf: scores run from 0 to 1"}},
+		{"--fail-under -Inf", map[string]string{"shard-0.jsonl": good},
+			[]string{"--fail-under=-Inf", "{dir}/shard-0.jsonl"}, exitUsage, []string{"--fail-under -Inf: scores run from 0 to 1"}},
+		{"a score above 1", map[string]string{"r.jsonl": good + strings.Replace(good, `"hf-hub":0.5`, `"hf-hub":7.5`, 1)},
+			[]string{"--json", "{dir}/out/merged.jsonl", "{dir}/r.jsonl"}, exitFailed,
+			[]string{"r.jsonl:2:", `standard "hf-hub" is 7.5`, "scores run from 0 to 1", "audit that card again"}},
+		{"a negative score", map[string]string{"r.jsonl": strings.Replace(good, `"hf-hub":0.5`, `"hf-hub":-0.25`, 1)},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", `standard "hf-hub" is -0.25`}},
+		{"a NaN score", map[string]string{"r.jsonl": strings.Replace(good, `"hf-hub":0.5`, `"hf-hub":NaN`, 1)},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", "not valid JSON"}},
+		{"a byte order mark", map[string]string{"r.jsonl": "\ufeff" + good},
+			[]string{"{dir}/r.jsonl"}, exitFailed, []string{"r.jsonl:1:", "byte order mark"}},
+		{"--report is a folder", map[string]string{"shard-0.jsonl": good, "out/keep": ""},
+			[]string{"--report", "{dir}/out", "{dir}/shard-0.jsonl"}, exitUsage, []string{"--report", "is a folder"}},
+		{"a shard twice without --expect", map[string]string{"shard-0.jsonl": good, "shard-1.jsonl": mergeLines(t, "b"), "old/shard-1.jsonl": mergeLines(t, "c")},
+			[]string{"--json", "{dir}/out/merged.jsonl", "{dir}/shard-*.jsonl", "{dir}/old/shard-1.jsonl"}, exitUsage,
+			[]string{"shard 1 is given twice", "/shard-1.jsonl and ", "old/shard-1.jsonl", "merge each one's shards"}},
+		{"a copy of a file", map[string]string{"a.jsonl": good, "b.jsonl": mergeLines(t, "b"), "c.jsonl": good},
+			[]string{"--json", "{dir}/out/merged.jsonl", "{dir}/a.jsonl", "{dir}/b.jsonl", "{dir}/c.jsonl"}, exitUsage,
+			[]string{"a.jsonl and ", "c.jsonl hold the same results byte for byte", "give each file once"}},
+		{"a copy of a shard under another name", map[string]string{"shard-0.jsonl": good, "part0.jsonl": good},
+			[]string{"--json", "{dir}/out/merged.jsonl", "{dir}/shard-0.jsonl", "{dir}/part0.jsonl"}, exitUsage,
+			[]string{"shard-0.jsonl and ", "part0.jsonl hold the same results"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -404,7 +474,8 @@ func TestMergeHelp(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"merge", "--help"}, []string{"Examples:", "modelcard merge --expect 8", "shard-*.jsonl", "--fail-under", "FILE:LINE"}},
+		{[]string{"merge", "--help"}, []string{"Examples:", "modelcard merge --expect 8", "shard-*.jsonl", "--fail-under", "FILE:LINE",
+			"Every result of every file is kept", "--dedupe", "one file given twice", "not between 0 and 1", "exits 130"}},
 		{[]string{"--help"}, []string{"merge"}},
 	}
 	for _, tt := range tests {
@@ -497,5 +568,227 @@ func TestMergeFailureKeepsOutput(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Errorf("out/ holds %v, want only merged.jsonl", names)
+	}
+}
+
+// repeatedPathsAudit audits an NDJSON input whose records repeat card
+// paths: unsharded into full.jsonl, and in n shards into sh/shard-<i>.jsonl.
+// It returns the folder.
+func repeatedPathsAudit(t *testing.T, name string, paths []string, records, n int) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	var in strings.Builder
+	for k := range records {
+		text := fmt.Sprintf("---\nlicense: mit\npipeline_tag: text-classification\n---\n# Model %d\n", k)
+		if k%2 == 1 {
+			text += "\n## Training Data\n\nA corpus of reviews.\n\n## Evaluation\n\nAccuracy 0.9 on the test split.\n"
+		}
+		line, err := json.Marshal(map[string]string{"path": paths[k%len(paths)], "text": text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Write(line)
+		in.WriteByte('\n')
+	}
+	input := filepath.Join(dir, "cards.ndjson")
+	writeFiles(t, dir, map[string]string{"cards.ndjson": in.String()})
+	if code, _, stderr := runCLI(t, "", "audit", "--quiet", "--json", filepath.Join(dir, "full.jsonl"), input); code != 0 {
+		t.Fatalf("unsharded audit: exit %d: %s", code, stderr)
+	}
+	for i := range n {
+		out := filepath.Join(dir, "sh", fmt.Sprintf("shard-%d.jsonl", i))
+		if code, _, stderr := runCLI(t, "", "audit", "--quiet", "--shard", fmt.Sprintf("%d/%d", i, n), "--json", out, input); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, stderr)
+		}
+	}
+	return dir
+}
+
+// sortedLines returns the lines of data, sorted.
+func sortedLines(data []byte) []string {
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	slices.Sort(lines)
+	return lines
+}
+
+// readFile returns the content of path.
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestMergeNamesDecideOnlyTheOrder merges the shards of an audit whose
+// input repeats card paths under their names and renamed, given twice, and
+// with the results of another audit: a result is never dropped unless
+// --dedupe asks for it, and a file given twice is refused.
+func TestMergeNamesDecideOnlyTheOrder(t *testing.T) {
+	// Ten records over four paths in three shards: every shard holds
+	// results for paths that other shards hold too.
+	a := repeatedPathsAudit(t, "a", []string{"p0.md", "p1.md", "p2.md", "p3.md"}, 10, 3)
+	b := repeatedPathsAudit(t, "b", []string{"p0.md", "q.md"}, 4, 2)
+	full, fullB := readFile(t, filepath.Join(a, "full.jsonl")), readFile(t, filepath.Join(b, "full.jsonl"))
+	for i := range 3 {
+		data := readFile(t, filepath.Join(a, "sh", fmt.Sprintf("shard-%d.jsonl", i)))
+		writeFiles(t, a, map[string]string{
+			fmt.Sprintf("renamed/part%d.jsonl", i): string(data),
+			fmt.Sprintf("copy/shard-%d.jsonl", i):  string(data),
+			fmt.Sprintf("copy/part%d.jsonl", i):    string(data),
+		})
+	}
+	if err := os.Symlink(filepath.Join(a, "renamed", "part1.jsonl"), filepath.Join(a, "link.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	renamed := []string{"{a}/renamed/part0.jsonl", "{a}/renamed/part1.jsonl", "{a}/renamed/part2.jsonl"}
+	union := append(sortedLines(full), sortedLines(fullB)...)
+	slices.Sort(union)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		// exact is the merged file byte for byte; else sorted is its
+		// lines, sorted; else count is its number of lines.
+		exact  []byte
+		sorted []string
+		count  int
+		warns  []string // in stderr; none when empty
+	}{
+		{name: "shard names: the unsharded audit's file", args: []string{"{a}/sh/shard-*.jsonl"}, exact: full},
+		{name: "shard names with --expect", args: []string{"--expect", "3", "{a}/sh/shard-*.jsonl"}, exact: full},
+		{name: "renamed: the same results, concatenated", args: renamed, sorted: sortedLines(full),
+			warns: []string{"an earlier file also has: 6 of 10", "all are kept", "--dedupe"}},
+		{name: "renamed, by a glob", args: []string{"{a}/renamed/part*.jsonl"}, sorted: sortedLines(full),
+			warns: []string{"6 of 10"}},
+		{name: "renamed with --dedupe: the first file's results only", args: append([]string{"--dedupe"}, renamed...), count: 4,
+			warns: []string{"part1.jsonl:1", "already has a result at", "6 dropped; results kept: 4"}},
+		{name: "a file named twice is read once", args: append([]string{"{a}/renamed/part1.jsonl"}, renamed...), sorted: sortedLines(full),
+			warns: []string{"all are kept"}},
+		{name: "a shard given twice from another folder", args: []string{"{a}/sh/shard-*.jsonl", "{a}/copy/shard-1.jsonl"}, code: exitUsage,
+			warns: []string{"shard 1 is given twice", "sh/shard-1.jsonl and ", "copy/shard-1.jsonl"}},
+		{name: "a renamed shard given twice", args: append(slices.Clone(renamed), "{a}/copy/part1.jsonl"), code: exitUsage,
+			warns: []string{"renamed/part1.jsonl and ", "copy/part1.jsonl hold the same results"}},
+		{name: "a shard given twice under two names", args: []string{"{a}/sh/shard-*.jsonl", "{a}/renamed/part2.jsonl"}, code: exitUsage,
+			warns: []string{"sh/shard-2.jsonl and ", "renamed/part2.jsonl hold the same results"}},
+		{name: "a link to an input", args: append(slices.Clone(renamed), "{a}/link.jsonl"), code: exitUsage,
+			warns: []string{"renamed/part1.jsonl and ", "link.jsonl are the same file"}},
+		{name: "files of different audits: all kept", args: []string{"{a}/full.jsonl", "{b}/full.jsonl"}, sorted: union,
+			warns: []string{`"p0.md" at `, "b/full.jsonl:1", "a/full.jsonl:1", "all are kept"}},
+		{name: "shards of different audits", args: []string{"{a}/sh/shard-*.jsonl", "{b}/sh/shard-*.jsonl"}, code: exitUsage,
+			warns: []string{"shard 0 is given twice", "merge each one's shards"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "merged.jsonl")
+			args := []string{"merge", "--quiet", "--json", out}
+			for _, arg := range tt.args {
+				args = append(args, strings.NewReplacer("{a}", a, "{b}", b).Replace(arg))
+			}
+			code, _, stderr := runCLI(t, "", args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			for _, w := range tt.warns {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q: %s", w, stderr)
+				}
+			}
+			if len(tt.warns) == 0 && stderr != "" {
+				t.Errorf("unexpected stderr: %s", stderr)
+			}
+			got, err := os.ReadFile(out)
+			if tt.code != exitOK {
+				if err == nil {
+					t.Error("a refused merge wrote its --json file")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.exact != nil:
+				if !bytes.Equal(got, tt.exact) {
+					t.Errorf("the merged file differs from the unsharded audit's:\n%s\nwant:\n%s", got, tt.exact)
+				}
+			case tt.sorted != nil:
+				if lines := sortedLines(got); !slices.Equal(lines, tt.sorted) {
+					t.Errorf("merged %d results, want the %d of the audits:\n%s", len(lines), len(tt.sorted), got)
+				}
+			default:
+				if n := len(sortedLines(got)); n != tt.count {
+					t.Errorf("merged %d results, want %d", n, tt.count)
+				}
+			}
+		})
+	}
+}
+
+// TestMergeCancelled cancels merges before they start and after some or
+// all of their results (as Ctrl-C or SIGTERM does): the merge stops with
+// the context's error, exit 130, leaves an earlier --json file as it was,
+// writes no report and removes its temporary files.
+func TestMergeCancelled(t *testing.T) {
+	shards := map[string]string{"in/shard-0.jsonl": mergeLines(t, "a", "c"), "in/shard-1.jsonl": mergeLines(t, "b")}
+	parts := map[string]string{"in/x.jsonl": mergeLines(t, "a", "c"), "in/y.jsonl": mergeLines(t, "b")}
+	tests := []struct {
+		name  string
+		files map[string]string
+		// cancelAt is the number of results after which the merge is
+		// cancelled; 0 cancels it before it starts, through the CLI.
+		cancelAt int
+	}{
+		{"before the merge", shards, 0},
+		{"before the merge of files of equal size", map[string]string{"in/x.jsonl": mergeLines(t, "a"), "in/y.jsonl": mergeLines(t, "b")}, 0},
+		{"after the first result of shards", shards, 1},
+		{"after the first result of other files", parts, 1},
+		{"after the last result", parts, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, tt.files)
+			writeFiles(t, dir, map[string]string{"out/merged.jsonl": "earlier results\n"})
+			jsonPath, report := filepath.Join(dir, "out", "merged.jsonl"), filepath.Join(dir, "out", "merged.html")
+			glob := filepath.Join(dir, "in", "*.jsonl")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.cancelAt == 0 {
+				cancel()
+				var errOut bytes.Buffer
+				args := []string{"modelcard", "merge", "--quiet", "--json", jsonPath, "--report", report, glob}
+				code := run(ctx, args, stdio{in: strings.NewReader(""), out: io.Discard, err: &errOut})
+				if code != 130 || !strings.Contains(errOut.String(), "interrupted") {
+					t.Errorf("exit %d, stderr %q; want 130, interrupted", code, errOut.String())
+				}
+			} else {
+				var errOut bytes.Buffer
+				o := mergeOptions{args: []string{glob}, jsonPath: jsonPath, report: report, quiet: true}
+				err := mergeFiles(ctx, o, stdio{out: io.Discard, err: &errOut}, func(kept int) {
+					if kept == tt.cancelAt {
+						cancel()
+					}
+				})
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("error %v, want context.Canceled", err)
+				}
+			}
+			if got := readFile(t, jsonPath); string(got) != "earlier results\n" {
+				t.Errorf("the earlier --json file became %q", got)
+			}
+			entries, err := os.ReadDir(filepath.Join(dir, "out"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("out/ holds %q, want only merged.jsonl: no report, no temporary file", names)
+			}
+		})
 	}
 }
