@@ -558,17 +558,23 @@ func TestMergeFailureKeepsOutput(t *testing.T) {
 	if err != nil || string(got) != "earlier results\n" {
 		t.Errorf("the earlier output became %q (%v)", got, err)
 	}
-	entries, err := os.ReadDir(filepath.Join(dir, "out"))
+	if names := dirNames(t, filepath.Join(dir, "out")); len(names) != 1 {
+		t.Errorf("out/ holds %v, want only merged.jsonl", names)
+	}
+}
+
+// dirNames lists the names in a folder.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("out/ holds %v, want only merged.jsonl", names)
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
 	}
+	return names
 }
 
 // repeatedPathsAudit audits an NDJSON input whose records repeat card
@@ -778,15 +784,7 @@ func TestMergeCancelled(t *testing.T) {
 			if got := readFile(t, jsonPath); string(got) != "earlier results\n" {
 				t.Errorf("the earlier --json file became %q", got)
 			}
-			entries, err := os.ReadDir(filepath.Join(dir, "out"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(entries) != 1 {
-				var names []string
-				for _, e := range entries {
-					names = append(names, e.Name())
-				}
+			if names := dirNames(t, filepath.Join(dir, "out")); len(names) != 1 {
 				t.Errorf("out/ holds %q, want only merged.jsonl: no report, no temporary file", names)
 			}
 		})
