@@ -38,12 +38,20 @@ func NewMetadata() *Metadata {
 	return &Metadata{firstLine: 1, dirty: true}
 }
 
-// YAMLError is a YAML block that does not parse, or is not a mapping.
+// YAMLError is a YAML block that does not parse, is not a mapping, or
+// cannot be read for another reason, such as aliases that expand too far.
 type YAMLError struct {
 	// Line is the 1-based line of the file where the problem is, or 0.
 	Line int
+	// Column is the 1-based column of that line, or 0 when not known.
+	Column int
 	// Msg says what is wrong.
 	Msg string
+	// Code is the Problem code of a block that parses but cannot be read
+	// (such as "yaml.alias-expansion"), and "" for a syntax error.
+	Code string
+	// Fix says how to fix it, when Code is set.
+	Fix string
 }
 
 // Error implements error.
@@ -55,7 +63,8 @@ func (e *YAMLError) Error() string {
 }
 
 // ParseMetadata parses a YAML block. firstLine is the file line on which
-// text starts, so that errors and Line give file lines.
+// text starts, so that errors and Line give file lines. A block that does
+// not parse, or whose aliases expand too far, gives a *YAMLError.
 func ParseMetadata(text string, firstLine int) (*Metadata, error) {
 	return parseMetadata(text, firstLine, nil)
 }
@@ -86,8 +95,16 @@ func parseMetadata(text string, firstLine int, arena *fastYAMLArena) (*Metadata,
 		return m, &YAMLError{Line: firstLine + root.Line - 1,
 			Msg: "the metadata block must be a mapping of keys to values (key: value), not a " + kindName(root)}
 	}
-	if err := checkDuplicateKeys(root, firstLine, 0); err != nil {
+	aliased := false
+	if err := checkDuplicateKeys(root, firstLine, 0, &aliased); err != nil {
 		return m, err
+	}
+	// A tree without aliases is as big as its text; one with aliases may
+	// stand for far more than any walker of it can go through.
+	if aliased {
+		if err := checkAliasExpansion(root, firstLine); err != nil {
+			return m, err
+		}
 	}
 	m.root = root
 	return m, nil
@@ -137,8 +154,11 @@ func firstDuplicateKey(content []*yaml.Node) (dup, prev *yaml.Node) {
 const maxYAMLDepth = 200
 
 // checkDuplicateKeys reports the first mapping that defines a key twice, as
-// the YAML decoder would when decoding it, without decoding the tree.
-func checkDuplicateKeys(n *yaml.Node, firstLine, depth int) error {
+// the YAML decoder would when decoding it, without decoding the tree. It
+// sets *aliased when the tree may hold an alias: it meets one, or a key
+// that is a list or mapping (keys are not walked). It does not follow
+// aliases.
+func checkDuplicateKeys(n *yaml.Node, firstLine, depth int, aliased *bool) error {
 	if depth > maxYAMLDepth {
 		return &YAMLError{Line: firstLine + n.Line - 1, Msg: fmt.Sprintf("nesting deeper than %d levels", maxYAMLDepth)}
 	}
@@ -149,16 +169,23 @@ func checkDuplicateKeys(n *yaml.Node, firstLine, depth int) error {
 				Msg: fmt.Sprintf("key %q is already defined on line %d; keep one of the two", k.Value, firstLine+prev.Line-1)}
 		}
 		for i := 1; i < len(n.Content); i += 2 {
-			if err := checkDuplicateKeys(n.Content[i], firstLine, depth+1); err != nil {
+			if n.Content[i-1].Kind != yaml.ScalarNode {
+				// An alias, or a list or mapping as a key, which may
+				// hold aliases: keys are not walked here.
+				*aliased = true
+			}
+			if err := checkDuplicateKeys(n.Content[i], firstLine, depth+1, aliased); err != nil {
 				return err
 			}
 		}
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
-			if err := checkDuplicateKeys(c, firstLine, depth+1); err != nil {
+			if err := checkDuplicateKeys(c, firstLine, depth+1, aliased); err != nil {
 				return err
 			}
 		}
+	case yaml.AliasNode:
+		*aliased = true
 	}
 	return nil
 }
@@ -296,26 +323,39 @@ func (m *Metadata) Value(key string) (any, bool) {
 	if v == nil {
 		return nil, false
 	}
-	if fast, ok := nodeToAny(v, 0); ok {
-		return fast, true
-	}
-	var out any
-	if err := v.Decode(&out); err != nil {
+	out, err := nodeValue(v)
+	if err != nil {
 		return nil, false
 	}
-	return normalise(out), true
+	return out, true
+}
+
+// nodeValue decodes a metadata value as Value does, saying why when the
+// YAML decoder cannot.
+func nodeValue(v *yaml.Node) (any, error) {
+	if fast, ok := nodeToAny(v, 0); ok {
+		return fast, nil
+	}
+	return decodeNode(v)
 }
 
 // nodeToAny converts a tree of plain mappings, lists and simple scalars
 // to Go values without the decoder's reflection, giving the values the
-// decoder gives. It returns false for anything else (aliases, merge keys,
-// non-string keys, tags it does not handle, numbers in other bases), and the
-// caller falls back to the decoder.
+// decoder gives. Aliases are followed: each gives a fresh copy of the value
+// it refers to, as with the decoder. It returns false for anything else
+// (merge keys, non-string keys, tags it does not handle, numbers in other
+// bases), and the caller falls back to the decoder. The tree must be one
+// parseMetadata accepted, whose aliases expand to a bounded tree.
 func nodeToAny(n *yaml.Node, depth int) (any, bool) {
 	if depth > maxYAMLDepth {
 		return nil, false
 	}
 	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias == nil || n.Alias.Kind == yaml.AliasNode {
+			return nil, false
+		}
+		return nodeToAny(n.Alias, depth)
 	case yaml.ScalarNode:
 		switch n.Tag {
 		case "!!str":
@@ -719,7 +759,10 @@ func walkScalars(n *yaml.Node, path []string, fn func([]string, string), depth i
 			walkScalars(n.Content[i+1], append(path, n.Content[i].Value), fn, depth+1)
 		}
 	case yaml.AliasNode:
-		walkScalars(n.Alias, path, fn, depth+1)
+		// An alias is not a level of its own: the value it refers to
+		// stands in its place, as when the tree's depth was checked.
+		// Its target is never an alias, nor a value holding it.
+		walkScalars(n.Alias, path, fn, depth)
 	}
 }
 
@@ -734,7 +777,15 @@ func (m *Metadata) ModelIndexIssues() []ModelIndexIssue {
 	if !m.modelIndexChecked {
 		m.modelIndexIssues = nil
 		if _, node := m.node("model-index"); node != nil && !modelIndexClean(node) {
-			if v, ok := m.Value("model-index"); ok && v != nil {
+			v, err := nodeValue(node)
+			switch {
+			case err != nil:
+				// Not to be passed over: the model-index would be
+				// taken for valid. The decoder's words name Go types.
+				m.modelIndexIssues = []ModelIndexIssue{{Field: renderModelIndexPath(nil), Code: IssueWrongType,
+					Message: "the model-index cannot be read as lists, mappings and values: a key in it is a list or mapping, or a value has a tag (!!name) that does not fit it",
+					Fix:     "write it with plain text keys and untagged values, as: - name: <model name> followed by results: [...]"}}
+			case v != nil:
 				m.modelIndexIssues = CheckModelIndex(v)
 			}
 		}

@@ -11,7 +11,10 @@ import (
 //
 // A YAML block that does not parse gives a *YAMLError together with a
 // usable Card: its body is parsed, its metadata is empty, and rendering it
-// unchanged still reproduces the input byte for byte.
+// unchanged still reproduces the input byte for byte. So does a block
+// whose aliases expand too far (to more than 524288 values, deeper than
+// 200 levels, or without end); that error has the Code
+// "yaml.alias-expansion".
 func Parse(src []byte) (*Card, error) {
 	if err := CheckText(src); err != nil {
 		return nil, err

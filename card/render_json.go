@@ -294,13 +294,13 @@ func appendNodeJSON(dst []byte, n *yaml.Node, depth int) ([]byte, error) {
 		}
 		return appendNodeJSON(dst, n.Content[0], depth)
 	case yaml.MappingNode:
-		var v any
 		if hasMergeKey(n) {
 			// Merge keys: let the decoder resolve them.
-			if err := n.Decode(&v); err != nil {
+			v, err := decodeNode(n)
+			if err != nil {
 				return dst, err
 			}
-			return appendAnyJSON(dst, normalise(v), depth), nil
+			return appendAnyJSON(dst, v, depth), nil
 		}
 		dst = append(dst, '{')
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -310,11 +310,11 @@ func appendNodeJSON(dst []byte, n *yaml.Node, depth int) ([]byte, error) {
 			k := resolveAlias(n.Content[i])
 			key := k.Value
 			if k.Kind != yaml.ScalarNode {
-				var kv any
-				if err := k.Decode(&kv); err != nil {
+				kv, err := decodeNode(k)
+				if err != nil {
 					return dst, err
 				}
-				key = fmt.Sprint(normalise(kv))
+				key = fmt.Sprint(kv)
 			}
 			dst = appendJSONString(dst, key)
 			dst = append(dst, ':')
@@ -343,11 +343,11 @@ func appendNodeJSON(dst []byte, n *yaml.Node, depth int) ([]byte, error) {
 		if v, ok := nodeToAny(n, depth); ok {
 			return appendAnyJSON(dst, v, depth), nil
 		}
-		var v any
-		if err := n.Decode(&v); err != nil {
+		v, err := decodeNode(n)
+		if err != nil {
 			return dst, err
 		}
-		return appendAnyJSON(dst, normalise(v), depth), nil
+		return appendAnyJSON(dst, v, depth), nil
 	}
 	return dst, fmt.Errorf("unexpected YAML node kind %d", n.Kind)
 }

@@ -35,8 +35,13 @@ func ValidateParsed(file string, c *Card, err error) []Problem {
 	case errors.As(err, &inErr):
 		add(Problem{Line: inErr.Line, Severity: SeverityError, Code: inErr.Code, Message: inErr.Msg})
 		return problems
+	case errors.As(err, &yErr) && yErr.Code != "":
+		// The block parses but cannot be read (aliases that expand too
+		// far): the error says what and how to fix it.
+		add(Problem{Line: yErr.Line, Column: yErr.Column, Severity: SeverityError, Code: yErr.Code,
+			Message: yErr.Msg, Fix: yErr.Fix})
 	case errors.As(err, &yErr):
-		add(Problem{Line: yErr.Line, Severity: SeverityError, Code: "yaml.syntax",
+		add(Problem{Line: yErr.Line, Column: yErr.Column, Severity: SeverityError, Code: "yaml.syntax",
 			Message: "metadata block does not parse: " + yErr.Msg, Fix: yamlFix})
 	case err != nil:
 		add(Problem{Severity: SeverityError, Code: "card.unreadable", Message: err.Error()})
