@@ -243,9 +243,10 @@ func parallel(n, workers int, fn func(w, i int) error) error {
 	return first
 }
 
-// generateBatch times the parse of specs and the rendering of their Hub
-// cards. Each worker keeps a spec parser and a rendering buffer, as a
-// program that generates many cards in turn does.
+// generateBatch times the parse of specs, the check of their metadata
+// against the Hub's rules and the rendering of their Hub cards, as the
+// generate command does. Each worker keeps a spec parser and a rendering
+// buffer, as a program that generates many cards in turn does.
 func generateBatch(o Options) batchFunc {
 	type worker struct {
 		parser card.SpecParser
@@ -263,6 +264,8 @@ func generateBatch(o Options) batchFunc {
 			if err != nil {
 				return fmt.Errorf("parse spec %d: %w", k, err)
 			}
+			// generate warns of what this finds; here only its time counts.
+			card.CheckMetadata(c.Meta)
 			if workers[w].buf, err = card.AppendHF(workers[w].buf[:0], c); err != nil {
 				return fmt.Errorf("render spec %d: %w", k, err)
 			}

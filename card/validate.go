@@ -60,6 +60,15 @@ func ValidateParsed(file string, c *Card, err error) []Problem {
 	return problems
 }
 
+// CheckMetadata returns what Validate reports of a card's metadata (its
+// keys' types, licence, languages, task and model-index), for metadata
+// built in memory rather than parsed, such as a card built from a spec.
+func CheckMetadata(m *Metadata) []Problem {
+	var problems []Problem
+	checkMetadataKeys(m, func(p Problem) { problems = append(problems, p) })
+	return problems
+}
+
 // HasErrors reports whether any problem is an error.
 func HasErrors(problems []Problem) bool {
 	for _, p := range problems {

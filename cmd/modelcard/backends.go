@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -20,19 +22,46 @@ func newRegistry() *engine.Registry {
 	return reg
 }
 
-// backendFlag is the --backend flag shared by the commands that score.
+// backendFlag is the --backend flag shared by the commands that score. A
+// name this build has no backend for is a usage error, raised as the
+// command line is read, before any work starts.
 func backendFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:    "backend",
 		Value:   "auto",
 		Usage:   "scoring backend: auto (the GPU when one is usable, else the CPU), cpu, or cuda",
 		EnvVars: []string{"MODELCARD_BACKEND"},
+		Action:  func(_ *cli.Context, name string) error { return checkBackend(name) },
 	}
+}
+
+// cudaBackend is the name of the CUDA backend, which only the CUDA build
+// has (hasCUDA).
+const cudaBackend = "cuda"
+
+// checkBackend returns a usage error when this build has no backend of
+// the given name: "" and auto are always accepted; cuda in a build
+// without CUDA is told apart from a name that is no backend at all.
+func checkBackend(name string) error {
+	if name == "" || name == "auto" {
+		return nil
+	}
+	names := newRegistry().Names()
+	if slices.Contains(names, name) {
+		return nil
+	}
+	if name == cudaBackend && !hasCUDA {
+		return usagef("--backend cuda: this modelcard was built without CUDA (a CPU-only build); use the CUDA build of modelcard to score on the GPU, or --backend cpu")
+	}
+	return usagef("--backend %q: unknown backend; this build has auto, %s", name, strings.Join(names, ", "))
 }
 
 // openEngine builds the engine with the default models and the backend
 // named by --backend.
 func openEngine(c *cli.Context) (*engine.Engine, error) {
+	if err := checkBackend(c.String("backend")); err != nil {
+		return nil, err
+	}
 	return engine.New(engine.Config{Registry: newRegistry(), Backend: c.String("backend"), ParseCard: parseAuditCard})
 }
 

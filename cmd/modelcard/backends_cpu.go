@@ -7,6 +7,9 @@ import (
 	"github.com/terragonlabs/modelcard-generator/engine"
 )
 
+// hasCUDA is false: this build has no CUDA backend.
+const hasCUDA = false
+
 // registerGPU adds the CUDA backend where the build has one; the CPU build
 // has none, so every command scores on the CPU.
 func registerGPU(*engine.Registry) {}

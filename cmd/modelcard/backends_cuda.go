@@ -12,6 +12,9 @@ import (
 	"github.com/terragonlabs/modelcard-generator/internal/nvmlstats"
 )
 
+// hasCUDA is true: this build has the CUDA backend, named cudaBackend.
+const hasCUDA = true
+
 // registerGPU adds the CUDA backend ahead of the CPU one, so that
 // --backend auto prefers it and falls back to the CPU when it cannot open.
 func registerGPU(reg *engine.Registry) { reg.Add(gpu.Name, gpu.Factory) }

@@ -86,10 +86,9 @@ func checkBenchFlags(c *cli.Context) (benchPlan, error) {
 			p.workloads = append(p.workloads, w)
 		}
 	}
-	known := append([]string{"auto"}, newRegistry().Names()...)
 	for _, b := range splitList(c.StringSlice("backend")) {
-		if !slices.Contains(known, b) {
-			return p, usagef("--backend %q: this build has %s", b, strings.Join(known, ", "))
+		if err := checkBackend(b); err != nil {
+			return p, err
 		}
 		if !slices.Contains(p.backends, b) {
 			p.backends = append(p.backends, b)

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -46,8 +49,9 @@ Examples:
    modelcard convert spec.yaml --to html --out card.html
    cat card.json | modelcard convert - --from json --to hf
 
-Exit codes: 0 converted; 1 the input cannot be read or the card cannot be
-written; 2 wrong command line (no input, unknown format, missing file).`),
+Exit codes: 0 converted; 1 the input cannot be read (or standard input is
+empty) or the card cannot be written; 2 wrong command line (no input,
+unknown format, missing file, --out naming a folder).`),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "output `FORMAT`: " + strings.Join(formatNames(), ", ") + " (required)"},
 			&cli.StringFlag{Name: "from", Value: "auto", Usage: "input `FORMAT`: auto, " + strings.Join(inputNames(), ", ")},
@@ -87,6 +91,10 @@ func runConvert(c *cli.Context, io stdio) error {
 			return usagef("--from %q: unknown format; use auto or one of %s", c.String("from"), strings.Join(inputNames(), ", "))
 		}
 	}
+	dest := c.String("out")
+	if err := checkConvertOut(dest, in, to); err != nil {
+		return err
+	}
 	data, err := readInput(io, in, c.Int64("max-bytes"))
 	if err != nil {
 		var ue usageError
@@ -98,14 +106,18 @@ func runConvert(c *cli.Context, io stdio) error {
 	source := in
 	if in == "-" {
 		source = "<stdin>"
+		if len(bytes.TrimSpace(data)) == 0 {
+			return failedError{summary: "stdin was empty: pipe a card (README, toolkit JSON or JSON card) or a spec (YAML or JSON) into convert, or give the file's name instead of -"}
+		}
 	}
-	if from.name == "" {
+	given := from.name != ""
+	if !given {
 		from = detectInput(in, data)
 	}
 	cd, err := from.parse(data, source)
 	if err != nil {
 		printParseError(io, source, err)
-		return failedError{summary: fmt.Sprintf("%s could not be read as %s (give --from if the format was mistaken)", source, from.desc)}
+		return failedError{summary: fromHint(in, from, given, err)}
 	}
 	out, err := to.render(cd)
 	if err != nil {
@@ -114,7 +126,6 @@ func runConvert(c *cli.Context, io stdio) error {
 	if !c.Bool("quiet") {
 		noteDropped(io, source, from, to, cd, out)
 	}
-	dest := c.String("out")
 	if dest == "-" {
 		if _, err := io.out.Write(out); err != nil {
 			return fmt.Errorf("write standard output: %w", err)
@@ -131,6 +142,60 @@ func runConvert(c *cli.Context, io stdio) error {
 		fmt.Fprintf(io.err, "converted %s (%s) to %s (%s)\n", source, from.name, dest, to.name)
 	}
 	return nil
+}
+
+// checkConvertOut returns a usage error when --out names a folder: the
+// card is written to a file, so the error suggests one in that folder,
+// named after the input.
+func checkConvertOut(dest, in string, to outputFormat) error {
+	if dest == "-" {
+		return nil
+	}
+	st, err := os.Stat(dest)
+	if err != nil || !st.IsDir() {
+		return nil
+	}
+	stem := "card"
+	if in != "-" {
+		// The input's name without its format's extension (the longest
+		// known one, such as .mct.json), else without its last one.
+		base := filepath.Base(in)
+		ext := filepath.Ext(base)
+		for _, f := range outputFormats {
+			if len(f.ext) > len(ext) && strings.HasSuffix(strings.ToLower(base), f.ext) {
+				ext = f.ext
+			}
+		}
+		if s := base[:len(base)-len(ext)]; s != "" && s != "." {
+			stem = s
+		}
+	}
+	return usagef("--out %s is a folder: --out names the file to write the card to, such as --out %s",
+		dest, filepath.Join(dest, stem+to.ext))
+}
+
+// fromHint is the line that follows the problems of an input that could
+// not be read as the format from: where --from can help, it says which
+// format the input was taken for and how to name another; "" where it
+// cannot (the input is not text, or its YAML block does not parse: the
+// problems say what to fix) or where the file's extension chose the format.
+func fromHint(in string, from inputFormat, given bool, err error) string {
+	var ie *card.InputError
+	var ye *card.YAMLError
+	switch {
+	case errors.As(err, &ie), errors.As(err, &ye),
+		errors.Is(err, card.ErrSpecBinary), errors.Is(err, card.ErrSpecEncoding):
+		return ""
+	case given:
+		return fmt.Sprintf("the input was read as %s, as --from %s asks; if it is in another format, give that one to --from (%s), or leave --from out to detect it",
+			from.desc, from.name, strings.Join(inputNames(), ", "))
+	}
+	switch strings.ToLower(filepath.Ext(in)) {
+	case ".md", ".markdown", ".yaml", ".yml":
+		return ""
+	}
+	return fmt.Sprintf("the input was taken for %s from its content; if it is in another format, name it with --from (%s)",
+		from.desc, strings.Join(inputNames(), ", "))
 }
 
 // noteDropped prints, for an output format that can be read back, the

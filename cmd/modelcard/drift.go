@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -410,6 +411,9 @@ type driftCard struct {
 	miErr   error
 	entries int
 	name    string
+	// crlf is true when the card's first line ends in CRLF: --update
+	// writes the YAML block it rewrites with CRLF too.
+	crlf bool
 }
 
 // readDriftCard reads a card and its reported results.
@@ -421,7 +425,7 @@ func readDriftCard(io stdio, path string, maxBytes int64) (*driftCard, error) {
 	if err != nil {
 		return nil, err
 	}
-	dc := &driftCard{format: detectInput(path, data)}
+	dc := &driftCard{format: detectInput(path, data), crlf: firstLineCRLF(data)}
 	dc.card, err = dc.format.parse(data, path)
 	if err != nil {
 		printParseError(io, path, err)
@@ -657,6 +661,9 @@ func updateCard(path string, dc *driftCard, results []card.EvalResult) error {
 	if err != nil {
 		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
 	}
+	if dc.crlf {
+		out = crlfHead(out)
+	}
 	perm := fs.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		perm = st.Mode().Perm()
@@ -665,4 +672,29 @@ func updateCard(path string, dc *driftCard, results []card.EvalResult) error {
 		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
 	}
 	return nil
+}
+
+// firstLineCRLF reports whether the first line break of data is CRLF.
+func firstLineCRLF(data []byte) bool {
+	i := bytes.IndexByte(data, '\n')
+	return i > 0 && data[i-1] == '\r'
+}
+
+// crlfHead turns the LF line breaks of a rendered card's YAML block,
+// fences included, into CRLF; the body, which keeps the breaks the card
+// had, is left as it is.
+func crlfHead(out []byte) []byte {
+	fm := card.SplitFrontMatter(string(out))
+	if !fm.Found {
+		return out
+	}
+	head := out[:len(fm.Head)]
+	res := make([]byte, 0, len(out)+bytes.Count(head, []byte{'\n'}))
+	for i, b := range head {
+		if b == '\n' && (i == 0 || head[i-1] != '\r') {
+			res = append(res, '\r')
+		}
+		res = append(res, b)
+	}
+	return append(res, out[len(fm.Head):]...)
 }

@@ -140,16 +140,14 @@ func lookupInput(name string) (inputFormat, bool) {
 }
 
 // parseHubInput reads a Hugging Face README. Unlike card.Parse, it fails
-// on a YAML block that does not parse: the metadata (licence, model-index)
-// would otherwise be lost without a word.
-func parseHubInput(data []byte, name string) (*card.Card, error) {
+// on a YAML block that does not parse (a *card.YAMLError): the metadata
+// (licence, model-index) would otherwise be lost without a word. Its
+// errors do not name the input; printParseError words them with the name
+// and the fix.
+func parseHubInput(data []byte, _ string) (*card.Card, error) {
 	c, err := card.Parse(data)
 	if err != nil {
-		var ye *card.YAMLError
-		if errors.As(err, &ye) {
-			return nil, fmt.Errorf("%s: the YAML metadata block does not parse (%w); fix it first (`modelcard validate %s` shows where)", name, err, name)
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	return c, nil
 }
@@ -276,17 +274,28 @@ func readLimited(r io.Reader, maxBytes int64) ([]byte, error) {
 	return data, nil
 }
 
-// printParseError prints a card input's problems, one per line, or the
-// error itself.
+// printParseError prints a card input's problems, one per line, each
+// naming source once (with the line where known), or the error itself.
 func printParseError(io stdio, source string, err error) {
 	var probs []card.Problem
 	var ife *card.InputFormatError
 	var se *card.SpecError
+	var ie *card.InputError
+	var ye *card.YAMLError
 	switch {
 	case errors.As(err, &ife):
 		probs = ife.Problems
 	case errors.As(err, &se):
 		probs = se.Problems
+	case errors.As(err, &ie):
+		probs = []card.Problem{{Line: ie.Line, Severity: card.SeverityError, Code: ie.Code, Message: ie.Msg}}
+	case errors.As(err, &ye):
+		probs = []card.Problem{{Line: ye.Line, Severity: card.SeverityError, Code: "yaml.syntax",
+			Message: "the YAML metadata block does not parse: " + ye.Msg,
+			Fix:     fmt.Sprintf("correct the block; `modelcard validate %s` lists every problem of the card", source)}}
+		if source == "<stdin>" {
+			probs[0].Fix = "correct the block; save the card and run `modelcard validate FILE` to list every problem of the card"
+		}
 	}
 	if len(probs) == 0 {
 		fmt.Fprintf(io.err, "%s: error: %v\n", source, err)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -52,6 +53,12 @@ Hyperparameters and training facts they hold (precision regime, hardware,
 framework) fill the spec's empty fields. What an import leaves out is
 printed as a warning.
 
+Each Hub card (the hf format) is checked with the rules of ` + "`modelcard validate`" + `
+before it is written: licence ids, ISO 639 language codes, pipeline_tag,
+the model-index. Each problem is printed as a warning naming the spec, the
+field and the fix, and the card is written all the same; with --strict the
+spec fails instead and none of its files is written.
+
 --format writes each card in several formats at once (--format hf,mct,html
 or --format hf --format mct); each format has its own file name:
 ` + formatHelp() + `
@@ -73,8 +80,9 @@ The garbage collector runs at GOGC=400 meanwhile (about 1.3 times faster
 than the default 100, for some tens of MB more): set GOGC in the
 environment, for example GOGC=100, to choose another target.
 
-Exit codes: 0 every card written; 1 a spec, an --eval file or a card failed
-(the others are still written); 2 wrong command line.
+Exit codes: 0 every card written; 1 a spec, an --eval file or a card failed,
+standard input held no spec, or (with --strict) a card broke the Hub's
+rules (the others are still written); 2 wrong command line.
 
 The spec format: run ` + "`modelcard init --family llm`" + ` for a commented example.`),
 		Flags: []cli.Flag{
@@ -82,6 +90,7 @@ The spec format: run ` + "`modelcard init --family llm`" + ` for a commented exa
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Value: cli.NewStringSlice("hf"), Usage: "output formats, comma-separated or repeated: " + strings.Join(formatNames(), ", ")},
 			&cli.StringSliceFlag{Name: "eval", Usage: "add the evaluation results of `FILE` (lm-evaluation-harness JSON, CSV, model-index, MLflow or W&B run) to every card; repeatable"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
+			&cli.BoolFlag{Name: "strict", Usage: "write no card for a spec whose Hub card `modelcard validate` would reject (a licence, language or pipeline_tag the Hub does not know, ...), and exit 1"},
 			&cli.Int64Flag{Name: "max-bytes", Value: 8 << 20, Usage: "largest spec file accepted, in bytes"},
 			&cli.StringFlag{Name: "report", Usage: "write each card's template choice and per-standard scores and gaps to `FILE` (JSON Lines, - for stdout)"},
 			&cli.StringFlag{Name: "lang", Usage: "language of the hf format's headings: " + strings.Join(card.SupportedLanguages(), ", ") + " (the card's own text stays as written)"},
@@ -122,7 +131,7 @@ func runGenerate(c *cli.Context, io stdio) error {
 	defer withGenerateGC(os.Getenv)()
 
 	run := &generateRun{c: c, io: io, formats: formats, evals: evals, outDir: c.String("out"),
-		seen: map[string]string{}, scoreSums: map[string]float64{}}
+		strict: c.Bool("strict"), seen: map[string]string{}, scoreSums: map[string]float64{}}
 	run.toStdout = run.outDir == "-"
 	defer run.abandon()
 	if run.eng, err = openEngine(c); err != nil {
@@ -162,6 +171,10 @@ func runGenerate(c *cli.Context, io stdio) error {
 			}
 			slog.Info("read specs from stdin", "cards", n, "failed", bad)
 			run.failed += bad
+			if n == 0 && bad == 0 {
+				fmt.Fprintln(io.err, "<stdin>: error: stdin was empty: pipe specs as NDJSON (one JSON object per line), or give spec files (YAML or JSON) instead of -")
+				run.failed++
+			}
 			continue
 		}
 		data, err := card.ReadFileLimited(in, c.Int64("max-bytes"))
@@ -202,6 +215,10 @@ type generateRun struct {
 	evals    *evalimport.Imported
 	outDir   string
 	toStdout bool
+	// strict refuses the cards whose Hub card breaks the Hub's rules;
+	// otherwise they are written, and counted in hubRuleCards.
+	strict       bool
+	hubRuleCards int
 
 	eng *engine.Engine
 	// report receives the --report lines when it names a file.
@@ -244,14 +261,12 @@ func (r *generateRun) flush(cards []generated) error {
 		if reportPath != "" {
 			reports[i].Output = filepath.Join(r.outDir, g.stem+r.formats[0].ext)
 		}
-		for _, f := range r.formats {
-			out, toFile, err := r.render(g, f)
-			if err != nil {
-				return err
-			}
-			if toFile {
-				outs = append(outs, out)
-			}
+		var refused bool
+		if outs, refused, err = r.renderCard(g, outs); err != nil {
+			return err
+		}
+		if refused {
+			reports[i].Output = ""
 		}
 	}
 	if err := r.writeFiles(outs); err != nil {
@@ -282,18 +297,78 @@ type cardOutput struct {
 // when they come at once.
 const generateWriters = 8
 
-// render renders one card in one format and writes it to stdout, or
-// returns it (toFile) to be written to its file, or the problem that keeps
-// it from being written. Only a failure to write stdout stops the run.
-func (r *generateRun) render(g generated, f outputFormat) (out cardOutput, toFile bool, err error) {
-	render := f.render
-	if lang := r.c.String("lang"); lang != "" && f.name == "hf" {
-		render = func(cd *card.Card) ([]byte, error) {
-			return card.RenderHFWith(cd, card.RenderOptions{Lang: lang})
+// renderCard renders one card in every format and appends to outs what is
+// to be written to files (see render). The Hub card is checked against the
+// Hub's rules first: with --strict a card that breaks them is written in
+// no format (refused), and the spec counts as failed.
+func (r *generateRun) renderCard(g generated, outs []cardOutput) (_ []cardOutput, refused bool, _ error) {
+	if slices.ContainsFunc(r.formats, func(f outputFormat) bool { return f.name == "hf" }) && !r.checkHubRules(g) {
+		fmt.Fprintf(r.io.err, "%s: error: no card written: its metadata breaks the Hub's rules (see above); fix the spec, or leave out --strict to write the card with warnings\n", g.source)
+		r.failed++
+		return outs, true, nil
+	}
+	datas := make([][]byte, len(r.formats))
+	errs := make([]error, len(r.formats))
+	for k, f := range r.formats {
+		datas[k], errs[k] = r.renderData(g, f)
+	}
+	for k, f := range r.formats {
+		out, toFile, err := r.render(g, f, datas[k], errs[k])
+		if err != nil {
+			return outs, false, err
+		}
+		if toFile {
+			outs = append(outs, out)
 		}
 	}
+	return outs, false, nil
+}
+
+// renderData renders one card in one format.
+func (r *generateRun) renderData(g generated, f outputFormat) ([]byte, error) {
+	if lang := r.c.String("lang"); lang != "" && f.name == "hf" {
+		return card.RenderHFWith(g.card, card.RenderOptions{Lang: lang})
+	}
+	return f.render(g.card)
+}
+
+// checkHubRules checks the metadata of a card to be written as a Hub card
+// with the rules of `modelcard validate` and prints each error found,
+// naming the spec, the field and the fix: as a warning, or as an error
+// with --strict. It reports whether the card may be written: false only
+// with --strict and a problem found.
+//
+// Only the metadata is checked, in memory (under a microsecond a card;
+// parsing the rendered block again took 20): the body holds no metadata,
+// and the needs-information markers the validator warns of are there on
+// purpose.
+func (r *generateRun) checkHubRules(g generated) bool {
+	problems := hubMetadataProblems(g.card)
+	if len(problems) == 0 {
+		return true
+	}
+	sev := card.SeverityWarning
+	if r.strict {
+		sev = card.SeverityError
+	}
+	for _, p := range problems {
+		// The line and column are the card's, not the spec's: left out.
+		p.File, p.Line, p.Column, p.Severity = g.source, 0, 0, sev
+		fmt.Fprintln(r.io.err, p.String())
+	}
+	if r.strict {
+		return false
+	}
+	r.hubRuleCards++
+	return true
+}
+
+// render writes one card rendered in one format (data, or the error of its
+// rendering) to stdout, or returns it (toFile) to be written to its file,
+// or the problem that keeps it from being written. Only a failure to
+// write stdout stops the run.
+func (r *generateRun) render(g generated, f outputFormat, data []byte, err error) (out cardOutput, toFile bool, _ error) {
 	out.source = g.source
-	data, err := render(g.card)
 	if err != nil {
 		out.problem = fmt.Sprintf("render %s: %v", f.name, err)
 		if r.toStdout {
@@ -387,6 +462,13 @@ func (r *generateRun) finish() error {
 	if !r.toStdout {
 		fmt.Fprintf(r.io.err, "generated %d card files in %s (%d facts marked as needing information)\n", r.written, r.outDir, r.markers)
 		printMeanScores(r.io, r.eng, r.scoreSums, r.scored)
+	}
+	if r.hubRuleCards > 0 {
+		what := fmt.Sprintf("%d cards break", r.hubRuleCards)
+		if r.hubRuleCards == 1 {
+			what = "1 card breaks"
+		}
+		fmt.Fprintf(r.io.err, "warning: %s the Hub's rules and will fail `modelcard validate` (see the warnings above); fix the specs, or give --strict to write no such card\n", what)
 	}
 	if r.report != nil {
 		f := r.report
@@ -493,4 +575,17 @@ func slugify(id string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-.")
+}
+
+// hubMetadataProblems returns the errors `modelcard validate` reports for
+// a card's metadata, checked in memory, before rendering: the Hub card
+// writes the same metadata.
+func hubMetadataProblems(c *card.Card) []card.Problem {
+	var problems []card.Problem
+	for _, p := range card.CheckMetadata(c.Meta) {
+		if p.Severity == card.SeverityError {
+			problems = append(problems, p)
+		}
+	}
+	return problems
 }

@@ -29,6 +29,20 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	return code, out.String(), errOut.String()
 }
 
+// checkExit fails the test at once when a command exited with another code
+// than want, and reports each of wants that stderr lacks.
+func checkExit(t *testing.T, code int, stderr string, want int, wants ...string) {
+	t.Helper()
+	if code != want {
+		t.Fatalf("exit %d, want %d: %s", code, want, stderr)
+	}
+	for _, w := range wants {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+}
+
 func TestGenerateExamples(t *testing.T) {
 	dir := t.TempDir()
 	code, _, stderr := runCLI(t, "", "generate", "--out", dir, "../../examples")
@@ -188,7 +202,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"unknown family", []string{"init", "--family", "llmz"}, "families"},
 		{"missing family", []string{"init"}, "--family"},
 		{"unknown format", []string{"generate", "--format", "pdf", "x.yaml"}, "formats"},
-		{"missing input", []string{"validate", "no-such-file.md"}, "no-such-file.md"},
+		// A missing input is an invalid result, exit 1: TestValidateUnreadableInputs.
+		{"validate stdin", []string{"validate", "-"}, "stdin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

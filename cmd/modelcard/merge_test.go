@@ -693,14 +693,7 @@ func TestMergeNamesDecideOnlyTheOrder(t *testing.T) {
 				args = append(args, strings.NewReplacer("{a}", a, "{b}", b).Replace(arg))
 			}
 			code, _, stderr := runCLI(t, "", args...)
-			if code != tt.code {
-				t.Fatalf("exit %d, want %d: %s", code, tt.code, stderr)
-			}
-			for _, w := range tt.warns {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q: %s", w, stderr)
-				}
-			}
+			checkExit(t, code, stderr, tt.code, tt.warns...)
 			if len(tt.warns) == 0 && stderr != "" {
 				t.Errorf("unexpected stderr: %s", stderr)
 			}

@@ -126,5 +126,9 @@ func serveConfig(c *cli.Context, io stdio) (daemon.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return cfg, usagef("invalid serve settings: %v", err)
 	}
+	// From the flag, the environment or the --config file alike.
+	if err := checkBackend(cfg.Backend); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
