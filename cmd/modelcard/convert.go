@@ -210,7 +210,16 @@ func noteDropped(io stdio, source string, from inputFormat, to outputFormat, in 
 	}
 	before := card.ContentFromBody(in)
 	after := card.ContentFromBody(back)
-	if dropped := droppedFields(&before, &after); len(dropped) > 0 {
+	dropped := droppedFields(&before, &after)
+	// The Hub metadata keys too: the toolkit's format has no place for a
+	// pipeline_tag or tags, and without the task the model-index cannot
+	// be rebuilt from its results.
+	for _, key := range in.Meta.Keys() {
+		if !in.Meta.IsNull(key) && !back.Meta.Has(key) {
+			dropped = append(dropped, "metadata "+key)
+		}
+	}
+	if len(dropped) > 0 {
 		fmt.Fprintf(io.err, "%s: note: the %s format has no place for: %s\n", source, to.name, strings.Join(dropped, ", "))
 	}
 }

@@ -223,6 +223,19 @@ func TestConvertNotesDroppedFacts(t *testing.T) {
 	if !strings.Contains(stderr, "note: the mct format has no place for:") || !strings.Contains(stderr, "hyperparameters") {
 		t.Errorf("stderr does not note the dropped hyperparameters: %q", stderr)
 	}
+	// Nor for the Hub's metadata keys of a README.
+	code, _, stderr = runCLI(t, "", "convert", fixtures["hf"], "--to", "mct")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, key := range []string{"pipeline_tag", "model-index"} {
+		if !strings.Contains(stderr, "metadata "+key) {
+			t.Errorf("stderr does not note the dropped metadata %s: %q", key, stderr)
+		}
+	}
+	if strings.Contains(stderr, "metadata license") {
+		t.Errorf("the licence is noted as dropped, though the toolkit's format holds it: %q", stderr)
+	}
 	// Our JSON format holds everything.
 	code, _, stderr = runCLI(t, "", "convert", fixtures["spec"], "--to", "json")
 	if code != 0 || strings.Contains(stderr, "note:") {
