@@ -47,9 +47,14 @@ func ValidateParsed(file string, c *Card, err error) []Problem {
 		add(Problem{Severity: SeverityError, Code: "card.unreadable", Message: err.Error()})
 		return problems
 	default:
-		if c.HasFrontMatter() {
+		switch {
+		case c.HasFrontMatter():
 			checkMetadataKeys(c.Meta, add)
-		} else {
+		case startsWithBOMBlock(c):
+			add(Problem{Line: 1, Severity: SeverityWarning, Code: "metadata.bom",
+				Message: "the card starts with a byte order mark (U+FEFF) before its --- line, so the Hub does not see its YAML metadata block",
+				Fix:     "save the file as UTF-8 without a byte order mark"})
+		default:
 			add(Problem{Line: 1, Severity: SeverityWarning, Code: "metadata.missing",
 				Message: "the card has no YAML metadata block",
 				Fix:     "add a block at the top: a line ---, then license, language, pipeline_tag, tags, then a line ---"})
@@ -58,6 +63,16 @@ func ValidateParsed(file string, c *Card, err error) []Problem {
 	checkBody(c, add)
 	slices.SortStableFunc(problems, func(a, b Problem) int { return a.Line - b.Line })
 	return problems
+}
+
+// startsWithBOMBlock reports whether a card without a metadata block
+// would have one but for a byte order mark before its first --- line.
+func startsWithBOMBlock(c *Card) bool {
+	const bom = "\ufeff"
+	if c.Body == nil || !strings.HasPrefix(c.Body.Text, bom) {
+		return false
+	}
+	return SplitFrontMatter(c.Body.Text[len(bom):]).Found
 }
 
 // CheckMetadata returns what Validate reports of a card's metadata (its

@@ -25,6 +25,8 @@ func TestValidateFindings(t *testing.T) {
 		{"model-index missing dataset type", "---\nlicense: mit\nmodel-index:\n- name: m\n  results:\n  - task:\n      type: text-classification\n    dataset:\n      name: D\n    metrics:\n    - type: acc\n      value: 1\n---\n# M\n", "model-index.missing-key", SeverityError, 9, "type"},
 		{"broken YAML", "---\nlicense: mit\ntags: [a\n---\n# M\n", "yaml.syntax", SeverityError, 0, "indentation"},
 		{"no metadata", "# M\n\ntext\n", "metadata.missing", SeverityWarning, 1, "license"},
+		{"byte order mark before the block", "\ufeff---\nlicense: mit\n---\n# M\n", "metadata.bom", SeverityWarning, 1, "without a byte order mark"},
+		{"byte order mark, no block", "\ufeff# M\n\ntext\n", "metadata.missing", SeverityWarning, 1, "license"},
 		{"empty body", "---\nlicense: mit\n---\n", "body.empty", SeverityWarning, 1, "generate"},
 		{"needs-information left", "---\nlicense: mit\n---\n# M\n\n" + NeedsInfo("uses.direct", "say it"), "body.needs-information", SeverityWarning, 4, "Needs information"},
 		{"hub placeholder left", "---\nlicense: mit\n---\n# M\n\n[More Information Needed]\n", "body.placeholder", SeverityWarning, 4, "fill"},
