@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -124,7 +125,7 @@ func runGenerate(c *cli.Context, io stdio) error {
 			return usagef("--lang: %v", err)
 		}
 	}
-	inputs, err := expandInputs(c.Args().Slice(), []string{".yaml", ".yml", ".json"})
+	inputs, unreadable, err := expandInputs(c.Args().Slice(), []string{".yaml", ".yml", ".json"})
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -158,6 +159,17 @@ func runGenerate(c *cli.Context, io stdio) error {
 		clear(cards)
 		cards = cards[:0]
 		return err
+	}
+	// What could not be read fails the run in the end; the rest is
+	// generated.
+	for _, u := range unreadable {
+		reason := u.err
+		var pe *fs.PathError
+		if errors.As(reason, &pe) {
+			reason = pe.Err // the path is said already
+		}
+		fmt.Fprintf(io.err, "%s: error: cannot read it: %v; check the path and its permissions\n", u.path, reason)
+		run.failed++
 	}
 	var parser card.SpecParser
 	for _, in := range inputs {

@@ -145,3 +145,21 @@ func TestGenerateEmptyStdin(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerateGoesOnPastUnreadableInputs checks that a spec path that
+// cannot be read fails the run (exit 1, naming it) without keeping the
+// other specs from being generated.
+func TestGenerateGoesOnPastUnreadableInputs(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "good.yaml")
+	if err := os.WriteFile(spec, []byte(hubCleanSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.yaml")
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "", "generate", "--out", out, missing, spec)
+	checkExit(t, code, stderr, exitFailed, missing+": error: cannot read it: no such file or directory")
+	if _, err := os.Stat(filepath.Join(out, "good.md")); err != nil {
+		t.Errorf("the readable spec was not generated: %v", err)
+	}
+}

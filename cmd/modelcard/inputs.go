@@ -16,12 +16,22 @@ import (
 	"github.com/terragonlabs/modelcard-generator/internal/jsonenc"
 )
 
+// inputFailure is an input that could not be read: a path given that
+// does not exist, or a folder entry that could not be opened.
+type inputFailure struct {
+	path string
+	err  error
+}
+
 // expandInputs turns the command line's files and folders into a sorted list
 // of files: folders are walked recursively for names with one of the given
 // extensions (hidden folders skipped); files are taken as given; "-" is kept
-// as is and means standard input.
-func expandInputs(args []string, exts []string) ([]string, error) {
+// as is and means standard input. A path that does not exist, and a folder
+// entry that cannot be read, are returned as failures and the others are
+// still listed; a folder that holds no such file is an error.
+func expandInputs(args []string, exts []string) ([]string, []inputFailure, error) {
 	var out []string
+	var failures []inputFailure
 	for _, a := range args {
 		if a == "-" {
 			out = append(out, a)
@@ -29,16 +39,26 @@ func expandInputs(args []string, exts []string) ([]string, error) {
 		}
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, fmt.Errorf("input %s: %w", a, err)
+			failures = append(failures, inputFailure{a, err})
+			continue
 		}
 		if !st.IsDir() {
 			out = append(out, a)
 			continue
 		}
 		var found []string
+		unreadable := 0
 		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				if path == a {
+					return err
+				}
+				failures = append(failures, inputFailure{path, err})
+				unreadable++
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			if d.IsDir() {
 				if path != a && strings.HasPrefix(d.Name(), ".") {
@@ -52,15 +72,16 @@ func expandInputs(args []string, exts []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("walk %s: %w", a, err)
+			failures = append(failures, inputFailure{a, err})
+			continue
 		}
-		if len(found) == 0 {
-			return nil, fmt.Errorf("folder %s holds no %s files", a, strings.Join(exts, " or "))
+		if len(found) == 0 && unreadable == 0 {
+			return nil, nil, fmt.Errorf("folder %s holds no %s files", a, strings.Join(exts, " or "))
 		}
 		slices.Sort(found)
 		out = append(out, found...)
 	}
-	return out, nil
+	return out, failures, nil
 }
 
 // cardRecord is what the audit reads from one NDJSON record.
