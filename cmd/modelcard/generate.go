@@ -269,27 +269,31 @@ func (r *generateRun) flush(cards []generated) error {
 	}
 	reportPath := r.c.String("report")
 	var outs []cardOutput
+	refused := make([]bool, len(cards))
 	for i, g := range cards {
 		if reportPath != "" {
 			reports[i].Output = filepath.Join(r.outDir, g.stem+r.formats[0].ext)
 		}
-		var refused bool
-		if outs, refused, err = r.renderCard(g, outs); err != nil {
+		if outs, refused[i], err = r.renderCard(g, outs); err != nil {
 			return err
 		}
-		if refused {
+		if refused[i] {
 			reports[i].Output = ""
 		}
 	}
 	if err := r.writeFiles(outs); err != nil {
 		return err
 	}
-	for _, rep := range reports {
+	// The mean completeness printed at the end is of the cards written.
+	for i, rep := range reports {
+		if refused[i] {
+			continue
+		}
 		for id, v := range rep.Scores {
 			r.scoreSums[id] += v
 		}
+		r.scored++
 	}
-	r.scored += len(reports)
 	if reportPath != "" {
 		return r.writeReport(reportPath, reports)
 	}

@@ -163,3 +163,36 @@ func TestGenerateGoesOnPastUnreadableInputs(t *testing.T) {
 		t.Errorf("the readable spec was not generated: %v", err)
 	}
 }
+
+// TestGenerateStrictMeanOfWrittenCards checks that the mean completeness
+// generate prints counts only the cards it wrote: a spec --strict refuses
+// leaves it as it is without that spec.
+func TestGenerateStrictMeanOfWrittenCards(t *testing.T) {
+	dir := t.TempDir()
+	bad, clean := filepath.Join(dir, "bad.yaml"), filepath.Join(dir, "clean.yaml")
+	for path, text := range map[string]string{bad: hubBreakingSpec, clean: hubCleanSpec} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	meanLine := func(stderr string) string {
+		for line := range strings.Lines(stderr) {
+			if strings.HasPrefix(line, "mean completeness:") {
+				return line
+			}
+		}
+		return ""
+	}
+	code, _, alone := runCLI(t, "", "generate", "--out", filepath.Join(dir, "a"), clean)
+	checkExit(t, code, alone, exitOK)
+	code, _, both := runCLI(t, "", "generate", "--strict", "--out", filepath.Join(dir, "b"), clean, bad)
+	checkExit(t, code, both, exitFailed)
+	if want, got := meanLine(alone), meanLine(both); want == "" || got != want {
+		t.Errorf("with a refused spec the mean is %q, want the clean spec's alone, %q", got, want)
+	}
+	code, _, refused := runCLI(t, "", "generate", "--strict", "--out", filepath.Join(dir, "c"), bad)
+	checkExit(t, code, refused, exitFailed)
+	if line := meanLine(refused); line != "" {
+		t.Errorf("no card was written, yet a mean was printed: %q", line)
+	}
+}
