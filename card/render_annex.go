@@ -264,9 +264,13 @@ type annexWriter struct {
 	fam  *Family
 }
 
+// AnnexIVHeading starts every document RenderAnnexIV writes: the mark by
+// which a reader tells such a document from a model card.
+const AnnexIVHeading = "# Technical documentation (EU AI Act, Annex IV)"
+
 func (a *annexWriter) write() {
 	name := hfCardName(a.ct)
-	a.buf = append(a.buf, "# Technical documentation (EU AI Act, Annex IV)"...)
+	a.buf = append(a.buf, AnnexIVHeading...)
 	if !hfIsBlank(name) {
 		a.buf = append(a.buf, ": "...)
 		a.buf = hfAppendEscapedText(a.buf, name, false)

@@ -57,7 +57,7 @@ Exit 1 when --target is set and a run is below it.`),
 			&cli.IntFlag{Name: "card-size", Value: 4096, Usage: "size in bytes of synthetic cards, used when there is no corpus"},
 			&cli.StringFlag{Name: "specs", Usage: "folder of specs (.yaml, .yml, .json) to generate from"},
 			&cli.BoolFlag{Name: "json", Usage: "write one JSON object per run instead of a table"},
-			&cli.StringFlag{Name: "plot", Usage: "also draw throughput against batch size to this .png file"},
+			&cli.StringFlag{Name: "plot", Usage: "also draw throughput against batch size to this `FILE` (.png, .svg or .pdf)"},
 			&cli.Float64Flag{Name: "target", Usage: "exit 1 when a run processes fewer cards per second than this"},
 		},
 		Action: func(c *cli.Context) error { return runBench(c, io) },
@@ -127,8 +127,8 @@ func checkBenchFlags(c *cli.Context) (benchPlan, error) {
 	if t := c.Float64("target"); t < 0 {
 		return p, usagef("--target %g: use a positive number of cards per second", t)
 	}
-	if f := c.String("plot"); f != "" && !strings.EqualFold(filepath.Ext(f), ".png") {
-		return p, usagef("--plot %q: give a file name ending in .png", f)
+	if f := c.String("plot"); f != "" && !slices.Contains([]string{".png", ".svg", ".pdf"}, strings.ToLower(filepath.Ext(f))) {
+		return p, usagef("--plot %q: give a file name ending in .png, .svg or .pdf", f)
 	}
 	return p, nil
 }
@@ -151,6 +151,12 @@ func runBench(c *cli.Context, io stdio) error {
 	p, err := checkBenchFlags(c)
 	if err != nil {
 		return err
+	}
+	if f := c.String("plot"); f != "" {
+		// Found now, not after the runs.
+		if err := checkOutputFile("--plot", f); err != nil {
+			return err
+		}
 	}
 	var cards, specs [][]byte
 	needCards := slices.Contains(p.workloads, bench.Audit) || slices.Contains(p.workloads, bench.Score)

@@ -142,6 +142,10 @@ func TestBenchTarget(t *testing.T) {
 }
 
 func TestBenchUsageErrors(t *testing.T) {
+	plotFolder := filepath.Join(t.TempDir(), "plot.png")
+	if err := os.Mkdir(plotFolder, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -155,7 +159,9 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"cards and duration", []string{"--cards", "1", "--duration", "1s"}, "exclude"},
 		{"zero duration", []string{"--duration", "0s"}, "duration"},
 		{"small card size", []string{"--card-size", "10"}, "card-size"},
-		{"plot not png", []string{"--cards", "1", "--plot", "x.svg"}, ".png"},
+		{"plot of another kind", []string{"--cards", "1", "--plot", "x.gif"}, ".png, .svg or .pdf"},
+		{"plot is a folder", []string{"--cards", "1", "--plot", plotFolder}, "folder"},
+		{"backend cuda or another", []string{"--backend", "nope"}, "unknown backend"},
 		{"unknown flag", []string{"--fast"}, "fast"},
 		{"argument", []string{"cards.md"}, "no arguments"},
 		{"bad duration", []string{"--duration", "soon"}, "soon"},

@@ -111,6 +111,9 @@ func runConvert(c *cli.Context, io stdio) error {
 		}
 	}
 	given := from.name != ""
+	if what := ownRendering(data); what != "" && (!given || from.name == "hf") {
+		return failedError{summary: fmt.Sprintf("%s is %s, which convert writes but cannot read back: convert from the card it was made from (its README, JSON card, toolkit JSON or spec)", source, what)}
+	}
 	if !given {
 		from = detectInput(in, data)
 	}

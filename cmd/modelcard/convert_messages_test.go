@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/terragonlabs/modelcard-generator/card"
 )
 
 // TestConvertEmptyStdin checks that convert fails, exit 1, on standard
@@ -125,5 +127,35 @@ func TestConvertParseErrorWording(t *testing.T) {
 				t.Errorf("--from hint %v, want %v:\n%s", hint, tt.fromHint, stderr)
 			}
 		})
+	}
+}
+
+// TestConvertRefusesOwnRenderings checks that convert will not read an
+// HTML page or an Annex IV document it wrote as if it were a README, with
+// or without --from hf, and says what to convert from instead.
+func TestConvertRefusesOwnRenderings(t *testing.T) {
+	spec, err := card.ParseSpec([]byte(convertFixtureSpec), "fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files := map[string]func(*card.Card) ([]byte, error){"page.html": card.RenderHTML, "annex.md": card.RenderAnnexIV}
+	for name, render := range files {
+		data, err := render(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, extra := range [][]string{nil, {"--from", "hf"}} {
+			args := append([]string{"convert", path, "--to", "mct"}, extra...)
+			code, stdout, stderr := runCLI(t, "", args...)
+			checkExit(t, code, stderr, exitFailed, "cannot read back", "convert from the card it was made from")
+			if stdout != "" {
+				t.Errorf("%s %v: wrote %d bytes", name, extra, len(stdout))
+			}
+		}
 	}
 }

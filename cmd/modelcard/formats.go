@@ -214,6 +214,22 @@ func detectInput(name string, data []byte) inputFormat {
 	return pick("hf")
 }
 
+// ownRendering names the output formats that cannot be read back when data
+// is one of them (an HTML page, an Annex IV document), and returns "" for
+// anything else. Either would otherwise be read as a README: the page's
+// styles taken for the model's overview, the Annex's items lost.
+func ownRendering(data []byte) string {
+	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
+	head := strings.ToLower(string(t[:min(len(t), 16)]))
+	switch {
+	case strings.HasPrefix(head, "<!doctype html"), strings.HasPrefix(head, "<html"):
+		return "an HTML page (the html format)"
+	case bytes.HasPrefix(t, []byte(card.AnnexIVHeading)):
+		return "EU AI Act Annex IV documentation (the annex-iv format)"
+	}
+	return ""
+}
+
 // topLevelJSONKeys returns the keys of a JSON object's top level; nil when
 // the data is not a JSON object. It stops at the first syntax error.
 func topLevelJSONKeys(data []byte) map[string]bool {

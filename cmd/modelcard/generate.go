@@ -91,7 +91,7 @@ The spec format: run ` + "`modelcard init --family llm`" + ` for a commented exa
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Value: cli.NewStringSlice("hf"), Usage: "output formats, comma-separated or repeated: " + strings.Join(formatNames(), ", ")},
 			&cli.StringSliceFlag{Name: "eval", Usage: "add the evaluation results of `FILE` (lm-evaluation-harness JSON, CSV, model-index, MLflow or W&B run) to every card; repeatable"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
-			&cli.BoolFlag{Name: "strict", Usage: "write no card for a spec whose Hub card `modelcard validate` would reject (a licence, language or pipeline_tag the Hub does not know, ...), and exit 1"},
+			&cli.BoolFlag{Name: "strict", Usage: "write no card for a spec whose Hub card modelcard validate would reject (a licence, language or pipeline_tag the Hub does not know, ...), and exit 1"},
 			&cli.Int64Flag{Name: "max-bytes", Value: 8 << 20, Usage: "largest spec file accepted, in bytes"},
 			&cli.StringFlag{Name: "report", Usage: "write each card's template choice and per-standard scores and gaps to `FILE` (JSON Lines, - for stdout)"},
 			&cli.StringFlag{Name: "lang", Usage: "language of the hf format's headings: " + strings.Join(card.SupportedLanguages(), ", ") + " (the card's own text stays as written)"},
@@ -125,7 +125,7 @@ func runGenerate(c *cli.Context, io stdio) error {
 			return usagef("--lang: %v", err)
 		}
 	}
-	inputs, unreadable, err := expandInputs(c.Args().Slice(), []string{".yaml", ".yml", ".json"})
+	inputs, unreadable, err := expandInputs(c.Args().Slice(), []string{".yaml", ".yml", ".json"}, generatedFiles(c.String("out")))
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -269,24 +269,27 @@ func (r *generateRun) flush(cards []generated) error {
 	}
 	reportPath := r.c.String("report")
 	var outs []cardOutput
-	refused := make([]bool, len(cards))
+	wrote := make([]bool, len(cards)) // some file, or stdout, of the card was written
 	for i, g := range cards {
 		if reportPath != "" {
 			reports[i].Output = filepath.Join(r.outDir, g.stem+r.formats[0].ext)
 		}
-		if outs, refused[i], err = r.renderCard(g, outs); err != nil {
+		before := r.written
+		var refused bool
+		if outs, refused, err = r.renderCard(i, g, outs); err != nil {
 			return err
 		}
-		if refused[i] {
+		if refused {
 			reports[i].Output = ""
 		}
+		wrote[i] = r.written > before // stdout
 	}
-	if err := r.writeFiles(outs); err != nil {
+	if err := r.writeFiles(outs, wrote); err != nil {
 		return err
 	}
 	// The mean completeness printed at the end is of the cards written.
 	for i, rep := range reports {
-		if refused[i] {
+		if !wrote[i] {
 			continue
 		}
 		for id, v := range rep.Scores {
@@ -303,9 +306,11 @@ func (r *generateRun) flush(cards []generated) error {
 // cardOutput is a card in one format on its way to its file: the file to
 // write, or the problem that keeps it from being written.
 type cardOutput struct {
+	card    int // the card's index in its chunk
 	source  string
 	problem string
 	file    atomicfile.Pending
+	markers int // needs-information markers in the file
 }
 
 // generateWriters is how many card files generate writes at once: the
@@ -317,7 +322,7 @@ const generateWriters = 8
 // to be written to files (see render). The Hub card is checked against the
 // Hub's rules first: with --strict a card that breaks them is written in
 // no format (refused), and the spec counts as failed.
-func (r *generateRun) renderCard(g generated, outs []cardOutput) (_ []cardOutput, refused bool, _ error) {
+func (r *generateRun) renderCard(index int, g generated, outs []cardOutput) (_ []cardOutput, refused bool, _ error) {
 	if slices.ContainsFunc(r.formats, func(f outputFormat) bool { return f.name == "hf" }) && !r.checkHubRules(g) {
 		fmt.Fprintf(r.io.err, "%s: error: no card written: its metadata breaks the Hub's rules (see above); fix the spec, or leave out --strict to write the card with warnings\n", g.source)
 		r.failed++
@@ -330,6 +335,7 @@ func (r *generateRun) renderCard(g generated, outs []cardOutput) (_ []cardOutput
 	}
 	for k, f := range r.formats {
 		out, toFile, err := r.render(g, f, datas[k], errs[k])
+		out.card = index
 		if err != nil {
 			return outs, false, err
 		}
@@ -395,12 +401,13 @@ func (r *generateRun) render(g generated, f outputFormat, data []byte, err error
 		// Reported in order with the chunk's other files (writeFiles).
 		return out, true, nil
 	}
-	r.markers += len(card.FindNeedsInfo(string(data)))
+	out.markers = len(card.FindNeedsInfo(string(data)))
 	if r.toStdout {
 		if _, err := r.io.out.Write(data); err != nil {
 			return out, false, fmt.Errorf("write stdout: %w", err)
 		}
 		r.written++
+		r.markers += out.markers
 		return out, false, nil
 	}
 	path := filepath.Join(r.outDir, g.stem+f.ext)
@@ -416,8 +423,9 @@ func (r *generateRun) render(g generated, f outputFormat, data []byte, err error
 // writeFiles writes a chunk's cards to their files, several at once, and
 // then reports, in the chunk's order, each card that was not written and
 // why. When the run is cancelled meanwhile it returns the context's error:
-// the files already in place stay, and the run ends there.
-func (r *generateRun) writeFiles(outs []cardOutput) error {
+// the files already in place stay, and the run ends there. It sets
+// wrote[i] for each card i of the chunk of which a file was written.
+func (r *generateRun) writeFiles(outs []cardOutput, wrote []bool) error {
 	var files []atomicfile.Pending
 	for _, o := range outs {
 		if o.problem == "" {
@@ -433,13 +441,18 @@ func (r *generateRun) writeFiles(outs []cardOutput) error {
 		}
 		return err
 	}
+	done := func(o cardOutput) {
+		r.written++
+		r.markers += o.markers
+		wrote[o.card] = true
+	}
 	k := 0
 	for _, o := range outs {
 		problem := o.problem
 		if problem == "" {
 			switch err := errs[k]; {
 			case err == nil:
-				r.written++
+				done(o)
 			case errors.Is(err, atomicfile.ErrExists):
 				problem = fmt.Sprintf("%s exists; use --force to overwrite it", o.file.Path)
 			default:
@@ -591,6 +604,31 @@ func slugify(id string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-.")
+}
+
+// generatedFiles returns the test by which a walk of spec folders leaves
+// out what generate writes: the --out folder, and the JSON cards and
+// toolkit cards (.card.json, .mct.json), which are not specs. Without it a
+// second run over a folder that holds its own output reads that output as
+// specs.
+func generatedFiles(outDir string) func(path string, dir bool) bool {
+	absOut := ""
+	if outDir != "" && outDir != "-" {
+		absOut, _ = filepath.Abs(outDir)
+	}
+	return func(path string, dir bool) bool {
+		if dir {
+			abs, err := filepath.Abs(path)
+			return err == nil && abs == absOut
+		}
+		name := strings.ToLower(filepath.Base(path))
+		for _, f := range outputFormats {
+			if strings.HasSuffix(f.ext, ".json") && strings.HasSuffix(name, f.ext) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // hubMetadataProblems returns the errors `modelcard validate` reports for

@@ -150,11 +150,7 @@ func TestGenerateEmptyStdin(t *testing.T) {
 // cannot be read fails the run (exit 1, naming it) without keeping the
 // other specs from being generated.
 func TestGenerateGoesOnPastUnreadableInputs(t *testing.T) {
-	dir := t.TempDir()
-	spec := filepath.Join(dir, "good.yaml")
-	if err := os.WriteFile(spec, []byte(hubCleanSpec), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, spec := writeCleanSpec(t, "good.yaml")
 	missing := filepath.Join(dir, "missing.yaml")
 	out := filepath.Join(dir, "out")
 	code, _, stderr := runCLI(t, "", "generate", "--out", out, missing, spec)
@@ -195,4 +191,68 @@ func TestGenerateStrictMeanOfWrittenCards(t *testing.T) {
 	if line := meanLine(refused); line != "" {
 		t.Errorf("no card was written, yet a mean was printed: %q", line)
 	}
+}
+
+// TestGenerateSkipsItsOwnOutput runs generate twice over a folder that
+// holds its output folder: the second run must read the spec only, not the
+// JSON and toolkit cards the first one wrote.
+func TestGenerateSkipsItsOwnOutput(t *testing.T) {
+	for _, outName := range []string{"out", "."} {
+		t.Run("out="+outName, func(t *testing.T) {
+			dir, _ := writeCleanSpec(t, "m.yaml")
+			out := filepath.Join(dir, outName)
+			for run := 1; run <= 2; run++ {
+				code, _, stderr := runCLI(t, "", "generate", "--force", "--format", "hf,json,mct", "--out", out, dir)
+				checkExit(t, code, stderr, exitOK, "generated 3 card files")
+			}
+		})
+	}
+}
+
+// TestGenerateSummaryCountsWrittenCards checks the closing summary: the
+// facts needing information and the mean completeness are of the card
+// files written, not of specs whose file was not (it existed, or another
+// spec wrote the same path).
+func TestGenerateSummaryCountsWrittenCards(t *testing.T) {
+	dir, spec := writeCleanSpec(t, "m.yaml")
+	out := filepath.Join(dir, "out")
+	code, _, once := runCLI(t, "", "generate", "--out", out, spec)
+	checkExit(t, code, once, exitOK, "generated 1 card files")
+	summary := func(stderr string) (facts, mean string) {
+		for line := range strings.Lines(stderr) {
+			switch {
+			case strings.HasPrefix(line, "generated "):
+				facts = line[strings.Index(line, "("):]
+			case strings.HasPrefix(line, "mean completeness:"):
+				mean = line
+			}
+		}
+		return facts, mean
+	}
+	wantFacts, wantMean := summary(once)
+
+	// The same spec twice into a fresh folder: one file, counted once.
+	code, _, twice := runCLI(t, "", "generate", "--out", filepath.Join(dir, "out2"), spec, spec)
+	checkExit(t, code, twice, exitFailed, "generated 1 card files")
+	if facts, mean := summary(twice); facts != wantFacts || mean != wantMean {
+		t.Errorf("the same spec twice: %q and %q, want %q and %q", facts, mean, wantFacts, wantMean)
+	}
+	// Again into the first folder, without --force: nothing written.
+	code, _, blocked := runCLI(t, "", "generate", "--out", out, spec)
+	checkExit(t, code, blocked, exitFailed, "generated 0 card files", "(0 facts")
+	if _, mean := summary(blocked); mean != "" {
+		t.Errorf("no card was written, yet a mean was printed: %q", mean)
+	}
+}
+
+// writeCleanSpec writes hubCleanSpec as name in a new folder and returns
+// the folder and the spec's path.
+func writeCleanSpec(t *testing.T, name string) (dir, path string) {
+	t.Helper()
+	dir = t.TempDir()
+	path = filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(hubCleanSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, path
 }

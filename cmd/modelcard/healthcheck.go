@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -114,6 +115,11 @@ func parseHealthURL(raw string) (string, error) {
 	}
 	if u.Host == "" {
 		return "", usagef("--url %q names no host; give one such as %s", raw, defaultHealthURL)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", usagef("--url %q: port %s is not between 1 and 65535", raw, p)
+		}
 	}
 	return u.String(), nil
 }

@@ -54,6 +54,8 @@ func TestHealthcheck(t *testing.T) {
 		{"daemon on all interfaces", nil, map[string]string{"MODELCARD_HTTP_ADDR": ":" + srvPort}, exitOK, "/ready: 200 OK", nil},
 		{"--url wins over the daemon's address", []string{"--url", srv.URL + "/draining"}, map[string]string{"MODELCARD_HTTP_ADDR": srvAddr}, exitFailed, "", []string{"503"}},
 		{"bad daemon address", nil, map[string]string{"MODELCARD_HTTP_ADDR": "8080"}, exitUsage, "", []string{"MODELCARD_HTTP_ADDR", "HOST:PORT"}},
+		{"port out of range", []string{"--url", "http://127.0.0.1:99999/ready"}, nil, exitUsage, "", []string{"port 99999", "65535"}},
+		{"port not a number", []string{"--url", "http://127.0.0.1:0/ready"}, nil, exitUsage, "", []string{"port 0"}},
 		{"503 is unhealthy", []string{"--url", srv.URL + "/draining"}, nil, exitFailed, "", []string{"unhealthy", "503", "draining"}},
 		{"500 is unhealthy", []string{"--url", srv.URL + "/broken"}, nil, exitFailed, "", []string{"500", "boom"}},
 		{"404 is unhealthy", []string{"--url", srv.URL + "/missing"}, nil, exitFailed, "", []string{"404"}},

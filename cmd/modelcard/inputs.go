@@ -28,8 +28,10 @@ type inputFailure struct {
 // extensions (hidden folders skipped); files are taken as given; "-" is kept
 // as is and means standard input. A path that does not exist, and a folder
 // entry that cannot be read, are returned as failures and the others are
-// still listed; a folder that holds no such file is an error.
-func expandInputs(args []string, exts []string) ([]string, []inputFailure, error) {
+// still listed; a folder that holds no such file is an error. skip, when
+// not nil, leaves out the folders and files of a walk it returns true for
+// (not the paths given).
+func expandInputs(args []string, exts []string, skip func(path string, dir bool) bool) ([]string, []inputFailure, error) {
 	var out []string
 	var failures []inputFailure
 	for _, a := range args {
@@ -61,9 +63,12 @@ func expandInputs(args []string, exts []string) ([]string, []inputFailure, error
 				return nil
 			}
 			if d.IsDir() {
-				if path != a && strings.HasPrefix(d.Name(), ".") {
+				if path != a && (strings.HasPrefix(d.Name(), ".") || (skip != nil && skip(path, true))) {
 					return filepath.SkipDir
 				}
+				return nil
+			}
+			if skip != nil && skip(path, false) {
 				return nil
 			}
 			if slices.Contains(exts, strings.ToLower(filepath.Ext(path))) {

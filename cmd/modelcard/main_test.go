@@ -453,7 +453,7 @@ func TestGenerateWriteFilesCancelled(t *testing.T) {
 	var errOut bytes.Buffer
 	r := &generateRun{c: c, io: stdio{out: io.Discard, err: &errOut}}
 	path := filepath.Join(t.TempDir(), "x.md")
-	err := r.writeFiles([]cardOutput{{source: "x.yaml", file: atomicfile.Pending{Path: path, Data: []byte("x"), Perm: 0o644}}})
+	err := r.writeFiles([]cardOutput{{source: "x.yaml", file: atomicfile.Pending{Path: path, Data: []byte("x"), Perm: 0o644}}}, make([]bool, 1))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}

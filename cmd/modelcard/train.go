@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -98,6 +99,13 @@ func runTrain(c *cli.Context, io stdio) error {
 	}
 	ctx := c.Context
 	corpusDir, out := c.String("corpus"), c.String("out")
+	if st, err := os.Stat(corpusDir); err != nil || !st.IsDir() {
+		return usagef("--corpus %s is not a folder; give the folder that holds index.tsv and the cards", corpusDir)
+	}
+	// Found now, not after the training.
+	if err := checkOutputFile("--out", out); err != nil {
+		return err
+	}
 
 	start := time.Now()
 	corpus, err := engine.LoadCorpus(ctx, corpusDir, space, c.Int("workers"))
@@ -107,6 +115,9 @@ func runTrain(c *cli.Context, io stdio) error {
 	st := corpus.Stats
 	fmt.Fprintf(io.err, "read %d cards from %s: %d labelled, %d without a label, %d with a label that names no Hub task, %d unreadable (%s)\n",
 		st.Listed, corpusDir, st.Labelled, st.Unlabelled, st.Unmapped, st.Unreadable, time.Since(start).Round(time.Millisecond))
+	if len(corpus.Cards) == 0 {
+		return fmt.Errorf("%s holds no labelled card: training needs cards whose index.tsv row gives a task that maps to a Hub pipeline tag (see docs/label-mapping.md)", corpusDir)
+	}
 	train, validation := engine.SplitCorpus(corpus.Cards)
 	if len(train) == 0 || len(validation) == 0 {
 		return fmt.Errorf("the split of %d labelled cards left %d for training and %d for validation; the corpus needs cards from more owners", len(corpus.Cards), len(train), len(validation))
