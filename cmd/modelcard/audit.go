@@ -89,6 +89,7 @@ Examples:
 			&cli.StringFlag{Name: "json", Usage: "write one JSON result per card to `FILE` (- for stdout)"},
 			&cli.StringFlag{Name: "report", Usage: "write the HTML report to `FILE`"},
 			backendFlag(),
+			modelFlag(),
 			&cli.IntFlag{Name: "batch-size", Value: 512, Usage: "cards per scoring batch"},
 			&cli.IntFlag{Name: "workers", Usage: "parse and featurize workers (0: one per CPU)"},
 			&cli.Float64Flag{Name: "fail-under", Usage: "exit 1 when a mean score is below `SCORE` (0 to 1)"},
@@ -210,9 +211,14 @@ func runAudit(c *cli.Context, io stdio) error {
 	}
 	defer sink.abandon()
 
+	model, err := loadModelFlag(c)
+	if err != nil {
+		return err
+	}
 	e, err := engine.New(engine.Config{
 		Registry:  newRegistry(),
 		Backend:   c.String("backend"),
+		TaskModel: model,
 		BatchSize: c.Int("batch-size"),
 		Workers:   c.Int("workers"),
 	})

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"os"
 	"slices"
 	"strings"
 
@@ -35,6 +37,36 @@ func backendFlag() cli.Flag {
 	}
 }
 
+// modelFlag is the --model flag shared by the commands that predict a
+// card's task: a model file `modelcard train` wrote, in place of the
+// embedded one.
+func modelFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:    "model",
+		Usage:   "predict tasks with the template-selection model in `FILE` (written by modelcard train) instead of the built-in one",
+		EnvVars: []string{"MODELCARD_MODEL"},
+	}
+}
+
+// loadModelFlag reads the model --model names; nil when it names none.
+// A file that cannot be read or is not such a model is a usage error.
+func loadModelFlag(c *cli.Context) (*engine.TaskModel, error) {
+	path := c.String("model")
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("--model %s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	m, err := engine.LoadTaskModel(f)
+	if err != nil {
+		return nil, usagef("--model %s is not a model that modelcard train writes (%v); give the --out file of a train run, or leave --model out to use the built-in model", path, err)
+	}
+	return m, nil
+}
+
 // cudaBackend is the name of the CUDA backend, which only the CUDA build
 // has (hasCUDA).
 const cudaBackend = "cuda"
@@ -62,7 +94,11 @@ func openEngine(c *cli.Context) (*engine.Engine, error) {
 	if err := checkBackend(c.String("backend")); err != nil {
 		return nil, err
 	}
-	return engine.New(engine.Config{Registry: newRegistry(), Backend: c.String("backend"), ParseCard: parseAuditCard})
+	model, err := loadModelFlag(c)
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(engine.Config{Registry: newRegistry(), Backend: c.String("backend"), TaskModel: model, ParseCard: parseAuditCard})
 }
 
 // serveDevice is what the daemon is told of the devices the engine runs on.

@@ -96,6 +96,7 @@ The spec format: run ` + "`modelcard init --family llm`" + ` for a commented exa
 			&cli.StringFlag{Name: "report", Usage: "write each card's template choice and per-standard scores and gaps to `FILE` (JSON Lines, - for stdout)"},
 			&cli.StringFlag{Name: "lang", Usage: "language of the hf format's headings: " + strings.Join(card.SupportedLanguages(), ", ") + " (the card's own text stays as written)"},
 			backendFlag(),
+			modelFlag(),
 		},
 		Action: func(c *cli.Context) error { return runGenerate(c, io) },
 	}
