@@ -219,6 +219,7 @@ func runAudit(c *cli.Context, io stdio) error {
 		Registry:  newRegistry(),
 		Backend:   c.String("backend"),
 		TaskModel: model,
+		ParseCard: parseAuditCard,
 		BatchSize: c.Int("batch-size"),
 		Workers:   c.Int("workers"),
 	})

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/internal/sharedtest"
 )
 
@@ -880,4 +881,47 @@ func BenchmarkAuditCommandFolder(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "cards/s")
+}
+
+// TestAuditRefusesOwnRenderings checks that an Annex IV document or HTML
+// page generate wrote, found in a folder of cards, gets an error result
+// (input.not-a-card) instead of being scored as a poor card, and that the
+// card beside it is scored.
+func TestAuditRefusesOwnRenderings(t *testing.T) {
+	spec, err := card.ParseSpec([]byte(convertFixtureSpec), "fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, render := range map[string]func(*card.Card) ([]byte, error){
+		"m.md": card.RenderHF, "m.annex-iv.md": card.RenderAnnexIV, "page.md": card.RenderHTML,
+	} {
+		data, err := render(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	code, _, stderr := runCLI(t, "", "audit", "-q", "--json", out, dir)
+	checkExit(t, code, stderr, exitOK)
+	for _, line := range strings.Split(strings.TrimSpace(string(readFile(t, out))), "\n") {
+		var r struct {
+			Path   string             `json:"path"`
+			Scores map[string]float64 `json:"scores"`
+			Error  *string            `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		own := filepath.Base(r.Path) != "m.md"
+		switch {
+		case own && (r.Error == nil || !strings.Contains(*r.Error, "not a model card") || r.Scores != nil):
+			t.Errorf("%s: error %v, scores %v; want it refused as no card", r.Path, r.Error, r.Scores)
+		case !own && (r.Error != nil || r.Scores == nil):
+			t.Errorf("%s: error %v; want it scored", r.Path, r.Error)
+		}
+	}
 }

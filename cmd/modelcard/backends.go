@@ -112,8 +112,14 @@ type serveDevice struct {
 
 // parseAuditCard reads a card to audit: a Hugging Face README as it is; a
 // Model Card Toolkit JSON or the engine's JSON card through the Hub
-// rendering of its content, so that the engine sees its sections.
+// rendering of its content, so that the engine sees its sections. An HTML
+// page or Annex IV document that modelcard wrote is refused: it is not a
+// card, and would be scored as a poor one.
 func parseAuditCard(parser *card.Parser, path string, data []byte) (*card.Card, error) {
+	if what := ownRendering(data); what != "" {
+		return nil, &card.InputError{Code: "input.not-a-card",
+			Msg: "the file is " + what + ", which modelcard writes from a card, not a model card: audit the card it was made from"}
+	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return parser.Parse(data)

@@ -220,9 +220,11 @@ func detectInput(name string, data []byte) inputFormat {
 // styles taken for the model's overview, the Annex's items lost.
 func ownRendering(data []byte) string {
 	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
-	head := strings.ToLower(string(t[:min(len(t), 16)]))
+	hasPrefixFold := func(p string) bool { return len(t) >= len(p) && bytes.EqualFold(t[:len(p)], []byte(p)) }
 	switch {
-	case strings.HasPrefix(head, "<!doctype html"), strings.HasPrefix(head, "<html"):
+	case len(t) == 0 || (t[0] != '<' && t[0] != '#'):
+		return ""
+	case hasPrefixFold("<!doctype html"), hasPrefixFold("<html"):
 		return "an HTML page (the html format)"
 	case bytes.HasPrefix(t, []byte(card.AnnexIVHeading)):
 		return "EU AI Act Annex IV documentation (the annex-iv format)"
