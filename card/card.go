@@ -20,7 +20,10 @@ type Card struct {
 	// Body is the markdown body as a tree of sections. It is nil for a card
 	// that was built from a spec and not rendered yet.
 	Body *Body
-	// Family is the template family of the card, when known.
+	// Family is the template family of the card, when known. Parse takes
+	// it from the pipeline_tag metadata, else from the heading of a
+	// family's own section ("Language Model Specifics", or its
+	// translation).
 	Family FamilyID
 	// source keeps the parse result needed for a byte-exact round trip.
 	source *sourceLayout

@@ -17,7 +17,8 @@ import (
 // README: c.Content, with every empty field filled from what the card says.
 //
 //   - The card's name is the title of its first level-1 heading that is not a
-//     canonical section ("Model Card for " dropped), and the summary is the
+//     canonical section ("Model Card for " dropped, and its translations:
+//     see CardTitleFor), and the summary is the
 //     text under that title, or the text before the first heading.
 //   - Each canonical section fills the Content field it corresponds to
 //     (model_details.description fills Description, uses.direct DirectUse,
@@ -37,13 +38,19 @@ import (
 //     renderer's results table; a table row that matches a model-index
 //     result is replaced by that result, which carries more detail.
 //   - The family's own section ("Language Model Specifics", ...) and its
-//     field headings fill Specifics, keyed by the family's field keys.
+//     field headings fill Specifics, keyed by the family's field keys. The
+//     family is c.Family, else the one whose section heading the body
+//     holds; the headings are read in every language RenderHFWith writes,
+//     as are the canonical sections' (see CanonicalFor).
 //
 // Needs-information markers, the Hub template's "[More Information Needed]"
-// placeholders, "More information needed" paragraphs and HTML comments are
-// not facts and are dropped. Text that maps to no field (a training
-// procedure's prose, a license section) is left out. ContentFromBody does
-// not change c.
+// placeholders, "More information needed" paragraphs and HTML comments
+// that are notes (a template's guidance, a tool's notice or block markers,
+// TF Hub's "<!-- task: ... -->" metadata: see isNoteComment) are not facts
+// and are dropped; other HTML comments are part of the text and kept as
+// written, as are code blocks, read up to their closing fence as CommonMark
+// closes them. Text that maps to no field (a training procedure's prose, a
+// license section) is left out. ContentFromBody does not change c.
 func ContentFromBody(c *Card) Content {
 	if c == nil {
 		return Content{}
@@ -51,7 +58,11 @@ func ContentFromBody(c *Card) Content {
 	ct := cloneContent(c.Content)
 	var got Content
 	x := extractor{meta: c.Meta, got: &got}
-	if fam, ok := LookupFamily(c.Family); ok {
+	famID := c.Family
+	if famID == "" {
+		famID = familyFromBody(c.Body)
+	}
+	if fam, ok := LookupFamily(famID); ok {
 		x.fam = &fam
 	} else {
 		fam, _ := LookupFamily(FamilyGeneric)
@@ -286,15 +297,12 @@ type claim struct {
 // claimOf returns what a section is, and false for a section that maps to
 // nothing (its text then belongs to its parent).
 func (x *extractor) claimOf(s *Section, underFamily bool) (claim, bool) {
-	norm := NormalizeTitle(s.Title)
-	if norm != "" && norm == NormalizeTitle(x.fam.SectionTitle) {
+	if fam, ok := familyForHeading(s.Title); ok && fam == x.fam.ID {
 		return claim{family: true}, true
 	}
 	if s.Canonical == "" || s.Canonical == SecFamilySpecifics || underFamily {
-		for _, f := range x.fam.Fields {
-			if norm == NormalizeTitle(f.Title) {
-				return claim{specific: f.Key}, true
-			}
+		if key, ok := familyFieldForHeading(x.fam.ID, s.Title); ok {
+			return claim{specific: key}, true
 		}
 	}
 	if underFamily {
@@ -337,17 +345,22 @@ func (x *extractor) sections(list []*Section, underFamily bool) {
 }
 
 // isCardTitle reports whether a heading is a card's title: "Model Card",
-// or "Model Card for" a name.
+// or "Model Card for" a name, or that title in another supported language
+// ("Modellkarte für" a name, ...: see CardTitleFor).
 func isCardTitle(title string) bool {
-	t := strings.ToLower(plainInline(title))
-	return t == "model card" || strings.HasPrefix(t, "model card for ")
+	t := plainInline(title)
+	if strings.EqualFold(t, "Model Card") {
+		return true
+	}
+	_, ok := cardTitleName(t)
+	return ok
 }
 
 // readTitle reads the card's title and summary.
 func (x *extractor) readTitle(s *Section) {
 	name := plainInline(s.Title)
-	if len(name) > len("Model Card for ") && strings.EqualFold(name[:len("Model Card for ")], "Model Card for ") {
-		name = strings.TrimSpace(name[len("Model Card for "):])
+	if n, ok := cardTitleName(name); ok {
+		name = n
 	}
 	if name != "" && !strings.EqualFold(name, "Model Card") {
 		x.got.PrettyName = name
@@ -563,7 +576,8 @@ func (x *extractor) facts(text string, params bool) string {
 }
 
 // factLine reads "- **Label:** value", "- **Label**: value" or
-// "- Label: value", returning the normalised label.
+// "- Label: value", returning the normalised label and the value without
+// the note comments in it (see isNoteComment).
 func factLine(s string) (label, value string, ok bool) {
 	if len(s) < 3 || (s[0] != '-' && s[0] != '*' && s[0] != '+') || s[1] != ' ' {
 		return "", "", false
@@ -592,7 +606,7 @@ func factLine(s string) (label, value string, ok bool) {
 	}
 	label = strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(raw), ":")))
 	label = strings.TrimSpace(strings.TrimSuffix(label, "[optional]"))
-	return label, strings.TrimSpace(value), label != ""
+	return label, dropNoteInline(value), label != ""
 }
 
 // paramLine reads a hyperparameter list item, "- name: value".
@@ -623,12 +637,45 @@ func isPlaceholder(s string) bool {
 
 // ---- text cleaning -------------------------------------------------------
 
-// forEachLine calls fn for each line of text (without its line break),
-// saying whether the line is inside a fenced code block (the fence lines
-// themselves count as inside).
-func forEachLine(text string, fn func(line string, inFence bool)) {
+// lineKind says what a line of a section's text is to the block scanner.
+type lineKind uint8
+
+const (
+	// lineText is a line outside fenced code and HTML comment blocks.
+	lineText lineKind = iota
+	// lineFenceOpen opens a fenced code block.
+	lineFenceOpen
+	// lineCode is a line inside a fenced code block.
+	lineCode
+	// lineFenceClose closes the open fenced code block.
+	lineFenceClose
+	// lineCommentOpen starts an HTML comment block that goes on past it.
+	lineCommentOpen
+	// lineCommentBody is a line inside an HTML comment block.
+	lineCommentBody
+	// lineCommentClose ends an HTML comment block started on a line before.
+	lineCommentClose
+	// lineCommentWhole is an HTML comment block of one line.
+	lineCommentWhole
+)
+
+// raw reports whether a line of kind k is kept as it is: a line of fenced
+// code (the fences included) or of an HTML comment block.
+func (k lineKind) raw() bool { return k != lineText }
+
+// scanLines calls fn for each line of text (without its line break, a
+// trailing carriage return dropped), saying what the line is. As in
+// CommonMark, a fenced code block opens on a run of at least three
+// backticks or tildes indented by at most three spaces, and closes only on
+// a run of the same character at least as long, with nothing after it but
+// blanks; an unclosed block runs to the end. An HTML comment block starts
+// on a line whose text (indented by at most three spaces) starts with
+// "<!--", and ends on the first line holding "-->". Container blocks (list
+// items, quotes) are not looked into.
+func scanLines(text string, fn func(line string, kind lineKind)) {
 	var fenceChar byte
 	fenceLen := 0
+	inComment := false
 	for text != "" {
 		var line string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
@@ -643,37 +690,54 @@ func forEachLine(text string, fn func(line string, inFence bool)) {
 		case fenceLen > 0:
 			if indent <= 3 && hfClosesFence(trimmed, fenceChar, fenceLen, false, 0) && !strings.HasPrefix(trimmed, ">") {
 				fenceLen = 0
+				fn(line, lineFenceClose)
+				continue
 			}
-			fn(line, true)
+			fn(line, lineCode)
+		case inComment:
+			if strings.Contains(line, "-->") {
+				inComment = false
+				fn(line, lineCommentClose)
+				continue
+			}
+			fn(line, lineCommentBody)
+		case indent <= 3 && strings.HasPrefix(trimmed, "<!--"):
+			if strings.Contains(trimmed, "-->") {
+				fn(line, lineCommentWhole)
+				continue
+			}
+			inComment = true
+			fn(line, lineCommentOpen)
 		default:
 			if c, n, ok := hfOpensFence(trimmed); ok && indent <= 3 {
 				fenceChar, fenceLen = c, n
-				fn(line, true)
+				fn(line, lineFenceOpen)
 				continue
 			}
-			fn(line, false)
+			fn(line, lineText)
 		}
 	}
 }
 
-// cleanField turns a section's text into a field value: markers,
-// placeholders and HTML comments dropped, blank runs collapsed, the ends
-// trimmed.
+// forEachLine calls fn for each line of text (without its line break),
+// saying whether the line is raw: inside a fenced code block (the fence
+// lines themselves count as inside) or an HTML comment block. See
+// scanLines.
+func forEachLine(text string, fn func(line string, raw bool)) {
+	scanLines(text, func(line string, kind lineKind) { fn(line, kind.raw()) })
+}
+
+// cleanField turns a section's text into a field value: needs-information
+// markers, placeholders and note comments (see isNoteComment) dropped,
+// blank runs collapsed, the ends trimmed. Code blocks and the other HTML
+// comments, those of the card's own text, are kept as they are; but a text
+// left with nothing but comments shows a reader nothing, and is empty.
 func cleanField(text string) string {
+	text = dropNoteComments(text)
 	var out strings.Builder
-	inComment := false
 	blank := 0
-	forEachLine(text, func(line string, inFence bool) {
-		if !inFence {
-			if inComment {
-				if i := strings.Index(line, "-->"); i >= 0 {
-					inComment = false
-					line = line[i+3:]
-				} else {
-					return
-				}
-			}
-			line = stripComments(line, &inComment)
+	forEachLine(text, func(line string, raw bool) {
+		if !raw {
 			if strings.HasPrefix(line, needsInfoLead) || isPlaceholder(line) && strings.TrimSpace(line) != "" {
 				return
 			}
@@ -690,23 +754,207 @@ func cleanField(text string) string {
 		blank = 0
 		out.WriteString(strings.TrimRight(line, " \t"))
 	})
-	return hfTrimBlock(out.String())
+	v := hfTrimBlock(out.String())
+	if onlyComments(v) {
+		return ""
+	}
+	return v
 }
 
-// stripComments removes the HTML comments of one line; an unclosed one sets
-// open.
-func stripComments(line string, open *bool) string {
+// onlyComments reports whether s holds nothing but HTML comments and white
+// space (an unclosed comment runs to the end).
+func onlyComments(s string) bool {
 	for {
-		i := strings.Index(line, "<!--")
+		s = strings.TrimLeft(s, " \t\r\n")
+		if !strings.HasPrefix(s, "<!--") {
+			return s == ""
+		}
+		end := strings.Index(s[len("<!--"):], "-->")
+		if end < 0 {
+			return true
+		}
+		s = s[len("<!--")+end+len("-->"):]
+	}
+}
+
+// ---- HTML comments ------------------------------------------------------
+
+// An HTML comment in a card is either part of the card's text (a comment
+// the author means readers of the source to see, or text hidden on
+// purpose, as a text field of a spec may hold: RenderHF writes it as it
+// is, so the reader keeps it as it is) or a note: the guidance of a
+// card template ("<!-- Provide a quick summary of what the model
+// is/does. -->"), the notice a tool puts at the top of the cards it
+// writes ("This model card has been generated automatically ..."), the
+// start and end markers of a tool's blocks ("<!-- header start -->"), and
+// TF Hub's metadata comments ("<!-- task: image-classification -->").
+// Notes are not facts and are dropped. RenderHF writes no comment of its
+// own: its needs-information markers are quotes, dropped as such.
+
+// noteCommentKeys are the keys of TF Hub's metadata comments
+// ("<!-- asset-path: legacy -->"). Read-only.
+var noteCommentKeys = map[string]bool{
+	"asset-path": true, "task": true, "module-type": true, "language": true, "fine-tunable": true,
+	"format": true, "network-architecture": true, "dataset": true, "parent-model": true,
+	"colab": true, "interactive-visualizer": true, "license": true, "demo": true,
+}
+
+// noteTexts are the guidance comments of the card templates most used on
+// the Hub, normalised by noteText: the Hub's own template in its current
+// and older wording, sentence-transformers', TF Hub's and Azure ML's.
+// Read-only.
+var noteTexts = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range []string{
+		"Provide a quick summary of what the model is/does.",
+		"Provide a longer summary of what this model is.",
+		"Provide a longer summary of what this model is/does.",
+		"Provide the basic links for the model.",
+		"Address questions around how the model is intended to be used, including the foreseeable users of the model and those affected by the model.",
+		"This section is for the model use without fine-tuning or plugging into a larger ecosystem/app.",
+		"This section is for the model use when fine-tuned for a task, or when plugged into a larger ecosystem/app",
+		"This section addresses misuse, malicious use, and uses that the model will not work well for.",
+		"This section is meant to convey both technical and sociotechnical limitations.",
+		"This section is meant to convey recommendations with respect to the bias, risk, and technical limitations.",
+		"This should link to a Dataset Card, perhaps with a short stub of information on what the training data is all about as well as documentation related to data pre-processing or additional filtering.",
+		"This should link to a Data Card, perhaps with a short stub of information on what the training data is all about as well as documentation related to data pre-processing or additional filtering.",
+		"This relates heavily to the Technical Specifications. Content here should link to that section when it is relevant to the training procedure.",
+		"This section provides information about throughput, start/end time, checkpoint size if relevant, etc.",
+		"This section describes the evaluation protocols and provides the results.",
+		"This should link to a Dataset Card if possible.",
+		"This should link to a Data Card if possible.",
+		"These are the things the evaluation is disaggregating by, e.g., subpopulations or domains.",
+		"These are the evaluation metrics being used, ideally with a description of why.",
+		"Relevant interpretability work for the model goes here",
+		"Total emissions (in grams of CO2eq) and additional considerations, such as electricity usage, go here. Edit the suggested text below accordingly",
+		"If there is a paper or blog post introducing the model, the APA and Bibtex information for that should go in this section.",
+		"If relevant, include terms and calculations in this section that can help readers understand the model or model card.",
+		"fp32, fp16 mixed precision, bf16 mixed precision, bf16 non-mixed precision, fp16 non-mixed precision, fp8 mixed precision",
+		"Describe your model here",
+		"Describe how your model was evaluated",
+		"Describe where people can find more information",
+		"TODO(b/171934083): Link to an example Colab.",
+		"`description.md` is required.",
+	} {
+		m[noteText(s)] = true
+	}
+	return m
+}()
+
+// notePrefixes start the notes too long or too varied to list whole,
+// normalised by noteText. Read-only.
+var notePrefixes = []string{
+	"this model card has been generated automatically", // transformers' Trainer, Keras, training scripts
+	"if your model is not uploaded with any data",      // scvi-tools' template
+	"do not change markdown headers",                   // Azure ML's template
+}
+
+// noteText normalises the text of a comment for matching: white space runs
+// read as one space, case folded, a trailing full stop cut.
+func noteText(s string) string {
+	return strings.TrimSuffix(strings.ToLower(strings.Join(strings.Fields(s), " ")), ".")
+}
+
+// commentInner returns the text of s when s is exactly one HTML comment
+// ("<!-- text -->", surrounding white space allowed), with the extra
+// dashes of "<!--- text --->" cut.
+func commentInner(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "<!--") || !strings.HasSuffix(s, "-->") || len(s) < len("<!---->") {
+		return "", false
+	}
+	inner := s[len("<!--") : len(s)-len("-->")]
+	if strings.Contains(inner, "-->") {
+		return "", false
+	}
+	return strings.TrimSpace(strings.Trim(inner, "-")), true
+}
+
+// isNoteComment reports whether s, an HTML comment block or a comment in a
+// line, is a note rather than the card's text: one comment and nothing
+// else, holding a template's guidance (noteTexts, notePrefixes), a TF Hub
+// metadata comment ("task: image-classification"), or a block marker (one
+// word and "start" or "end": "header start", "original-model-card end").
+func isNoteComment(s string) bool {
+	inner, ok := commentInner(s)
+	if !ok {
+		return false
+	}
+	if key, value, ok := strings.Cut(inner, ":"); ok && noteCommentKeys[key] && strings.TrimSpace(value) != "" &&
+		!strings.Contains(value, "\n") {
+		return true
+	}
+	if word, mark, ok := strings.Cut(inner, " "); ok && (mark == "start" || mark == "end") &&
+		!strings.ContainsAny(word, " \t\n<>") {
+		return true
+	}
+	text := noteText(inner)
+	if noteTexts[text] {
+		return true
+	}
+	for _, p := range notePrefixes {
+		if strings.HasPrefix(text, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropNoteComments removes the HTML comment blocks of text that are notes
+// (see isNoteComment), keeping every other line as it is.
+func dropNoteComments(text string) string {
+	if !strings.Contains(text, "<!--") {
+		return text
+	}
+	var out, block strings.Builder
+	scanLines(text, func(line string, kind lineKind) {
+		switch kind {
+		case lineCommentWhole:
+			if isNoteComment(line) {
+				return
+			}
+		case lineCommentOpen, lineCommentBody:
+			block.WriteString(line)
+			block.WriteByte('\n')
+			return
+		case lineCommentClose:
+			block.WriteString(line)
+			if !isNoteComment(block.String()) {
+				out.WriteString(block.String())
+				out.WriteByte('\n')
+			}
+			block.Reset()
+			return
+		}
+		out.WriteString(line)
+		out.WriteByte('\n')
+	})
+	// An unclosed comment runs to the end of the text: it is kept.
+	out.WriteString(block.String())
+	return out.String()
+}
+
+// dropNoteInline removes from a one-line value the comments that are notes
+// (the Hub template's "<!--fp32, fp16 mixed precision, ...-->" after the
+// training regime) and trims it.
+func dropNoteInline(s string) string {
+	for from := 0; ; {
+		i := strings.Index(s[from:], "<!--")
 		if i < 0 {
-			return line
+			return strings.TrimSpace(s)
 		}
-		j := strings.Index(line[i+4:], "-->")
+		i += from
+		j := strings.Index(s[i+len("<!--"):], "-->")
 		if j < 0 {
-			*open = true
-			return line[:i]
+			return strings.TrimSpace(s)
 		}
-		line = line[:i] + line[i+4+j+3:]
+		end := i + len("<!--") + j + len("-->")
+		if isNoteComment(s[i:end]) {
+			s = s[:i] + s[end:]
+			from = i
+			continue
+		}
+		from = end
 	}
 }
 
@@ -789,44 +1037,61 @@ func isASCIIPunct(c byte) bool {
 
 // extractCitation finds the BibTeX entry (a fenced block holding an entry)
 // and the APA citation (the text after "**APA:**", or the citation's text
-// when there is no BibTeX entry).
+// when there is no BibTeX entry). A block is read up to its closing fence
+// (see scanLines): a line of three backticks inside the block the renderer
+// fences with four is part of the entry. Other code blocks stay in the
+// text as they were written, fences included.
 func extractCitation(text string) (bib, apa string) {
 	var rest strings.Builder
 	var block strings.Builder
-	inBlock, isBib := false, false
-	forEachLine(text, func(line string, inFence bool) {
+	var opening string
+	isBib := false
+	// flush ends the open block, closed by the line closing ("" for a
+	// block that runs to the end of the text).
+	flush := func(closing string) {
+		body := strings.TrimRight(block.String(), "\n")
+		if isBib && bib == "" && isBibTeXEntry(body) {
+			bib = body
+			return
+		}
+		rest.WriteString(opening)
+		rest.WriteByte('\n')
+		rest.WriteString(block.String())
+		if closing != "" {
+			rest.WriteString(closing)
+			rest.WriteByte('\n')
+		}
+	}
+	inBlock := false
+	scanLines(text, func(line string, kind lineKind) {
 		t := strings.TrimSpace(line)
-		switch {
-		case inFence && !inBlock:
-			inBlock = true
+		switch kind {
+		case lineFenceOpen:
+			inBlock, opening = true, line
 			info, _, _ := strings.Cut(strings.ToLower(strings.TrimLeft(t, "`~ ")), " ")
 			// A block of any other language is not a BibTeX entry; one
 			// without a language, or with a misspelt one, is when it reads
 			// like one.
 			isBib = !knownCodeLanguage(info)
 			block.Reset()
-		case inFence && inBlock && hfIsFenceLine(t):
+		case lineFenceClose:
 			inBlock = false
-			body := strings.TrimRight(block.String(), "\n")
-			if isBib && bib == "" && isBibTeXEntry(body) {
-				bib = body
-				return
-			}
-			rest.WriteString("```\n" + body + "\n```\n")
-		case inFence:
+			flush(line)
+		case lineCode:
 			block.WriteString(line)
 			block.WriteByte('\n')
-		case t == "**BibTeX:**" || t == "**BibTeX**:" || t == "**BibTeX**":
+		case lineText:
+			if t == "**BibTeX:**" || t == "**BibTeX**:" || t == "**BibTeX**" {
+				return
+			}
+			fallthrough
 		default:
 			rest.WriteString(line)
 			rest.WriteByte('\n')
 		}
 	})
 	if inBlock {
-		body := strings.TrimRight(block.String(), "\n")
-		if isBib && bib == "" && isBibTeXEntry(body) {
-			bib = body
-		}
+		flush("")
 	}
 	r := rest.String()
 	for _, label := range [...]string{"**APA:**", "**APA**:"} {
@@ -858,15 +1123,6 @@ func knownCodeLanguage(info string) bool {
 		return true
 	}
 	return false
-}
-
-// hfIsFenceLine reports whether a trimmed line is only a run of fence
-// characters.
-func hfIsFenceLine(t string) bool {
-	if len(t) < 3 || (t[0] != '`' && t[0] != '~') {
-		return false
-	}
-	return strings.Trim(t, t[:1]) == ""
 }
 
 // ---- results table -----------------------------------------------------

@@ -252,8 +252,8 @@ func TestExtractCleanField(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"[More Information Needed]", ""},
 		{"More information needed.", ""},
-		{"<!-- hint -->\nText", "Text"},
-		{"<!-- a\nlong hint -->\nText", "Text"},
+		{"<!-- Provide a quick summary of what the model is/does. -->\nText", "Text"},
+		{"<!-- This model card has been generated automatically according to the information the Trainer had access to. You\nshould probably proofread and complete it, then remove this comment. -->\nText", "Text"},
 		{"Text\n\n\n\nMore", "Text\n\nMore"},
 		{NeedsInfo("uses.direct", "Say it.") + "\nKept", "Kept"},
 		{"```\n[More Information Needed]\n<!-- kept in code -->\n```", "```\n[More Information Needed]\n<!-- kept in code -->\n```"},
@@ -288,7 +288,7 @@ func TestExtractCitation(t *testing.T) {
 		{"renderer layout", "**BibTeX:**\n\n```bibtex\n@misc{a,\n}\n```\n\n**APA:**\n\nA. (2024).", "@misc{a,\n}", "A. (2024)."},
 		{"misspelt language", "```bibtext\n@article{b, x}\n```", "@article{b, x}", ""},
 		{"plain text only", "Cite the paper by A.", "", "Cite the paper by A."},
-		{"python block is not bibtex", "```python\n@decorator\n```", "", "```\n@decorator\n```"},
+		{"python block is not bibtex", "```python\n@decorator\n```", "", "```python\n@decorator\n```"},
 	}
 	for _, tt := range tests {
 		bib, apa := extractCitation(tt.in)

@@ -106,6 +106,123 @@ func CardTitleFor(lang, name string) (string, error) {
 	return strings.Replace(cardTitles[code], "{name}", name, 1), nil
 }
 
+// cardTitleName returns the model's name in a card title as CardTitleFor
+// writes it in any supported language ("Model Card for X", "Modellkarte
+// für X", "X のモデルカード"), and whether title is one. title is plain
+// text (see plainInline); the fixed words match case-insensitively and
+// the name must not be empty.
+func cardTitleName(title string) (string, bool) {
+	for _, code := range SupportedLanguages() {
+		pattern := cardTitles[code]
+		i := strings.Index(pattern, "{name}")
+		prefix, suffix := pattern[:i], pattern[i+len("{name}"):]
+		if len(title) <= len(prefix)+len(suffix) ||
+			!strings.EqualFold(title[:len(prefix)], prefix) ||
+			!strings.EqualFold(title[len(title)-len(suffix):], suffix) {
+			continue
+		}
+		if name := strings.TrimSpace(title[len(prefix) : len(title)-len(suffix)]); name != "" {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// familyHeadingIndex finds template families and their fields by the
+// headings the Hugging Face renderer writes for them, in every supported
+// language; keys are normalised titles (NormalizeTitle). Read-only.
+type familyHeadingIndex struct {
+	// sections maps a family's own section heading onto the family.
+	sections map[string]FamilyID
+	// fields maps, for each family, its field headings onto the fields'
+	// keys.
+	fields map[FamilyID]map[string]string
+}
+
+// familyHeadings indexes every family's headings in every language.
+var familyHeadings = buildFamilyHeadingIndex()
+
+// buildFamilyHeadingIndex builds familyHeadings from the tables the
+// renderer writes the headings from. Where two headings normalise alike,
+// the first (English first, families in their listed order) wins; a test
+// checks that none do across families or fields.
+func buildFamilyHeadingIndex() familyHeadingIndex {
+	idx := familyHeadingIndex{
+		sections: make(map[string]FamilyID, len(families)*len(SupportedLanguages())),
+		fields:   make(map[FamilyID]map[string]string, len(families)),
+	}
+	for _, code := range SupportedLanguages() {
+		for i := range families {
+			f := &families[i]
+			h, err := FamilyHeadingsFor(code, f.ID)
+			if err != nil {
+				continue // cannot happen: both come from the tables
+			}
+			if k := NormalizeTitle(h.Section); k != "" {
+				if _, dup := idx.sections[k]; !dup {
+					idx.sections[k] = f.ID
+				}
+			}
+			byTitle := idx.fields[f.ID]
+			if byTitle == nil {
+				byTitle = make(map[string]string, len(f.Fields)*len(SupportedLanguages()))
+				idx.fields[f.ID] = byTitle
+			}
+			for _, fld := range f.Fields {
+				if k := NormalizeTitle(h.Fields[fld.Key]); k != "" {
+					if _, dup := byTitle[k]; !dup {
+						byTitle[k] = fld.Key
+					}
+				}
+			}
+		}
+	}
+	return idx
+}
+
+// familyForHeading returns the family whose own section has the heading
+// title in one of the supported languages ("Language Model Specifics",
+// "Besonderheiten des Sprachmodells", ...).
+func familyForHeading(title string) (FamilyID, bool) {
+	var buf [160]byte
+	id, ok := familyHeadings.sections[string(normalizeTitle(buf[:0], title))]
+	return id, ok
+}
+
+// familyFieldForHeading returns the key of family fam's field whose
+// heading is title in one of the supported languages.
+func familyFieldForHeading(fam FamilyID, title string) (string, bool) {
+	var buf [160]byte
+	key, ok := familyHeadings.fields[fam][string(normalizeTitle(buf[:0], title))]
+	return key, ok
+}
+
+// familyFromBody returns the family whose own section heading the body
+// holds (the first such heading in the text), or "" when it holds none.
+// Only headings that map onto the family-specifics section are looked at.
+func familyFromBody(b *Body) FamilyID {
+	if b == nil {
+		return ""
+	}
+	return familyFromSections(b.Sections)
+}
+
+// familyFromSections is familyFromBody for a list of sections and their
+// subsections.
+func familyFromSections(list []*Section) FamilyID {
+	for _, s := range list {
+		if s.Canonical == SecFamilySpecifics {
+			if id, ok := familyForHeading(s.Title); ok {
+				return id
+			}
+		}
+		if id := familyFromSections(s.Children); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
 // cardTitles are the card title patterns; {name} is the model's name.
 // Read-only.
 var cardTitles = map[string]string{

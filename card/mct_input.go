@@ -88,7 +88,9 @@ func (e *InputFormatError) Error() string {
 //     BiasRisksLimitations, risks to BiasRisksLimitations and their
 //     mitigation strategies to Recommendations;
 //   - the version's date and diff, and extra references, go to
-//     MoreInformation; graphics (base64 images) are not carried over.
+//     MoreInformation; graphics (base64 images) are not carried over;
+//   - model_architecture gives Architecture; a first line labelled
+//     "Model type:", as RenderMCT writes it, gives ModelType.
 //
 // The returned card has the generic family: the toolkit's format does not
 // say the model's task.
@@ -415,7 +417,7 @@ var mctEvalField = regexp.MustCompile("(Hub id|Config|Split|Revision): `([^`]*)`
 
 func (r *mctReader) parameters(p *mctModelParameters) {
 	ct := &r.ct
-	ct.Architecture = strings.TrimSpace(p.ModelArchitecture)
+	ct.ModelType, ct.Architecture = mctSplitArchitecture(p.ModelArchitecture)
 	for _, ds := range p.Data {
 		r.dataset(ds)
 	}
@@ -436,6 +438,20 @@ func (r *mctReader) parameters(p *mctModelParameters) {
 			ct.Specifics[formats[i]] = v
 		}
 	}
+}
+
+// mctSplitArchitecture reads model_architecture as RenderMCT writes it
+// (see mctArchitecture): a first line labelled "Model type:" is the model
+// type, the rest the architecture. Without the label, it is all the
+// architecture.
+func mctSplitArchitecture(text string) (modelType, arch string) {
+	text = strings.TrimSpace(hfNormaliseLineBreaks(text))
+	rest, ok := unlabel(text, mctModelTypeLabel)
+	if !ok {
+		return "", text
+	}
+	modelType, arch, _ = strings.Cut(rest, "\n")
+	return strings.TrimSpace(modelType), strings.TrimSpace(arch)
 }
 
 // keyValList writes key-value pairs as a Markdown list.

@@ -32,11 +32,8 @@ func ftMCTShared(ct *Content, m *Metadata, fam FamilyID) map[string]string {
 		"recommendations":        norm(ct.Recommendations),
 		"datasets":               strings.Join(m.Strings("datasets"), ", "),
 	}
-	arch := norm(ct.Architecture)
-	if arch == "" {
-		arch = norm(ct.ModelType)
-	}
-	out["architecture"] = arch
+	out["architecture"] = norm(ct.Architecture)
+	out["model_type"] = ftNormInline(ct.ModelType)
 	var links []string
 	for _, l := range []string{ct.Repository, ct.Paper, ct.Demo} {
 		if l = strings.TrimSpace(l); isAbsoluteURI(l) {
@@ -181,7 +178,8 @@ func ftMCTRoundTrip(t *testing.T, where string, c *Card) (sameSlots bool) {
 	// The README writes Markdown fields as blocks: compare them so.
 	for k, v := range want {
 		switch k {
-		case "name", "developed_by", "version", "links", "license", "license_name", "license_link", "datasets", "citation_bibtex":
+		case "name", "developed_by", "version", "links", "license", "license_name", "license_link", "datasets", "citation_bibtex",
+			"model_type":
 			continue
 		}
 		want[k] = ftNormBlock(v)

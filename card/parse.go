@@ -8,6 +8,10 @@ import (
 
 // Parse reads a Hugging Face model card (a README.md with an optional YAML
 // block). It returns an *InputError for input that is not UTF-8 text.
+// The card's Family is the one its pipeline_tag belongs to; without one
+// (or with a task of no family), the family whose own section heading the
+// body holds, in any language RenderHFWith writes; else the generic family
+// for a task of no family, and none without a task.
 //
 // A YAML block that does not parse gives a *YAMLError together with a
 // usable Card: its body is parsed, its metadata is empty, and rendering it
@@ -87,8 +91,16 @@ func parseText(text string, arena *fastYAMLArena, headings *[]mdHeading) (*Card,
 			*headings = nil
 		}
 	}
+	known := false
 	if tag := c.Meta.String("pipeline_tag"); tag != "" {
-		c.Family, _ = FamilyForTask(tag)
+		c.Family, known = FamilyForTask(tag)
+	}
+	if !known {
+		// No task names a family: the heading of a family's own section,
+		// as RenderHFWith writes it in any language, does.
+		if fam := familyFromBody(c.Body); fam != "" {
+			c.Family = fam
+		}
 	}
 	if metaErr == nil {
 		c.Content.ModelID = modelIDFromMeta(c.Meta)

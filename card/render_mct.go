@@ -120,6 +120,10 @@ type (
 const (
 	// mctDownstreamLabel starts the use case holding the downstream use.
 	mctDownstreamLabel = "Downstream use:"
+	// mctModelTypeLabel starts the model_architecture that holds the model
+	// type: the type on the label's line, the architecture (when there is
+	// one) in the paragraphs after it.
+	mctModelTypeLabel = "Model type:"
 	// mctOutOfScopeLabel starts the limitation holding the out-of-scope use.
 	mctOutOfScopeLabel = "Out-of-scope use:"
 	// mctRisksName names the risk whose mitigation is the card's
@@ -171,8 +175,11 @@ var mctFormatFields = map[FamilyID][2]string{
 //     license_link), references (the repository, paper and demo links that
 //     are absolute URIs), citations (BibTeX and APA, by style), path (the
 //     model id);
-//   - model_parameters: model_architecture (the architecture, else the model
-//     type), data (the `datasets` metadata as training datasets, the
+//   - model_parameters: model_architecture (the architecture; the
+//     toolkit has no field for the model type, so a model type is put
+//     first, on a line of its own labelled "Model type:", with line breaks
+//     read as spaces as in the Hub card's fact line), data (the `datasets`
+//     metadata as training datasets, the
 //     training data's description, one entry per dataset of the eval results
 //     with its Hub id, config, split and revision, and the evaluation data's
 //     description), input_format and output_format (the family fields that
@@ -256,10 +263,7 @@ func buildMCT(c *Card) (*mctCard, error) {
 		m.ModelDetails = d
 	}
 
-	p := &mctModelParameters{ModelArchitecture: mctText(ct.Architecture)}
-	if p.ModelArchitecture == "" {
-		p.ModelArchitecture = mctText(ct.ModelType)
-	}
+	p := &mctModelParameters{ModelArchitecture: mctArchitecture(&ct)}
 	var slices []string
 	p.Data, slices = mctData(&ct, c.Meta)
 	if f, ok := mctFormatFields[famID]; ok {
@@ -302,6 +306,22 @@ func buildMCT(c *Card) (*mctCard, error) {
 		m.Considerations = cons
 	}
 	return m, nil
+}
+
+// mctArchitecture writes the model type and the architecture into the
+// toolkit's one field for them, model_architecture: the architecture as
+// it is, after a first line "Model type: TYPE" when there is a type.
+// ParseMCT splits them again (mctSplitArchitecture).
+func mctArchitecture(ct *Content) string {
+	arch := mctText(ct.Architecture)
+	if hfIsBlank(ct.ModelType) {
+		return arch
+	}
+	typ := mctModelTypeLabel + " " + string(hfAppendInlineMarkdown(nil, ct.ModelType))
+	if arch == "" {
+		return typ
+	}
+	return typ + "\n\n" + arch
 }
 
 // isZeroMCT reports whether a section of the card would be written as {}.

@@ -29,16 +29,26 @@ import (
 // A few titles depend on their context: "Summary" under Evaluation or
 // Results is the results' summary; "Data" or "Datasets" under Evaluation is
 // the testing data, elsewhere the training data.
+//
+// Every heading that RenderHFWith writes, in every supported language (see
+// SupportedLanguages), maps onto the section that its English original
+// maps onto: the translations are taken into the table from the tables
+// the renderer writes them from (HeadingsFor, FamilyHeadingsFor).
 func CanonicalFor(title string, parent SectionID) SectionID {
+	return synonymTable.canonical(title, parent)
+}
+
+// canonical is CanonicalFor in table t.
+func (t synonymMap) canonical(title string, parent SectionID) SectionID {
 	var buf [160]byte
 	key := normalizeTitle(buf[:0], title)
 	if len(key) == 0 {
 		return ""
 	}
-	if id, ok := lookupSynonym(key, parent); ok {
+	if id, ok := t.lookup(key, parent); ok {
 		return id
 	}
-	return fallbackSynonym(key, parent)
+	return t.fallback(key, parent)
 }
 
 // NormalizeTitle returns the normalised form of a heading title that
@@ -61,9 +71,12 @@ type contextRule struct {
 	id    SectionID
 }
 
-// lookupSynonym looks key up in the synonym table, applying context rules.
-func lookupSynonym(key []byte, parent SectionID) (SectionID, bool) {
-	syn, ok := synonymTable[string(key)]
+// synonymMap maps normalised titles onto their synonyms.
+type synonymMap map[string]synonym
+
+// lookup looks key up in the table, applying context rules.
+func (t synonymMap) lookup(key []byte, parent SectionID) (SectionID, bool) {
+	syn, ok := t[string(key)]
 	if !ok {
 		return "", false
 	}
@@ -76,15 +89,15 @@ func lookupSynonym(key []byte, parent SectionID) (SectionID, bool) {
 	return syn.id, true
 }
 
-// fallbackSynonym tries the looser readings of a title that is not in the
-// table as it is.
-func fallbackSynonym(key []byte, parent SectionID) SectionID {
+// fallback tries the looser readings of a title that is not in the table
+// as it is.
+func (t synonymMap) fallback(key []byte, parent SectionID) SectionID {
 	try := func(k []byte) (SectionID, bool) {
 		k = trimKey(k)
 		if len(k) == 0 {
 			return "", false
 		}
-		return lookupSynonym(k, parent)
+		return t.lookup(k, parent)
 	}
 	// A trailing parenthesis: "usage (sentence-transformers)", or a
 	// translation in it: "概要 (overview)".
@@ -748,8 +761,10 @@ var synonymContexts = []struct {
 // once and read-only afterwards.
 var synonymTable = buildSynonymTable()
 
-func buildSynonymTable() map[string]synonym {
-	m := make(map[string]synonym, 1024)
+// buildSynonymTable builds the table from the groups and context rules,
+// then adds the renderer's headings in every language (addTranslations).
+func buildSynonymTable() synonymMap {
+	m := make(synonymMap, 1536)
 	for _, g := range synonymGroups {
 		for _, t := range g.titles {
 			if _, dup := m[t]; !dup { // the first listing wins; a test forbids duplicates
@@ -762,5 +777,72 @@ func buildSynonymTable() map[string]synonym {
 		s.context = c.rules
 		m[c.title] = s
 	}
+	m.addTranslations()
 	return m
+}
+
+// addTranslations adds to t every heading that the Hugging Face renderer
+// writes in a language other than English (the canonical sections'
+// headings, the families' section and field headings, from HeadingsFor and
+// FamilyHeadingsFor, as RenderHFWith takes them), each mapped as its
+// English original is: a
+// translation takes the English title's entry, context rules included, or,
+// for an English title that only a looser reading maps, the section that
+// reading gives under the parent the renderer writes it under. A
+// translation already in the table (an English word such as "Hardware",
+// or a heading two languages share) keeps its entry; a test checks that
+// every rendered heading then maps as its English original does.
+func (t synonymMap) addTranslations() {
+	for _, lang := range SupportedLanguages() {
+		if lang == "en" {
+			continue
+		}
+		headings, err := HeadingsFor(lang)
+		if err != nil {
+			continue // cannot happen: the language is a supported one
+		}
+		for _, s := range canonicalSections {
+			t.addTranslation(headings[s.ID], s.Title, sectionParent(s.ID))
+		}
+		for i := range families {
+			f := &families[i]
+			fh, err := FamilyHeadingsFor(lang, f.ID)
+			if err != nil {
+				continue // cannot happen: the family is a listed one
+			}
+			t.addTranslation(fh.Section, f.SectionTitle, "")
+			for _, fld := range f.Fields {
+				t.addTranslation(fh.Fields[fld.Key], fld.Title, SecFamilySpecifics)
+			}
+		}
+	}
+}
+
+// addTranslation maps title, a translation of the heading english that the
+// renderer writes under a heading of section parent, as english maps.
+func (t synonymMap) addTranslation(title, english string, parent SectionID) {
+	key := NormalizeTitle(title)
+	if key == "" {
+		return
+	}
+	if _, ok := t[key]; ok {
+		return
+	}
+	if s, ok := t[NormalizeTitle(english)]; ok {
+		t[key] = s
+		return
+	}
+	if id := t.canonical(english, parent); id != "" {
+		t[key] = synonym{id: id}
+	}
+}
+
+// sectionParent returns the canonical section that holds id ("" for a
+// top-level one): "training.procedure" for
+// "training.procedure.hyperparameters".
+func sectionParent(id SectionID) SectionID {
+	if i := strings.LastIndexByte(string(id), '.'); i > 0 {
+		return id[:i]
+	}
+	return ""
 }
