@@ -30,6 +30,10 @@ var (
 	// ErrInvalid: the file parses but a value has the wrong type, a
 	// required value or column is missing, or a value is out of range.
 	ErrInvalid = errors.New("invalid evaluation data")
+	// ErrAmbiguous: a result that leaves its dataset config, dataset
+	// revision or metric config empty could stand for several known
+	// results (see Resolve); Import never returns it.
+	ErrAmbiguous = errors.New("ambiguous evaluation result")
 )
 
 // MaxFileSize is the largest file Import reads whole (64 MiB). MLflow
@@ -103,6 +107,8 @@ func errorCode(kind error) string {
 		return "evalimport.too-large"
 	case ErrSyntax:
 		return "evalimport.syntax"
+	case ErrAmbiguous:
+		return "evalimport.ambiguous"
 	}
 	return "evalimport.invalid"
 }
@@ -191,11 +197,16 @@ func readSource(path string) (*source, error) {
 		return nil, fileError(path, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// Read into a buffer of the file's size: io.ReadAll's doubling would
+	// hold up to twice a large file.
+	var buf bytes.Buffer
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= MaxFileSize {
+		buf.Grow(int(st.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, fileError(path, err)
 	}
-	return newSource(path, data)
+	return newSource(path, buf.Bytes())
 }
 
 // fileError wraps an error of the file system.

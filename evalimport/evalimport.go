@@ -11,8 +11,8 @@
 //   - Hub eval results: a `.eval_results/*.yaml` file, or the
 //     `.eval_results` folder itself, whose files are all read (hub.go);
 //   - lm-evaluation-harness `results*.json`, or a folder of them (lmeval.go);
-//   - CSV with the header task,dataset,split,metric,value[,lower,upper]
-//     (csv.go);
+//   - CSV with the header task,dataset,split,metric,value and the optional
+//     columns lower, upper, config, revision and metric_config (csv.go);
 //   - an MLflow run folder, or its meta.yaml (mlflow.go);
 //   - W&B run files: wandb-summary.json, config.yaml, wandb-metadata.json,
 //     or a run folder (or its files/ folder) holding them (wandb.go).
@@ -23,14 +23,23 @@
 // purpose (a histogram in a W&B summary, a training metric) are reported
 // as warnings, never silently turned into results.
 //
+// A metric whose value is NaN or infinite is left out of the results with
+// a warning naming the file and line, in every format that can hold one
+// (lm-evaluation-harness JSON, CSV, MLflow and W&B runs), and listed in
+// Imported.NotFinite so that a comparison can tell a metric that failed
+// from one that was not evaluated.
+//
 // Merge folds several lists of results together by the Hub's identity of a
-// result (ResultKey); ApplyTo writes an import into a card.Content.
+// result (ResultKey); Resolve matches results that leave their dataset
+// config, revision or metric config out with a card's results; ApplyTo
+// writes an import into a card.Content with both.
 package evalimport
 
 import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -114,15 +123,20 @@ type Imported struct {
 	// Warnings list what was left out or looks wrong but did not stop the
 	// import.
 	Warnings []card.Problem
+	// NotFinite are the metrics left out of Results because their value is
+	// NaN or infinite (a warning says where), with the value as the file
+	// writes it ("NaN", "-inf") as MetricValue: a comparison reports them
+	// as failed rather than as not evaluated. Nil when there are none.
+	NotFinite []card.EvalResult
 
 	// lines are the file lines of Results, for duplicate warnings.
-	lines []int
+	lines []int32
 }
 
 // addResult appends a result read at a line of the file.
 func (im *Imported) addResult(r card.EvalResult, line int) {
 	im.Results = append(im.Results, r)
-	im.lines = append(im.lines, line)
+	im.lines = append(im.lines, int32(min(line, math.MaxInt32)))
 }
 
 // setFact records a non-empty fact.
@@ -184,17 +198,28 @@ func ImportAll(paths ...string) (*Imported, error) {
 		}
 		ims = append(ims, im)
 	}
-	return Combine(ims...)
+	return combine(ims, true)
 }
 
 // Combine merges several imports in order: results with Merge,
 // hyperparameters by key (a later value replaces an earlier one in place,
 // new keys append), facts by key (later wins), warnings concatenated.
-// Source lists the sources joined by ", "; Kind is set when all agree.
+// NotFinite keeps the metrics whose last word, over the imports in order,
+// is a non-finite value; Results drops those. Source lists the sources
+// joined by ", "; Kind is set when all agree. The imports are not
+// modified.
 func Combine(ims ...*Imported) (*Imported, error) {
+	return combine(ims, false)
+}
+
+// combine is Combine; owned says that the imports are the caller's alone
+// and may be reused, so that one import's results are folded in place
+// instead of copied.
+func combine(ims []*Imported, owned bool) (*Imported, error) {
 	out := &Imported{}
 	var sources []string
 	lists := make([][]card.EvalResult, 0, len(ims))
+	var notFinite [][]card.EvalResult
 	first := true
 	for _, im := range ims {
 		if im == nil {
@@ -207,39 +232,108 @@ func Combine(ims ...*Imported) (*Imported, error) {
 		}
 		sources = append(sources, im.Source)
 		lists = append(lists, im.Results)
+		notFinite = append(notFinite, im.NotFinite)
 		out.Hyperparameters = MergeHyperparameters(out.Hyperparameters, im.Hyperparameters)
 		for k, v := range im.Facts {
 			out.setFact(k, v)
 		}
 		out.Warnings = append(out.Warnings, im.Warnings...)
 	}
-	results, err := Merge(nil, lists...)
+	var results []card.EvalResult
+	var err error
+	if owned && len(lists) == 1 {
+		results, err = foldInPlace(lists[0])
+	} else {
+		results, err = Merge(nil, lists...)
+	}
 	if err != nil {
 		return nil, err
 	}
-	out.Results = results
+	out.Results, out.NotFinite = lastWord(results, lists, notFinite)
 	out.Source = strings.Join(sources, ", ")
 	return out, nil
+}
+
+// lastWord settles the metrics that some imports give a finite value and
+// others a non-finite one: the later import wins. results are the merged
+// results of lists; notFinite the non-finite metrics of the same imports.
+// It returns the results without the metrics a later import found
+// non-finite, and the non-finite metrics no later import gave a value,
+// each key once (the last).
+func lastWord(results []card.EvalResult, lists, notFinite [][]card.EvalResult) ([]card.EvalResult, []card.EvalResult) {
+	n := 0
+	for _, l := range notFinite {
+		n += len(l)
+	}
+	if n == 0 {
+		return results, nil
+	}
+	// Which import last gave each key a value, and which a non-finite one.
+	lastValue := map[ResultKey]int{}
+	lastNaN := map[ResultKey]int{}
+	var nan []card.EvalResult
+	nanAt := map[ResultKey]int{}
+	for i, l := range notFinite {
+		for _, r := range l {
+			k := KeyOf(r)
+			if j, seen := nanAt[k]; seen {
+				nan[j] = r
+			} else {
+				nanAt[k] = len(nan)
+				nan = append(nan, r)
+			}
+			lastNaN[k] = i
+		}
+	}
+	for i, l := range lists {
+		for _, r := range l {
+			if _, ok := lastNaN[KeyOf(r)]; ok {
+				lastValue[KeyOf(r)] = i
+			}
+		}
+	}
+	if len(lastValue) == 0 {
+		return results, nan
+	}
+	keptResults := make([]card.EvalResult, 0, len(results))
+	for _, r := range results {
+		k := KeyOf(r)
+		if v, ok := lastValue[k]; ok && lastNaN[k] > v {
+			continue
+		}
+		keptResults = append(keptResults, r)
+	}
+	keptNaN := nan[:0]
+	for _, r := range nan {
+		k := KeyOf(r)
+		if v, ok := lastValue[k]; ok && v >= lastNaN[k] {
+			continue
+		}
+		keptNaN = append(keptNaN, r)
+	}
+	if len(keptNaN) == 0 {
+		keptNaN = nil
+	}
+	return keptResults, keptNaN
 }
 
 // finish adds the checks common to every format: something was imported,
 // and results that share a key are pointed out.
 func finish(im *Imported) (*Imported, error) {
-	if len(im.Results) == 0 && len(im.Hyperparameters) == 0 && len(im.Facts) == 0 {
+	if len(im.Results) == 0 && len(im.Hyperparameters) == 0 && len(im.Facts) == 0 && len(im.NotFinite) == 0 {
 		return nil, &Error{File: im.Source, Err: ErrEmpty,
 			Msg: fmt.Sprintf("the %s input holds no evaluation result, hyperparameter or fact", im.Kind)}
 	}
-	first := map[ResultKey]int{}
+	idx := newResultIndex(len(im.Results), func(i int) ResultKey { return KeyOf(im.Results[i]) })
 	for i, r := range im.Results {
 		k := KeyOf(r)
-		j, seen := first[k]
+		j, seen := idx.findOrAdd(k, i)
 		if !seen {
-			first[k] = i
 			continue
 		}
 		line, firstLine := 0, 0
 		if i < len(im.lines) {
-			line, firstLine = im.lines[i], im.lines[j]
+			line, firstLine = int(im.lines[i]), int(im.lines[j])
 		}
 		where := fmt.Sprintf("result %d", j+1)
 		if firstLine > 0 {
@@ -357,7 +451,7 @@ func importYAML(s *source, base string, inEvalResults bool) (*Imported, error) {
 func unknownFormat(path, why string) error {
 	return &Error{File: path, Err: ErrUnknownFormat,
 		Msg: why + "; the formats read are: a Hub model-index (README.md with a YAML block, or a YAML/JSON file with model-index), " +
-			"Hub .eval_results/*.yaml, lm-evaluation-harness results JSON, CSV with the header task,dataset,split,metric,value[,lower,upper], " +
+			"Hub .eval_results/*.yaml, lm-evaluation-harness results JSON, CSV with the header task,dataset,split,metric,value (and optional columns), " +
 			"an MLflow run folder, and W&B run files (wandb-summary.json, config.yaml, wandb-metadata.json)"}
 }
 
@@ -372,7 +466,7 @@ func importDir(dir string) (*Imported, error) {
 	}
 	if runs := mlflowRunsIn(dir); len(runs) > 0 {
 		return nil, &Error{File: dir, Err: ErrInvalid,
-			Msg: fmt.Sprintf("this is an MLflow experiment folder holding %d runs (%s); import one run folder", len(runs), strings.Join(runs, ", "))}
+			Msg: fmt.Sprintf("this is an MLflow experiment folder holding %s (%s); import one run folder", countNoun(len(runs), "run", "runs"), strings.Join(runs, ", "))}
 	}
 	if files := wandbFilesIn(dir); files.any() {
 		return importWandbDir(dir, files)
@@ -436,54 +530,108 @@ func (k ResultKey) String() string {
 // verification and its source are never mixed from two results. dst is not
 // modified; the args maps of the output are copies.
 //
-// It fails, naming every offending result, when a result has no metric
-// type, or a metric value that is missing or neither a number nor a string.
+// It fails, naming the offending results (the first few, counting the
+// others), when a result has no metric type, or a metric value that is
+// missing or neither a number nor a string.
 func Merge(dst []card.EvalResult, src ...[]card.EvalResult) ([]card.EvalResult, error) {
 	n := len(dst)
 	for _, s := range src {
 		n += len(s)
 	}
-	out := make([]card.EvalResult, 0, n)
-	at := make(map[ResultKey]int, n)
-	var problems []string
-	add := func(where string, r card.EvalResult) {
-		if msg := mergeProblem(r); msg != "" {
-			problems = append(problems, where+": "+msg)
-			return
-		}
-		r.DatasetArgs = maps.Clone(r.DatasetArgs)
-		r.MetricArgs = maps.Clone(r.MetricArgs)
-		k := KeyOf(r)
-		i, seen := at[k]
-		if !seen {
-			at[k] = len(out)
-			out = append(out, r)
-			return
-		}
-		old := out[i]
-		if r.TaskName == "" {
-			r.TaskName = old.TaskName
-		}
-		if r.DatasetName == "" {
-			r.DatasetName = old.DatasetName
-		}
-		if r.MetricName == "" {
-			r.MetricName = old.MetricName
-		}
-		out[i] = r
-	}
+	m := newMerger(make([]card.EvalResult, 0, n), n, true)
 	for i, r := range dst {
-		add(fmt.Sprintf("dst[%d]", i), r)
+		m.add(r, "dst", -1, i)
 	}
 	for j, s := range src {
 		for i, r := range s {
-			add(fmt.Sprintf("src[%d][%d]", j, i), r)
+			m.add(r, "src", j, i)
 		}
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("%w: cannot merge eval results: %s", ErrInvalid, strings.Join(problems, "; "))
+	return m.result()
+}
+
+// foldInPlace is Merge(nil, results) for results the caller owns: it
+// reuses their memory and does not copy their args maps.
+func foldInPlace(results []card.EvalResult) ([]card.EvalResult, error) {
+	m := newMerger(results[:0], len(results), false)
+	for i, r := range results {
+		m.add(r, "src", 0, i)
 	}
+	out, err := m.result()
+	if err != nil {
+		return nil, err
+	}
+	clear(results[len(out):]) // drop the references of folded results
 	return out, nil
+}
+
+// maxMergeProblems is the most problems a Merge error describes; it counts
+// the others.
+const maxMergeProblems = 10
+
+// merger folds results by key into out, which may share the memory of the
+// results being folded as long as it never gets ahead of them.
+type merger struct {
+	out       []card.EvalResult
+	idx       *resultIndex
+	cloneArgs bool
+	problems  []string
+	nProblems int
+}
+
+// newMerger returns a merger appending to out, for about n results.
+func newMerger(out []card.EvalResult, n int, cloneArgs bool) *merger {
+	m := &merger{out: out, cloneArgs: cloneArgs}
+	m.idx = newResultIndex(n, func(i int) ResultKey { return KeyOf(m.out[i]) })
+	return m
+}
+
+// add folds in one result; list, j and i say where it comes from
+// ("src", list j, result i; j < 0 for a list without a number).
+func (m *merger) add(r card.EvalResult, list string, j, i int) {
+	if msg := mergeProblem(r); msg != "" {
+		m.nProblems++
+		if len(m.problems) < maxMergeProblems {
+			where := fmt.Sprintf("%s[%d][%d]", list, j, i)
+			if j < 0 {
+				where = fmt.Sprintf("%s[%d]", list, i)
+			}
+			m.problems = append(m.problems, where+": "+msg)
+		}
+		return
+	}
+	if m.cloneArgs {
+		r.DatasetArgs = maps.Clone(r.DatasetArgs)
+		r.MetricArgs = maps.Clone(r.MetricArgs)
+	}
+	at, seen := m.idx.findOrAdd(KeyOf(r), len(m.out))
+	if !seen {
+		m.out = append(m.out, r)
+		return
+	}
+	old := &m.out[at]
+	if r.TaskName == "" {
+		r.TaskName = old.TaskName
+	}
+	if r.DatasetName == "" {
+		r.DatasetName = old.DatasetName
+	}
+	if r.MetricName == "" {
+		r.MetricName = old.MetricName
+	}
+	*old = r
+}
+
+// result returns the folded results, or the problems found.
+func (m *merger) result() ([]card.EvalResult, error) {
+	if m.nProblems > 0 {
+		msg := strings.Join(m.problems, "; ")
+		if more := m.nProblems - len(m.problems); more > 0 {
+			msg += "; and " + countNoun(more, "more result", "more results")
+		}
+		return nil, fmt.Errorf("%w: cannot merge eval results: %s", ErrInvalid, msg)
+	}
+	return m.out, nil
 }
 
 // mergeProblem says why a result cannot be merged, or "".
@@ -521,15 +669,23 @@ func MergeHyperparameters(dst, src []card.KeyValue) []card.KeyValue {
 	return out
 }
 
-// ApplyTo writes the import into a card's content: the results are merged
-// into c.EvalResults (imported ones replace those with the same key), the
+// ApplyTo writes the import into a card's content: the results are matched
+// with c.EvalResults by Resolve (an imported result that leaves its
+// dataset config, revision or metric config out stands for the one card
+// result that agrees with it on the rest, and takes those from it) and
+// merged into them (imported ones replace those with the same key), the
 // hyperparameters into c.Hyperparameters (by key), and facts fill the
 // fields that are still empty: TrainingRegime from training_regime,
 // ComputeHardware and Environment.HardwareType from hardware,
 // ComputeSoftware from framework and python_version. Other facts are left
-// for the caller.
+// for the caller. It fails, changing nothing, when an imported result
+// could stand for several card results (ErrAmbiguous) or cannot be merged.
 func (im *Imported) ApplyTo(c *card.Content) error {
-	results, err := Merge(c.EvalResults, im.Results)
+	resolved, err := Resolve(c.EvalResults, im.Results)
+	if err != nil {
+		return fmt.Errorf("apply %s: %w", im.Source, err)
+	}
+	results, err := Merge(c.EvalResults, resolved)
 	if err != nil {
 		return fmt.Errorf("apply %s: %w", im.Source, err)
 	}

@@ -44,7 +44,8 @@ import (
 //	MetricType      the metric ("acc", "acc_norm", "exact_match", ...)
 //	MetricConfig    the filter, when it is not "none" ("strict-match", ...)
 //	MetricName      "<metric> (<filter>)" when the filter is not "none"
-//	MetricValue     the value; "N/A" and NaN values are skipped with a warning
+//	MetricValue     the value; "N/A" and NaN values are skipped with a warning,
+//	                 NaN and infinite ones listed in Imported.NotFinite
 //	MetricArgs      {"stderr": x} when the file gives a finite stderr
 //	SourceName      "lm-evaluation-harness", SourceURL its repository (the Hub
 //	                 requires a URL with a source name)
@@ -233,6 +234,16 @@ func lmEvalTask(s *source, im *Imported, part, task string, metrics, configs, ns
 		}
 		f := jsonPath(part, task, k)
 		line, col := s.position(v.off)
+		result := func() card.EvalResult {
+			r := base
+			r.DatasetArgs = cloneArgs(base.DatasetArgs)
+			r.MetricType = metric
+			if filter != "none" {
+				r.MetricConfig = filter
+				r.MetricName = metric + " (" + filter + ")"
+			}
+			return r
+		}
 		switch {
 		case v.isNull():
 			continue
@@ -245,19 +256,18 @@ func lmEvalTask(s *source, im *Imported, part, task string, metrics, configs, ns
 		case math.IsNaN(v.num) || math.IsInf(v.num, 0):
 			im.Warnings = append(im.Warnings, s.warning(line, col, f, WarnSkipped,
 				fmt.Sprintf("the value %s is not a finite number; the metric is left out", v.text), "check the task's output; a NaN usually means no sample was scored"))
+			if metric != "" {
+				r := result()
+				r.MetricValue = v.text
+				im.NotFinite = append(im.NotFinite, r)
+			}
 			continue
 		}
 		if metric == "" {
 			return s.errAt(v.off, ErrInvalid, f, "the key has no metric name before the comma (keys are \"metric,filter\")")
 		}
-		r := base
-		r.DatasetArgs = cloneArgs(base.DatasetArgs)
-		r.MetricType = metric
+		r := result()
 		r.MetricValue = v.numberValue()
-		if filter != "none" {
-			r.MetricConfig = filter
-			r.MetricName = metric + " (" + filter + ")"
-		}
 		if se, ok := stderr[mf{metric, filter}]; ok {
 			r.MetricArgs = map[string]any{"stderr": se}
 		}

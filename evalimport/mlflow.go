@@ -336,7 +336,7 @@ func lastMetricValue(path string, r io.Reader) (m trackedMetric, ok bool, err er
 		fields, cols := fieldsWithColumns(text)
 		if len(fields) != 2 && len(fields) != 3 {
 			return m, false, &Error{File: path, Line: lineNo, Column: 1, Err: ErrSyntax,
-				Msg: fmt.Sprintf("malformed MLflow metric line: %d fields, expected \"<timestamp> <value> <step>\"", len(fields))}
+				Msg: fmt.Sprintf("malformed MLflow metric line: %s, expected \"<timestamp> <value> <step>\"", countNoun(len(fields), "field", "fields"))}
 		}
 		bad := func(i int, what string) error {
 			return &Error{File: path, Line: lineNo, Column: cols[i], Err: ErrSyntax,

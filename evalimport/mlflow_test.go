@@ -64,7 +64,7 @@ func TestMLflowRun(t *testing.T) {
 				}
 			}
 			// "accuracy" beside eval/accuracy is a training metric.
-			if len(im.Warnings) != 1 || !hasWarning(im, WarnSkipped, "accuracy carry no split") {
+			if len(im.Warnings) != 1 || !hasWarning(im, WarnSkipped, "accuracy carries no split") {
 				t.Errorf("want one warning about the unprefixed accuracy, got %s", dump(im.Warnings))
 			}
 		})

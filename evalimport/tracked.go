@@ -111,6 +111,9 @@ func addTrackedMetrics(s *source, im *Imported, metrics []trackedMetric) {
 				w.File = m.file
 			}
 			im.Warnings = append(im.Warnings, w)
+			if result {
+				im.NotFinite = append(im.NotFinite, card.EvalResult{DatasetSplit: m.split, MetricType: m.metric, MetricValue: formatFloat(m.value)})
+			}
 			continue
 		}
 		if !result {
@@ -121,9 +124,18 @@ func addTrackedMetrics(s *source, im *Imported, metrics []trackedMetric) {
 	}
 	if len(asTraining) > 0 {
 		im.Warnings = append(im.Warnings, card.Problem{File: s.name, Severity: card.SeverityWarning, Code: WarnSkipped,
-			Message: fmt.Sprintf("%s carry no split while other metrics of the run do: they are taken as training metrics and kept as facts, not as results", strings.Join(asTraining, ", ")),
+			Message: trainingMessage(asTraining),
 			Fix:     "log evaluation metrics with their split, such as eval/accuracy or test_f1"})
 	}
+}
+
+// trainingMessage says that metrics without a split were taken as training
+// metrics, in the grammar their number needs.
+func trainingMessage(names []string) string {
+	if len(names) == 1 {
+		return fmt.Sprintf("%s carries no split while other metrics of the run do: it is taken as a training metric and kept as a fact, not as a result", names[0])
+	}
+	return fmt.Sprintf("%s carry no split while other metrics of the run do: they are taken as training metrics and kept as facts, not as results", strings.Join(names, ", "))
 }
 
 // formatFloat renders a number in its shortest exact form.

@@ -1,20 +1,23 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/evalimport"
@@ -50,13 +53,19 @@ func driftCommand(io stdio) *cli.Command {
 Compares the evaluation results a card reports (a README's model-index, a
 spec's eval_results, or those of a Model Card Toolkit or JSON card) with
 new results: an lm-evaluation-harness results JSON, a CSV with the header
-task,dataset,split,metric,value, a Hub model-index, an MLflow run or W&B
-run files (see generate --help). Repeat --against to combine several files;
+task,dataset,split,metric,value (and the optional columns config, revision,
+metric_config, lower, upper), a Hub model-index, an MLflow run or W&B run
+files (see generate --help). Repeat --against to combine several files;
 later files win.
 
 Results are matched on task, dataset, config, split, revision, metric and
-metric config, exactly as written. Each matched metric is compared with its
-threshold; a change larger than the threshold, up or down, is a drift:
+metric config, exactly as written. A new result that gives no dataset
+config, revision or metric config (a CSV without those columns, an MLflow
+or W&B run) matches the card's result that agrees with it on everything
+else when exactly one does; when several do (two configs of one dataset),
+drift stops with exit 1 and names them: give the config (a config column in
+the CSV). Each matched metric is compared with its threshold; a change
+larger than the threshold, up or down, is a drift:
 
    lower-is-better metrics (loss, error, perplexity, wer, cer, mae, mse,
    rmse, fid, bits per byte, ...): 5% of the old value (relative)
@@ -64,8 +73,17 @@ threshold; a change larger than the threshold, up or down, is a drift:
    values in [0, 100] with one above 1 (a percentage scale): 1.0 absolute
    anything else (negative or above 100): 5% relative
 
-A value written as text ("20.5 ± 0.3", "85%") is compared by its leading
-number; text without one is compared as text.
+A value written as text ("20.5 ± 0.3") is compared by its leading number;
+text without one is compared as text. A % sign gives the scale: a value
+written as a percentage ("86.1%") compared with a fraction (a plain number
+from 0 to 1, such as the card's 0.861) counts as its hundredth (0.861), and
+a fraction compared with a card's percentage as its hundredfold; the change
+and the threshold are then on the card's scale. Otherwise values are
+compared as written (86.1% and 86.1 are equal).
+
+A metric whose new value is NaN or infinite (the import warns where) is a
+drift, shown as "not finite", not a missing metric; --update keeps the
+card's value for it.
 
 --threshold METRIC=VALUE sets a metric's threshold: a plain number is
 absolute, a number with % is relative to the old value; METRIC is the
@@ -77,8 +95,9 @@ missing (in the card only). New and missing metrics do not fail the run.
 
 --update writes the new results into the card's model-index (results with
 the same key replaced, new ones added, missing ones kept) and leaves the
-rest of the file as it is: only the YAML block is rewritten, the Markdown
-body stays byte for byte. It works on README cards; the run then exits 0
+rest of the file as it is: only the YAML block is rewritten (with the line
+breaks and the comments at its top and end that it had), the Markdown body
+stays byte for byte. It works on README cards; the run then exits 0
 once the card is written, whatever drifted. It refuses a card whose
 model-index cannot be read or holds several models, whose results would be
 lost or folded together: --force replaces it.
@@ -90,8 +109,9 @@ Examples:
    modelcard drift README.md --against results.json --update
 
 Exit codes: 0 no metric drifted (or --update wrote the card); 1 a metric
-drifted past its threshold, or an input could not be read; 2 wrong command
-line (no card, no --against, bad --threshold).`),
+drifted past its threshold or became NaN, a new result could stand for
+several of the card's, or an input could not be read; 2 wrong command line
+(no card, no --against, bad --threshold).`),
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "against", Aliases: []string{"a"}, Usage: "new evaluation results: `EVAL` file or folder (repeatable)"},
 			&cli.StringSliceFlag{Name: "threshold", Usage: "a metric's threshold, `METRIC=VALUE`: absolute (accuracy=0.005) or relative (loss=3%); * for every metric; repeatable"},
@@ -164,19 +184,24 @@ var lowerIsBetter = map[string]bool{
 	"bits": true, "nll": true, "latency": true, "eer": true, "far": true, "frr": true,
 }
 
-// metricWords splits a metric name into lower-case words.
-var metricWords = regexp.MustCompile(`[a-z]+`)
-
 // isLowerBetter reports a metric whose lower values are better, from the
 // words of its type and name ("eval_loss", "word_perplexity", "WER",
-// "valLoss").
+// "valLoss"): the runs of the letters a to z in the lower-cased names.
 func isLowerBetter(r card.EvalResult) bool {
 	for _, s := range []string{r.MetricType, r.MetricName} {
 		s = strings.ToLower(s)
-		for _, w := range metricWords.FindAllString(s, -1) {
-			if lowerIsBetter[w] {
+		start := -1
+		for i := 0; i <= len(s); i++ {
+			if i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+				if start < 0 {
+					start = i
+				}
+				continue
+			}
+			if start >= 0 && lowerIsBetter[s[start:i]] {
 				return true
 			}
+			start = -1
 		}
 		// Run-together names: "evalloss", "valperplexity".
 		for _, part := range []string{"loss", "perplexity", "error"} {
@@ -211,6 +236,36 @@ func thresholdFor(r card.EvalResult, old, current float64, flags map[string]thre
 
 // leadingNumber matches the number a text value starts with.
 var leadingNumber = regexp.MustCompile(`^\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`)
+
+// metricNumber is numericValue that also reports a percentage: text whose
+// leading number a % sign follows ("86.1%", "86.1 %").
+func metricNumber(v any) (f float64, ok, percent bool) {
+	f, ok = numericValue(v)
+	if s, isText := v.(string); ok && isText {
+		m := leadingNumber.FindStringIndex(s)
+		percent = strings.HasPrefix(strings.TrimLeft(s[m[1]:], " \t"), "%")
+	}
+	return f, ok, percent
+}
+
+// comparableValues reads an old (card) and a new value as numbers on the
+// card's scale: a percentage against a fraction (a plain number from 0 to
+// 1) is divided by 100, a fraction against a percentage multiplied by 100.
+// ok is false unless both are numbers.
+func comparableValues(old, current any) (ov, nv float64, ok bool) {
+	ov, ok1, oldPct := metricNumber(old)
+	nv, ok2, newPct := metricNumber(current)
+	if !ok1 || !ok2 {
+		return ov, nv, false
+	}
+	switch {
+	case newPct && !oldPct && ov >= 0 && ov <= 1:
+		nv = roundTo(nv/100, decimals(nv)+2)
+	case oldPct && !newPct && nv >= 0 && nv <= 1:
+		nv = roundTo(nv*100, max(decimals(nv)-2, 0))
+	}
+	return ov, nv, true
+}
 
 // numericValue reads a metric value as a number: a number, or text that
 // starts with one ("20.5 ± 0.3", "85%").
@@ -306,72 +361,122 @@ type driftReport struct {
 	Updated bool           `json:"updated"`
 }
 
+// driftPair is one compared metric: its positions in the card's results
+// and in the new results, or in the new non-finite metrics; -1 where
+// absent.
+type driftPair struct {
+	old, new  int32
+	notFinite bool
+}
+
+// driftComparison is a card's results compared with new ones. It keeps
+// positions, not rows, so that comparing a million results costs a few
+// bytes each; row builds each row when it is written.
+type driftComparison struct {
+	old, current, notFinite []card.EvalResult
+	flags                   map[string]threshold
+	pairs                   []driftPair
+	// lowerBetter caches isLowerBetter by metric type and name.
+	lowerBetter map[[2]string]bool
+}
+
 // compareResults compares a card's results with new ones, in the card's
-// order, then the new results the card lacks in their order.
-func compareResults(old, current []card.EvalResult, flags map[string]threshold) []driftRow {
-	newAt := map[evalimport.ResultKey]int{}
-	for i, r := range current {
-		newAt[evalimport.KeyOf(r)] = i
-	}
-	seen := map[evalimport.ResultKey]bool{}
-	var rows []driftRow
-	for _, o := range old {
+// order, then the new results the card lacks in their order. The new
+// results have one result per key, as evalimport.ImportAll gives them, and
+// have been matched with evalimport.Resolve; notFinite are the new metrics
+// whose value is NaN or infinite: those the card has are drifts.
+func compareResults(old, current, notFinite []card.EvalResult, flags map[string]threshold) *driftComparison {
+	d := &driftComparison{old: old, current: current, notFinite: notFinite, flags: flags, lowerBetter: map[[2]string]bool{}}
+	oldAt := make(map[evalimport.ResultKey]int, len(old))
+	firstOld := make([]int, 0, len(old))
+	for i, o := range old {
 		k := evalimport.KeyOf(o)
-		if seen[k] {
-			continue
+		if _, seen := oldAt[k]; !seen {
+			oldAt[k] = len(firstOld)
+			firstOld = append(firstOld, i)
 		}
-		seen[k] = true
-		row := rowFor(o)
-		row.Old = o.MetricValue
-		i, ok := newAt[k]
-		if !ok {
-			row.Status = statusMissing
-			rows = append(rows, row)
-			continue
-		}
-		n := current[i]
-		row.New = n.MetricValue
-		ov, ok1 := numericValue(o.MetricValue)
-		nv, ok2 := numericValue(n.MetricValue)
-		row.Comparable = ok1 && ok2
-		if !row.Comparable {
-			row.Status = statusOK
-			if valueText(o.MetricValue) != valueText(n.MetricValue) {
-				row.Status = statusDrift
-				row.changeText = "changed"
-			}
-			rows = append(rows, row)
-			continue
-		}
-		t := thresholdFor(o, ov, nv, flags)
-		row.Threshold = &t
-		diff := nv - ov
-		change := roundTo(diff, max(decimals(ov), decimals(nv)))
-		row.Change = &change
-		var rel float64
-		if ov != 0 {
-			rel = diff / math.Abs(ov) * 100
-			r := roundTo(rel, 2)
-			row.RelativeChange = &r
-		}
-		row.Status = statusOK
-		if exceeds(diff, ov, t) {
-			row.Status = statusDrift
-		}
-		rows = append(rows, row)
 	}
-	for _, n := range current {
-		k := evalimport.KeyOf(n)
-		if seen[k] {
+	d.pairs = make([]driftPair, len(firstOld), len(firstOld)+len(current))
+	for j, i := range firstOld {
+		d.pairs[j] = driftPair{old: int32(i), new: -1}
+	}
+	for i, n := range current {
+		if j, ok := oldAt[evalimport.KeyOf(n)]; ok {
+			d.pairs[j].new = int32(i)
 			continue
 		}
-		seen[k] = true
-		row := rowFor(n)
+		d.pairs = append(d.pairs, driftPair{old: -1, new: int32(i)})
+	}
+	for i, n := range notFinite {
+		if j, ok := oldAt[evalimport.KeyOf(n)]; ok && d.pairs[j].new < 0 {
+			d.pairs[j].new, d.pairs[j].notFinite = int32(i), true
+		}
+	}
+	return d
+}
+
+// row builds the i-th compared metric.
+func (d *driftComparison) row(i int) driftRow {
+	p := d.pairs[i]
+	if p.old < 0 {
+		n := d.current[p.new]
+		row := d.rowFor(n)
 		row.New = n.MetricValue
 		row.Status = statusNew
-		rows = append(rows, row)
+		return row
 	}
-	return rows
+	o := d.old[p.old]
+	row := d.rowFor(o)
+	row.Old = o.MetricValue
+	switch {
+	case p.new < 0:
+		row.Status = statusMissing
+		return row
+	case p.notFinite:
+		row.New = d.notFinite[p.new].MetricValue
+		row.Status = statusDrift
+		row.changeText = "not finite"
+		return row
+	}
+	n := d.current[p.new]
+	row.New = n.MetricValue
+	ov, nv, ok := comparableValues(o.MetricValue, n.MetricValue)
+	row.Comparable = ok
+	if !row.Comparable {
+		row.Status = statusOK
+		if valueText(o.MetricValue) != valueText(n.MetricValue) {
+			row.Status = statusDrift
+			row.changeText = "changed"
+		}
+		return row
+	}
+	t := thresholdFor(o, ov, nv, d.flags)
+	row.Threshold = &t
+	diff := nv - ov
+	change := roundTo(diff, max(decimals(ov), decimals(nv)))
+	row.Change = &change
+	if ov != 0 {
+		r := roundTo(diff/math.Abs(ov)*100, 2)
+		row.RelativeChange = &r
+	}
+	row.Status = statusOK
+	if exceeds(diff, ov, t) {
+		row.Status = statusDrift
+	}
+	return row
+}
+
+// rowFor starts a row with a result's identity.
+func (d *driftComparison) rowFor(r card.EvalResult) driftRow {
+	key := [2]string{r.MetricType, r.MetricName}
+	lower, ok := d.lowerBetter[key]
+	if !ok {
+		lower = isLowerBetter(r)
+		d.lowerBetter[key] = lower
+	}
+	return driftRow{Task: r.TaskType, Dataset: r.DatasetType, DatasetConfig: r.DatasetConfig,
+		Split: r.DatasetSplit, Revision: r.DatasetRevision, Metric: r.MetricType,
+		MetricConfig: r.MetricConfig, LowerIsBetter: lower}
 }
 
 // exceeds reports a change past its threshold. A change equal to the
@@ -394,13 +499,6 @@ func roundTo(f float64, n int) float64 {
 	return math.Round(f*p) / p
 }
 
-// rowFor starts a row with a result's identity.
-func rowFor(r card.EvalResult) driftRow {
-	return driftRow{Task: r.TaskType, Dataset: r.DatasetType, DatasetConfig: r.DatasetConfig,
-		Split: r.DatasetSplit, Revision: r.DatasetRevision, Metric: r.MetricType,
-		MetricConfig: r.MetricConfig, LowerIsBetter: isLowerBetter(r)}
-}
-
 // driftCard is the card drift reads.
 type driftCard struct {
 	format  inputFormat
@@ -414,6 +512,8 @@ type driftCard struct {
 	// crlf is true when the card's first line ends in CRLF: --update
 	// writes the YAML block it rewrites with CRLF too.
 	crlf bool
+	// yaml is the text of a README's YAML block, with LF line breaks.
+	yaml string
 }
 
 // readDriftCard reads a card and its reported results.
@@ -426,6 +526,16 @@ func readDriftCard(io stdio, path string, maxBytes int64) (*driftCard, error) {
 		return nil, err
 	}
 	dc := &driftCard{format: detectInput(path, data), crlf: firstLineCRLF(data)}
+	if dc.format.name == "hf" {
+		// The YAML reader keeps a comment at the top of a CRLF block apart
+		// from the keys, and the metadata drops it when --update writes the
+		// block back; with LF breaks the comment stays with the first key.
+		// The block is read with LF breaks, and written back with CRLF.
+		data = lfHead(data)
+		if fm := card.SplitFrontMatter(string(data)); fm.Found {
+			dc.yaml = fm.YAML
+		}
+	}
 	dc.card, err = dc.format.parse(data, path)
 	if err != nil {
 		printParseError(io, path, err)
@@ -506,11 +616,20 @@ func runDrift(c *cli.Context, io stdio) error {
 	for _, w := range im.Warnings {
 		fmt.Fprintln(io.err, w.String())
 	}
-	if len(im.Results) == 0 {
+	if len(im.Results) == 0 && len(im.NotFinite) == 0 {
 		return failedError{summary: fmt.Sprintf("--against %s holds no evaluation results to compare", strings.Join(against, ", "))}
 	}
+	// New results that leave out the config, revision or metric config
+	// stand for the card's result that has them, when there is one.
+	results, err := evalimport.Resolve(dc.results, im.Results)
+	if err == nil {
+		im.NotFinite, err = evalimport.Resolve(dc.results, im.NotFinite)
+	}
+	if err != nil {
+		return failedError{summary: fmt.Sprintf("%s: the new results cannot be matched with the card's: %v", path, err)}
+	}
 	for name := range flags {
-		if name != "*" && !usesMetric(name, dc.results, im.Results) {
+		if name != "*" && !usesMetric(name, dc.results, results) {
 			fmt.Fprintf(io.err, "warning: --threshold %s: no result has the metric %q (check its spelling against the table)\n", name, name)
 		}
 	}
@@ -518,40 +637,75 @@ func runDrift(c *cli.Context, io stdio) error {
 	if len(dc.results) == 0 {
 		fmt.Fprintf(io.err, "note: %s reports no evaluation results; every new result is listed as new\n", path)
 	}
-	rows := compareResults(dc.results, im.Results, flags)
-	report := driftReport{Card: path, Against: against, Counts: map[string]int{}, Results: rows}
-	for _, r := range rows {
+	cmp := compareResults(dc.results, results, im.NotFinite, flags)
+	report := driftReport{Card: path, Against: against, Counts: map[string]int{}}
+	for i := range cmp.pairs {
+		r := cmp.row(i)
 		report.Counts[r.Status]++
 		if r.Status == statusDrift {
 			report.Drifted = true
 		}
 	}
 	if update {
-		if err := updateCard(path, dc, im.Results); err != nil {
+		if err := updateCard(path, dc, results); err != nil {
 			return err
 		}
 		report.Updated = true
+		for _, p := range cmp.pairs {
+			if p.notFinite {
+				o := dc.results[p.old]
+				fmt.Fprintf(io.err, "note: --update kept the card's %s of %s: the new value is %s\n",
+					o.MetricType, cmp.rowFor(o).where(), valueText(im.NotFinite[p.new].MetricValue))
+			}
+		}
 	}
 	if c.Bool("json") {
-		enc := json.NewEncoder(io.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
+		if err := writeDriftJSON(io.out, report, cmp); err != nil {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 	} else {
-		if err := writeDriftTable(io, rows); err != nil {
+		if err := writeDriftTable(io.out, cmp); err != nil {
 			return err
 		}
-		fmt.Fprintf(io.err, "%d metrics: %d ok, %d drifted, %d new, %d missing\n", len(rows),
+		fmt.Fprintf(io.err, "%s: %d ok, %d drifted, %d new, %d missing\n", plural(len(cmp.pairs), "metric"),
 			report.Counts[statusOK], report.Counts[statusDrift], report.Counts[statusNew], report.Counts[statusMissing])
 		if update {
 			fmt.Fprintf(io.err, "updated the model-index of %s\n", path)
 		}
 	}
 	if report.Drifted && !update {
-		return failedError{summary: plural(report.Counts[statusDrift], "metric") + " drifted past the threshold"}
+		summary := plural(report.Counts[statusDrift], "metric") + " drifted past the threshold"
+		if n := cmp.notFiniteCount(); n > 0 {
+			summary = fmt.Sprintf("%s drifted (%d now NaN or infinite)", plural(report.Counts[statusDrift], "metric"), n)
+		}
+		return failedError{summary: summary}
 	}
 	return nil
+}
+
+// notFiniteCount counts the card's metrics whose new value is NaN or
+// infinite.
+func (d *driftComparison) notFiniteCount() int {
+	n := 0
+	for _, p := range d.pairs {
+		if p.notFinite {
+			n++
+		}
+	}
+	return n
+}
+
+// where names a row's dataset, config and split for messages, such as
+// "acme/reviews (main), split test".
+func (r driftRow) where() string {
+	w := cmp.Or(r.Dataset, "no dataset")
+	if r.DatasetConfig != "" {
+		w += " (" + r.DatasetConfig + ")"
+	}
+	if r.Split != "" {
+		w += ", split " + r.Split
+	}
+	return w
 }
 
 // plural writes a count and a noun, with an s unless the count is 1.
@@ -574,50 +728,138 @@ func usesMetric(name string, lists ...[]card.EvalResult) bool {
 	return false
 }
 
-// writeDriftTable prints the rows as an aligned table.
-func writeDriftTable(io stdio, rows []driftRow) error {
-	tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "METRIC\tDATASET\tSPLIT\tOLD\tNEW\tCHANGE\tTHRESHOLD\tSTATUS")
+// driftColumns are the columns of the drift table.
+var driftColumns = [...]string{"METRIC", "DATASET", "SPLIT", "OLD", "NEW", "CHANGE", "THRESHOLD", "STATUS"}
+
+// cells writes a row as the table's cells.
+func (r driftRow) cells() [len(driftColumns)]string {
 	dash := func(s string) string {
 		if s == "" {
 			return "-"
 		}
 		return s
 	}
-	for _, r := range rows {
-		metric := r.Metric
-		if r.MetricConfig != "" {
-			metric += " (" + r.MetricConfig + ")"
-		}
-		dataset := r.Dataset
-		if r.DatasetConfig != "" {
-			dataset += " (" + r.DatasetConfig + ")"
-		}
-		change := r.changeText
-		if r.Change != nil {
-			change = strconv.FormatFloat(*r.Change, 'f', -1, 64)
-			if *r.Change >= 0 {
-				change = "+" + change
-			}
-			if r.RelativeChange != nil {
-				change += fmt.Sprintf(" (%+.2f%%)", *r.RelativeChange)
-			}
-		}
-		th := ""
-		if r.Threshold != nil {
-			th = r.Threshold.String()
-		}
-		status := r.Status
-		if status == statusDrift {
-			status = "DRIFT"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", dash(metric), dash(dataset), dash(r.Split),
-			dash(valueText(r.Old)), dash(valueText(r.New)), dash(change), dash(th), status)
+	metric := r.Metric
+	if r.MetricConfig != "" {
+		metric += " (" + r.MetricConfig + ")"
 	}
-	if err := tw.Flush(); err != nil {
+	dataset := r.Dataset
+	if r.DatasetConfig != "" {
+		dataset += " (" + r.DatasetConfig + ")"
+	}
+	change := r.changeText
+	if r.Change != nil {
+		change = strconv.FormatFloat(*r.Change, 'f', -1, 64)
+		if *r.Change >= 0 {
+			change = "+" + change
+		}
+		if r.RelativeChange != nil {
+			change += fmt.Sprintf(" (%+.2f%%)", *r.RelativeChange)
+		}
+	}
+	th := ""
+	if r.Threshold != nil {
+		th = r.Threshold.String()
+	}
+	status := r.Status
+	if status == statusDrift {
+		status = "DRIFT"
+	}
+	return [...]string{dash(metric), dash(dataset), dash(r.Split), dash(valueText(r.Old)), dash(valueText(r.New)), dash(change), dash(th), status}
+}
+
+// driftTablePadding is the space between the table's columns.
+const driftTablePadding = 2
+
+// writeDriftTable prints the compared metrics as an aligned table: each
+// column as wide as its widest cell (in characters) and two spaces, the
+// last column unpadded. It goes through the rows twice, once for the
+// widths and once to write them, rather than holding the table: the
+// memory does not grow with the number of rows.
+func writeDriftTable(w io.Writer, d *driftComparison) error {
+	var width [len(driftColumns)]int
+	measure := func(cells [len(driftColumns)]string) {
+		for i, c := range cells {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	measure(driftColumns)
+	for i := range d.pairs {
+		measure(d.row(i).cells())
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	line := func(cells [len(driftColumns)]string) {
+		for i, c := range cells {
+			bw.WriteString(c)
+			if i < len(cells)-1 {
+				bw.WriteString(strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)+driftTablePadding))
+			}
+		}
+		bw.WriteByte('\n')
+	}
+	line(driftColumns)
+	for i := range d.pairs {
+		line(d.row(i).cells())
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write the table: %w", err)
 	}
 	return nil
+}
+
+// writeDriftJSON writes the report with its results as one JSON document,
+// as json.Encoder with a two-space indent writes a driftReport, one result
+// at a time.
+func writeDriftJSON(w io.Writer, report driftReport, d *driftComparison) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	field := func(name string, v any, last bool) error {
+		b, err := json.MarshalIndent(v, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, "  %q: %s", name, b)
+		if !last {
+			bw.WriteByte(',')
+		}
+		bw.WriteByte('\n')
+		return nil
+	}
+	bw.WriteString("{\n")
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"card", report.Card}, {"against", report.Against}, {"drifted", report.Drifted}, {"counts", report.Counts}} {
+		if err := field(f.name, f.v, false); err != nil {
+			return err
+		}
+	}
+	if len(d.pairs) == 0 {
+		bw.WriteString("  \"results\": [],\n")
+	} else {
+		bw.WriteString("  \"results\": [\n")
+		// One encoder for every row: it reuses its buffers.
+		var one bytes.Buffer
+		enc := json.NewEncoder(&one)
+		enc.SetIndent("    ", "  ")
+		for i := range d.pairs {
+			one.Reset()
+			if err := enc.Encode(d.row(i)); err != nil {
+				return err
+			}
+			bw.WriteString("    ")
+			bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+			if i < len(d.pairs)-1 {
+				bw.WriteByte(',')
+			}
+			bw.WriteByte('\n')
+		}
+		bw.WriteString("  ],\n")
+	}
+	if err := field("updated", report.Updated, true); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }
 
 // updateCard merges the new results into a README's model-index and
@@ -661,6 +903,7 @@ func updateCard(path string, dc *driftCard, results []card.EvalResult) error {
 	if err != nil {
 		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
 	}
+	out = keepDocComments(out, dc.yaml)
 	if dc.crlf {
 		out = crlfHead(out)
 	}
@@ -678,6 +921,55 @@ func updateCard(path string, dc *driftCard, results []card.EvalResult) error {
 func firstLineCRLF(data []byte) bool {
 	i := bytes.IndexByte(data, '\n')
 	return i > 0 && data[i-1] == '\r'
+}
+
+// lfHead turns the CRLF line breaks of a card's YAML block, fences
+// included, into LF; the body is left as it is.
+func lfHead(data []byte) []byte {
+	fm := card.SplitFrontMatter(string(data))
+	if !fm.Found {
+		return data
+	}
+	head := data[:len(fm.Head)]
+	if !bytes.Contains(head, []byte("\r\n")) {
+		return data
+	}
+	out := bytes.ReplaceAll(head, []byte("\r\n"), []byte("\n"))
+	return append(out, data[len(fm.Head):]...)
+}
+
+// keepDocComments puts back into a rendered card the comments of the
+// original YAML block that belong to the document rather than to a key,
+// when the rendering lost them: those at the top that a blank line parts
+// from the first key, and those at the end after a blank line. The card's
+// metadata keeps only the comments of its keys.
+func keepDocComments(out []byte, original string) []byte {
+	if !strings.Contains(original, "#") {
+		return out
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(original), &doc); err != nil || doc.HeadComment == "" && doc.FootComment == "" {
+		return out
+	}
+	fm := card.SplitFrontMatter(string(out))
+	if !fm.Found || !strings.HasPrefix(fm.Head, "---\n"+fm.YAML) {
+		return out
+	}
+	text := fm.YAML
+	if doc.HeadComment != "" && !strings.Contains(text, doc.HeadComment) {
+		text = doc.HeadComment + "\n\n" + text
+	}
+	if doc.FootComment != "" && !strings.Contains(text, doc.FootComment) {
+		text += "\n\n" + doc.FootComment
+	}
+	if text == fm.YAML {
+		return out
+	}
+	start := len("---\n")
+	res := make([]byte, 0, len(out)+len(text)-len(fm.YAML))
+	res = append(res, out[:start]...)
+	res = append(res, text...)
+	return append(res, out[start+len(fm.YAML):]...)
 }
 
 // crlfHead turns the LF line breaks of a rendered card's YAML block,

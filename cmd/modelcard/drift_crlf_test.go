@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -56,5 +58,61 @@ func TestDriftUpdateKeepsLineEndings(t *testing.T) {
 				t.Errorf("after --update: exit %d\n%s%s", code, stdout, stderr)
 			}
 		})
+	}
+}
+
+// TestDriftUpdateKeepsComments checks that --update keeps the comments at
+// the top and at the end of the YAML block, whatever its line breaks: a
+// CRLF card used to lose a comment on the block's first line, and any card
+// one that a blank line parts from the first key.
+func TestDriftUpdateKeepsComments(t *testing.T) {
+	const csv = "task,dataset,split,metric,value\ntext-classification,org/d,test,accuracy,0.91\n"
+	blocks := []struct {
+		name, yaml string
+		comments   []string // in the order the block must keep them
+	}{
+		{"comment on the first key", "# top comment\nlicense: mit\nmodel_name: org/m\n", []string{"# top comment"}},
+		{"comment parted by a blank line", "# top comment\n\nlicense: mit\nmodel_name: org/m\n", []string{"# top comment"}},
+		{"both", "# parted\n\n# on the key\nlicense: mit # inline\nmodel_name: org/m\n", []string{"# parted", "# on the key", "# inline"}},
+		{"comment at the end", "license: mit\nmodel_name: org/m\n\n# the end\n", []string{"# the end"}},
+	}
+	for _, b := range blocks {
+		for _, crlf := range []bool{false, true} {
+			name := b.name + " LF"
+			text := "---\n" + b.yaml + "---\nbody\n"
+			if crlf {
+				name = b.name + " CRLF"
+				text = strings.ReplaceAll(text, "\n", "\r\n")
+			}
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				cardPath := writeDriftCard(t, dir, text)
+				csvPath := filepath.Join(dir, "new.csv")
+				if err := os.WriteFile(csvPath, []byte(csv), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if code, _, stderr := runCLI(t, "", "drift", cardPath, "--against", csvPath, "--update"); code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				got := card.SplitFrontMatter(string(mustRead(t, cardPath)))
+				at := 0
+				for _, c := range b.comments {
+					i := strings.Index(got.YAML[at:], c)
+					if i < 0 {
+						t.Fatalf("the block lost %q (or its order):\n%s", c, got.YAML)
+					}
+					at += i + len(c)
+				}
+				if !strings.Contains(got.YAML, "value: 0.91") {
+					t.Errorf("the new result is not in the block:\n%s", got.YAML)
+				}
+				if n, crlfs := strings.Count(got.Head, "\n"), strings.Count(got.Head, "\r\n"); crlf && crlfs != n || !crlf && crlfs != 0 {
+					t.Errorf("%d of %d line breaks are CRLF in\n%q", crlfs, n, got.Head)
+				}
+				if want := card.SplitFrontMatter(text).Body; got.Body != want {
+					t.Errorf("the body changed: %q, want %q", got.Body, want)
+				}
+			})
+		}
 	}
 }
