@@ -46,8 +46,12 @@ folder synced once per chunk); an existing file is left alone unless
 --eval FILE adds evaluation results to every card before it is written:
 results with the same task, dataset, config, split, revision and metric as
 one of the spec's replace it, others are added, and the card's model-index
-holds them all. FILE is an lm-evaluation-harness results JSON (or a folder
-of them), a CSV with the header task,dataset,split,metric,value[,lower,upper],
+holds them all. A result that gives no dataset config (or revision, or
+metric config) replaces the one spec result that agrees on the rest, and
+takes its config; when several do, the card fails with a message naming
+them. FILE is an lm-evaluation-harness results JSON (or a folder of them), a
+CSV with the header task,dataset,split,metric,value[,lower,upper] (and
+optional config, revision and metric_config columns),
 a Hub README or model-index YAML/JSON, a .eval_results folder, an MLflow run
 folder or W&B run files; repeat --eval to combine several (later files win).
 Hyperparameters and training facts they hold (precision regime, hardware,
@@ -508,7 +512,11 @@ func (r *generateRun) finish() error {
 		}
 	}
 	if r.failed > 0 {
-		return failedError{summary: fmt.Sprintf("%d specs or cards failed; see the messages above", r.failed)}
+		what := fmt.Sprintf("%d specs or cards failed", r.failed)
+		if r.failed == 1 {
+			what = "1 spec or card failed"
+		}
+		return failedError{summary: what + "; see the messages above"}
 	}
 	return nil
 }
