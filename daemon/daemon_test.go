@@ -80,11 +80,13 @@ func (f *fakeEngine) callCounts() []int {
 	return append([]int(nil), f.calls...)
 }
 
-// testConfig is a config for tests: loopback listeners, metrics off.
+// testConfig is a config for tests: loopback listeners, metrics off, no
+// drain delay (the drain tests give theirs a clock of their own).
 func testConfig() Config {
 	c := DefaultConfig()
 	c.HTTPAddr = "127.0.0.1:0"
 	c.MetricsAddr = ""
+	c.DrainDelay = 0
 	return c
 }
 
@@ -468,19 +470,9 @@ func TestRequestDeadline(t *testing.T) {
 func TestSlowClientReadTimeout(t *testing.T) {
 	cfg := testConfig()
 	cfg.ReadTimeout = 100 * time.Millisecond
-	s, err := New(Options{Config: cfg, Engine: &fakeEngine{}, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln, nil) }()
+	_, addr, cancel, done := serveLoopback(t, Options{Config: cfg, Engine: &fakeEngine{}, Version: "test"})
 	defer func() { cancel(); <-done }()
-	conn, err := net.Dial("tcp", ln.Addr().String())
+	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -594,4 +586,23 @@ func TestReadyFollowsBackendHealth(t *testing.T) {
 			}
 		})
 	}
+}
+
+// serveLoopback starts a server with opts on a loopback port and returns
+// it, its address, the cancel function that drains it and the channel
+// Serve's result arrives on.
+func serveLoopback(t *testing.T, opts Options) (*Server, string, context.CancelFunc, chan error) {
+	t.Helper()
+	s, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln, nil) }()
+	return s, ln.Addr().String(), cancel, done
 }

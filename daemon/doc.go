@@ -16,4 +16,11 @@
 //	GET  /version            version and backend
 //
 // Every error is JSON: {"error": {"code": "...", "message": "..."}}.
+//
+// The work of one request is bounded: it holds at most
+// max_cards_per_request specs or cards (413 before any work past it), its
+// cards come to at most max_response_bytes, and request_timeout bounds it
+// whole (504). On the first signal Serve drains: /ready turns 503 while the
+// API serves on for drain_delay, then the listeners close and the requests
+// in flight get shutdown_timeout to finish; Stop ends it at once.
 package daemon

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/terragonlabs/modelcard-generator/card"
 )
@@ -16,6 +17,8 @@ const (
 	CodeUnknownFormat   = "unknown_format"
 	CodeUnsupportedType = "unsupported_media_type"
 	CodeTooLarge        = "body_too_large"
+	CodeTooManyCards    = "too_many_cards"
+	CodeResponseSize    = "response_too_large"
 	CodeQueueFull       = "queue_full"
 	CodeRateLimited     = "rate_limited"
 	CodeDeadline        = "deadline_exceeded"
@@ -72,4 +75,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(data, '\n'))
+}
+
+// maxEcho is the most bytes of a value from the client (or the config)
+// that a message repeats.
+const maxEcho = 64
+
+// clip shortens s to at most n bytes, cut at a character boundary, with an
+// ellipsis after the cut, so that a message never repeats a long value
+// whole.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

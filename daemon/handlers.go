@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -125,7 +126,7 @@ func writeGenerated(w http.ResponseWriter, contentType string, prefix []byte, re
 		if g.encoded == nil || g.Error != nil {
 			data, err := g.MarshalJSON()
 			if err != nil {
-				writeEngineError(w, err)
+				writeError(w, http.StatusInternalServerError, APIError{Code: CodeInternal, Message: fmt.Sprintf("encode card %d: %v", g.Index, err)})
 				return
 			}
 			plain[i] = data
@@ -217,10 +218,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/", s.metrics.instrument("other", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if m, ok := knownPaths[r.URL.Path]; ok {
 			w.Header().Set("Allow", m)
-			writeError(w, http.StatusMethodNotAllowed, APIError{Code: CodeMethod, Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
+			writeError(w, http.StatusMethodNotAllowed, APIError{Code: CodeMethod, Message: fmt.Sprintf("%s is not allowed on %s; use %s", clip(r.Method, maxEcho), r.URL.Path, m)})
 			return
 		}
-		writeError(w, http.StatusNotFound, APIError{Code: CodeNotFound, Message: fmt.Sprintf("no endpoint %s; the endpoints are POST /v1/cards:generate, POST /generate, POST /v1/cards:audit, GET /health, GET /ready, GET /version", r.URL.Path)})
+		writeError(w, http.StatusNotFound, APIError{Code: CodeNotFound, Message: fmt.Sprintf("no endpoint %s; the endpoints are POST /v1/cards:generate, POST /generate, POST /v1/cards:audit, GET /health, GET /ready, GET /version", clip(r.URL.Path, maxEcho))})
 	})))
 	return s.recoverPanics(mux)
 }
@@ -233,7 +234,7 @@ func (s *Server) recoverPanics(h http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("handler panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.log.Error("handler panic", "method", r.Method, "path", clip(r.URL.Path, maxEcho), "panic", v, "stack", string(debug.Stack()))
 				writeError(w, http.StatusInternalServerError, APIError{Code: CodeInternal, Message: "internal error; see the server log"})
 			}
 		}()
@@ -241,20 +242,48 @@ func (s *Server) recoverPanics(h http.Handler) http.Handler {
 	})
 }
 
-// limit applies the rate limit, the body limit and the request deadline.
+// limit applies the rate limit, the body limit and the request deadline,
+// and counts the request as in flight. The deadline (request_timeout)
+// bounds the whole request: the body is read by then too when
+// request_timeout is shorter than read_timeout.
 func (s *Server) limit(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.limiter != nil {
 			if ok, wait := s.limiter.Allow(clientIP(r)); !ok {
+				s.metrics.rejected(reasonRateLimited)
 				writeRetry(w, http.StatusTooManyRequests, int(math.Ceil(wait.Seconds())), APIError{Code: CodeRateLimited, Message: "too many requests from this client; retry after the Retry-After seconds"})
 				return
 			}
 		}
+		s.inflight.Add(1)
+		defer s.inflight.Add(-1)
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		defer cancel()
+		if s.cfg.RequestTimeout < s.cfg.ReadTimeout {
+			setReadDeadline(w, time.Now().Add(s.cfg.RequestTimeout))
+		}
 		h.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// setReadDeadline sets the read deadline of w's connection, as
+// http.ResponseController does, when w or a ResponseWriter it wraps can
+// (a test's recorder cannot; the server's read_timeout holds then). It
+// does without the controller's error, made anew on every call where the
+// deadline is not supported.
+func setReadDeadline(w http.ResponseWriter, deadline time.Time) {
+	for {
+		switch t := w.(type) {
+		case interface{ SetReadDeadline(time.Time) error }:
+			_ = t.SetReadDeadline(deadline)
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return
+		}
+	}
 }
 
 // clientIP is the request's remote IP.
@@ -267,16 +296,23 @@ func clientIP(r *http.Request) string {
 }
 
 // readBody reads the whole body, answering 413 or 408 itself; ok is false
-// when it did.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// when it did. items names what the body holds ("specs", "cards"), for the
+// advice to send fewer.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, items string) ([]byte, bool) {
 	data, err := io.ReadAll(r.Body)
 	if err == nil {
+		// With the body read, the connection's read deadline (read_timeout,
+		// or request_timeout when shorter) has done its work; past it,
+		// net/http would cancel the request's context, so that a slow
+		// request would look like a client that went away (499) rather
+		// than one past request_timeout (504).
+		setReadDeadline(w, time.Time{})
 		return data, true
 	}
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, APIError{Code: CodeTooLarge, Message: fmt.Sprintf("the body is over %d bytes; send fewer specs per request", tooBig.Limit)})
+		writeError(w, http.StatusRequestEntityTooLarge, APIError{Code: CodeTooLarge, Message: fmt.Sprintf("the body is over %d bytes (max_body_bytes); send fewer %s per request", tooBig.Limit, items)})
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		writeError(w, http.StatusRequestTimeout, APIError{Code: CodeDeadline, Message: "the body was not received in time"})
 	default:
@@ -285,19 +321,69 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	return nil, false
 }
 
-// writeEngineError answers a failed engine call.
-func writeEngineError(w http.ResponseWriter, err error) {
+// Reasons of modelcard_requests_rejected_total: the load the daemon sheds.
+const (
+	reasonQueueFull    = "queue_full"
+	reasonRateLimited  = "rate_limited"
+	reasonShuttingDown = "shutting_down"
+)
+
+// isRejection reports whether err turned a request away before its work
+// started: the queue was full or the server is shutting down.
+func isRejection(err error) bool {
+	return errors.Is(err, ErrQueueFull) || errors.Is(err, ErrBatcherClosed)
+}
+
+// responseTooLargeError is a request whose cards come to more than
+// max_response_bytes.
+type responseTooLargeError struct {
+	// limit is max_response_bytes; done of total specs were generated when
+	// the limit was passed.
+	limit       int64
+	done, total int
+}
+
+// Error says how far the request got.
+func (e *responseTooLargeError) Error() string {
+	return fmt.Sprintf("the cards come to more than max_response_bytes (%d bytes) after %d of %d specs", e.limit, e.done, e.total)
+}
+
+// writeFailure answers a request whose work failed with err, and logs a
+// warning when the status is a 5xx (a failure of the server or one of its
+// limits, not of the request).
+func (s *Server) writeFailure(w http.ResponseWriter, r *http.Request, err error) {
+	status, e, retry := s.failure(err)
+	if status >= 500 {
+		s.log.Warn("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "code", e.Code, "error", err.Error())
+	}
+	if retry {
+		writeRetry(w, status, 1, e)
+		return
+	}
+	writeError(w, status, e)
+}
+
+// failure maps the error of a request's work to its status and JSON error;
+// retry is true when the client should retry after a second.
+func (s *Server) failure(err error) (status int, e APIError, retry bool) {
+	var tooLarge *responseTooLargeError
 	switch {
 	case errors.Is(err, ErrQueueFull):
-		writeRetry(w, http.StatusTooManyRequests, 1, APIError{Code: CodeQueueFull, Message: "the server is at capacity; retry after the Retry-After seconds"})
+		s.metrics.rejected(reasonQueueFull)
+		return http.StatusTooManyRequests, APIError{Code: CodeQueueFull, Message: "the server is at capacity; retry after the Retry-After seconds"}, true
 	case errors.Is(err, ErrBatcherClosed):
-		writeRetry(w, http.StatusServiceUnavailable, 1, APIError{Code: CodeUnavailable, Message: "the server is shutting down; retry on another instance"})
+		s.metrics.rejected(reasonShuttingDown)
+		return http.StatusServiceUnavailable, APIError{Code: CodeUnavailable, Message: "the server is shutting down; retry on another instance"}, true
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge, APIError{Code: CodeResponseSize, Message: fmt.Sprintf(
+			"the cards would come to more than %d bytes (max_response_bytes) after %d of %d specs; split the request into requests of at most %d specs, or ask for a smaller format such as ?format=json",
+			tooLarge.limit, tooLarge.done, tooLarge.total, max(1, tooLarge.done))}, false
 	case errors.Is(err, context.DeadlineExceeded):
-		writeError(w, http.StatusGatewayTimeout, APIError{Code: CodeDeadline, Message: "the request took longer than the server's request_timeout; send fewer specs per request"})
+		return http.StatusGatewayTimeout, APIError{Code: CodeDeadline, Message: fmt.Sprintf("the request was not done within request_timeout (%v); send fewer specs or cards per request, or retry", s.cfg.RequestTimeout)}, false
 	case errors.Is(err, context.Canceled):
-		writeError(w, 499, APIError{Code: CodeCanceled, Message: "the client went away"})
+		return 499, APIError{Code: CodeCanceled, Message: "the client went away"}, false
 	default:
-		writeError(w, http.StatusInternalServerError, APIError{Code: CodeInternal, Message: err.Error()})
+		return http.StatusInternalServerError, APIError{Code: CodeInternal, Message: err.Error()}, false
 	}
 }
 
@@ -319,6 +405,11 @@ func isNDJSON(mt string) bool {
 	return mt == "application/x-ndjson" || mt == "application/ndjson" || mt == "application/jsonl" || mt == "application/x-jsonlines"
 }
 
+// formType is the media type `curl -d` sends. POST /generate reads a body
+// of this type as JSON when it is one JSON object, since the deployment's
+// own example call is `curl -d '{...}'`.
+const formType = "application/x-www-form-urlencoded"
+
 // handleGenerate serves POST /v1/cards:generate.
 func (s *Server) handleGenerate(w http.ResponseWriter, r *http.Request) {
 	s.generate(w, r, false)
@@ -339,30 +430,43 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, singleOnly boo
 	}
 	render, ok := renderers[format]
 	if !ok {
-		writeError(w, http.StatusBadRequest, APIError{Code: CodeUnknownFormat, Message: fmt.Sprintf("unknown format %q; use one of %s", format, formatList)})
+		writeError(w, http.StatusBadRequest, APIError{Code: CodeUnknownFormat, Message: fmt.Sprintf("unknown format %q; use one of %s", clip(format, maxEcho), formatList)})
 		return
 	}
 	mt := mediaType(r)
 	ndjson := isNDJSON(mt)
-	if !ndjson && mt != "" && mt != "application/json" {
-		writeError(w, http.StatusUnsupportedMediaType, APIError{Code: CodeUnsupportedType, Message: fmt.Sprintf("Content-Type %q: send application/json (one spec or an array) or application/x-ndjson (one spec per line)", r.Header.Get("Content-Type"))})
+	form := singleOnly && mt == formType
+	if !ndjson && !form && mt != "" && mt != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, APIError{Code: CodeUnsupportedType, Message: fmt.Sprintf("Content-Type %q: send application/json (one spec or an array) or application/x-ndjson (one spec per line)", clip(r.Header.Get("Content-Type"), maxEcho))})
 		return
 	}
-	body, ok := s.readBody(w, r)
+	body, ok := s.readBody(w, r, "specs")
 	if !ok {
 		return
 	}
-	specs, single, apiErr := splitSpecs(body, ndjson)
-	if apiErr == nil && singleOnly && !single {
-		apiErr = &APIError{Code: CodeBadRequest, Message: "POST /generate takes one spec object, such as {\"model_name\": \"test\", \"metrics\": {\"accuracy\": 0.95}}; send arrays to /v1/cards:generate"}
+	if form {
+		if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+			writeError(w, http.StatusUnsupportedMediaType, APIError{Code: CodeUnsupportedType, Message: "Content-Type " + formType + ": POST /generate reads such a body only when it is one JSON spec object, as `curl -d '{...}'` sends; send the spec with Content-Type application/json"})
+			return
+		}
 	}
-	if apiErr != nil {
-		writeError(w, http.StatusBadRequest, *apiErr)
+	specs, single, rerr := splitSpecs(body, ndjson, s.cfg.MaxCardsPerRequest)
+	if rerr == nil && singleOnly && !single {
+		rerr = &requestError{http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: "POST /generate takes one spec object, such as {\"model_name\": \"test\", \"metrics\": {\"accuracy\": 0.95}}; send arrays to /v1/cards:generate"}}
+	}
+	if rerr != nil {
+		writeError(w, rerr.status, rerr.APIError)
 		return
 	}
-	results, err := s.generateCards(r.Context(), specs, format, render)
+	ctx := r.Context()
+	results, err := s.generateCards(ctx, specs, format, render)
+	if err == nil {
+		// The deadline bounds the encoding, too: past it, nothing is sent
+		// but the error.
+		err = ctx.Err()
+	}
 	if err != nil {
-		writeEngineError(w, err)
+		s.writeFailure(w, r, err)
 		return
 	}
 	switch {
@@ -379,82 +483,207 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, singleOnly boo
 	}
 }
 
-// splitSpecs cuts a body into spec objects. single is true for a body that
-// is one JSON object.
-func splitSpecs(body []byte, ndjson bool) (specs []json.RawMessage, single bool, apiErr *APIError) {
+// requestError refuses a request's body: the status and the error.
+type requestError struct {
+	status int
+	APIError
+}
+
+// tooMany is the 413 of a request that holds more than max items
+// ("specs", "cards").
+func tooMany(max int, items string) *requestError {
+	return &requestError{http.StatusRequestEntityTooLarge, APIError{Code: CodeTooManyCards, Message: fmt.Sprintf(
+		"the request holds more than %d %s, the most one request may hold (max_cards_per_request); split it into requests of at most %d %s each", max, items, max, items)}}
+}
+
+// splitSpecs cuts a body into spec objects, at most max of them. single is
+// true for a body that is one JSON object. Past max it stops and answers
+// 413, before any spec is read.
+func splitSpecs(body []byte, ndjson bool, max int) (specs []json.RawMessage, single bool, rerr *requestError) {
 	if ndjson {
-		for i, line := range bytes.Split(body, []byte("\n")) {
-			line = bytes.TrimSpace(line)
-			if len(line) == 0 {
+		rest := body
+		for line := 1; len(rest) > 0; line++ {
+			var l []byte
+			l, rest, _ = bytes.Cut(rest, []byte("\n"))
+			l = bytes.TrimSpace(l)
+			if len(l) == 0 {
 				continue
 			}
-			if !json.Valid(line) {
-				return nil, false, &APIError{Code: CodeInvalidJSON, Message: fmt.Sprintf("line %d is not valid JSON; send one spec object per line", i+1)}
+			if len(specs) == max {
+				return nil, false, tooMany(max, "specs")
 			}
-			specs = append(specs, json.RawMessage(line))
+			if !json.Valid(l) {
+				return nil, false, &requestError{http.StatusBadRequest, APIError{Code: CodeInvalidJSON, Message: fmt.Sprintf("line %d is not valid JSON; send one spec object per line", line)}}
+			}
+			specs = append(specs, json.RawMessage(l))
 		}
 		if len(specs) == 0 {
-			return nil, false, &APIError{Code: CodeBadRequest, Message: "the body holds no specs"}
+			return nil, false, &requestError{http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: "the body holds no specs"}}
 		}
 		return specs, false, nil
 	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
-		return nil, false, &APIError{Code: CodeBadRequest, Message: "the body is empty; send a spec object such as {\"model_id\": \"org/model\"}"}
+		return nil, false, &requestError{http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: "the body is empty; send a spec object such as {\"model_id\": \"org/model\"}"}}
 	}
 	if err := jsonSyntax(trimmed); err != nil {
-		return nil, false, &APIError{Code: CodeInvalidJSON, Message: err.Error()}
+		return nil, false, &requestError{http.StatusBadRequest, APIError{Code: CodeInvalidJSON, Message: err.Error()}}
 	}
 	switch trimmed[0] {
 	case '{':
 		return []json.RawMessage{trimmed}, true, nil
 	case '[':
-		if err := json.Unmarshal(trimmed, &specs); err != nil {
-			return nil, false, &APIError{Code: CodeInvalidJSON, Message: err.Error()}
+		specs, over := splitArray(trimmed, max)
+		if over {
+			return nil, false, tooMany(max, "specs")
 		}
 		if len(specs) == 0 {
-			return nil, false, &APIError{Code: CodeBadRequest, Message: "the array holds no specs"}
+			return nil, false, &requestError{http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: "the array holds no specs"}}
 		}
 		return specs, false, nil
 	}
-	return nil, false, &APIError{Code: CodeBadRequest, Message: "the body must be a spec object or an array of spec objects"}
+	return nil, false, &requestError{http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: fmt.Sprintf("the body is %s; send a spec object or an array of spec objects", jsonKind(trimmed))}}
+}
+
+// splitArray cuts a JSON array, known to be valid JSON, into its elements
+// without copying them, and stops with over set once it finds more than
+// max.
+func splitArray(data []byte, max int) (elems []json.RawMessage, over bool) {
+	depth, start := 0, -1
+	inString := false
+	// elem ends the element that started at start before end.
+	elem := func(end int) bool {
+		if start >= 0 {
+			elems = append(elems, bytes.TrimRight(data[start:end], " \t\r\n"))
+		}
+		start = -1
+		return len(elems) > max
+	}
+	for i := 1; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return elems, elem(i)
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				if elem(i) {
+					return elems, true
+				}
+				continue
+			}
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	return elems, false
 }
 
 // jsonSyntax checks that data is one JSON value and says where it is not.
 func jsonSyntax(data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
 	var v json.RawMessage
 	if err := json.Unmarshal(data, &v); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, se)
+			return fmt.Errorf("malformed JSON at byte %d: %w", se.Offset, se)
 		}
-		return fmt.Errorf("malformed JSON: %v", err)
+		return fmt.Errorf("malformed JSON: %w", err)
 	}
-	return nil
+	return errors.New("malformed JSON")
 }
 
+// jsonKind words the kind of a valid JSON value for messages.
+func jsonKind(v []byte) string {
+	if len(v) == 0 {
+		return "empty"
+	}
+	switch v[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// cardFrame is about the bytes a card's index and flags add to its
+// encoding in a response, for max_response_bytes.
+const cardFrame = 48
+
 // generateCards generates each spec's card, from the cache when it can.
-// Invalid specs get an Error; a failure of the engine fails all.
+// Invalid specs get an Error; a failure of the engine fails all. It stops
+// with ctx's error once ctx ends, and with a *responseTooLargeError once
+// the cards come to more than max_response_bytes.
 func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, format string, render func(*card.Card) ([]byte, error)) ([]GeneratedCard, error) {
 	results := make([]GeneratedCard, len(specs))
 	keys := make([]string, len(specs))
 	var todo []int
 	var cards []*card.Card
+	var size int64
+	// Cache misses are counted unless the request is turned away (429,
+	// 503): a request that is not served looked nothing up, as far as
+	// the cache's hit ratio goes.
+	missed, rejected := 0, false
+	defer func() {
+		if missed > 0 && !rejected {
+			s.metrics.cacheMisses.Add(float64(missed))
+		}
+	}()
+	grow := func(n, done int) error {
+		if size += int64(n) + cardFrame; size > s.cfg.MaxResponseBytes {
+			return &responseTooLargeError{limit: s.cfg.MaxResponseBytes, done: done, total: len(specs)}
+		}
+		return nil
+	}
 	for i, spec := range specs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		results[i].Index = i
 		if s.cache != nil {
-			key, err := CacheKey(spec, format, s.version)
-			if err == nil {
+			// The key of a spec the parser would refuse is never that of
+			// one it accepts (see CacheKey): a hit is a valid spec.
+			if key, err := CacheKey(spec, format, s.version); err == nil {
 				keys[i] = key
 				if data, ok := s.cache.Get(key); ok {
 					if fam, enc, ok := fromCacheValue(data); ok {
 						s.metrics.cacheHits.Inc()
 						results[i] = GeneratedCard{Index: i, CardOutcome: CardOutcome{Family: fam}, Cached: true, encoded: enc}
 						s.metrics.cardsGenerated.WithLabelValues(format, string(fam), "ok").Inc()
+						if err := grow(len(enc), i); err != nil {
+							return nil, err
+						}
 						continue
 					}
 				}
-				s.metrics.cacheMisses.Inc()
+				missed++
 			}
 		}
 		c, err := card.ParseSpec(spec, fmt.Sprintf("spec[%d]", i))
@@ -466,6 +695,9 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 			}
 			results[i].Error = e
 			s.metrics.cardsGenerated.WithLabelValues(format, "", "invalid").Inc()
+			if err := grow(len(e.Message)+64*len(e.Problems), i); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		todo = append(todo, i)
@@ -476,12 +708,17 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 	}
 	choices, err := engine.ChooseFamilies(ctx, s.batcher.Decide, s.standards, cards)
 	if err != nil {
-		for range cards {
-			s.metrics.cardsGenerated.WithLabelValues(format, "", "error").Inc()
+		outcome := "error"
+		if rejected = isRejection(err); rejected {
+			outcome = "rejected"
 		}
+		s.metrics.cardsGenerated.WithLabelValues(format, "", outcome).Add(float64(len(cards)))
 		return nil, err
 	}
 	for k, i := range todo {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		c, ch := cards[k], choices[k]
 		var out string
 		var err error
@@ -514,69 +751,42 @@ func (s *Server) generateCards(ctx context.Context, specs []json.RawMessage, for
 			s.cache.Put(keys[i], results[i].cacheValue)
 		}
 		s.metrics.cardsGenerated.WithLabelValues(format, string(ch.Family), "ok").Inc()
+		if err := grow(len(results[i].encoded), i); err != nil {
+			return nil, err
+		}
 	}
 	return results, nil
 }
 
-// auditRequest is one card of a JSON audit request.
-type auditRequest struct {
-	// Text is the card's Markdown.
-	Text *string `json:"text"`
-	// Path names the card in the result (default "card[INDEX]").
-	Path string `json:"path"`
-}
+// auditKeys are the keys of a card object of a JSON audit request.
+const auditKeys = `"text" (the card's Markdown, required) and "path" (its name in the result)`
 
 // handleAudit serves POST /v1/cards:audit.
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	mt := mediaType(r)
-	body, ok := s.readBody(w, r)
+	markdown := mt == "text/markdown" || mt == "text/plain" || mt == "text/x-markdown"
+	if !markdown && mt != "application/json" && mt != "" {
+		writeError(w, http.StatusUnsupportedMediaType, APIError{Code: CodeUnsupportedType, Message: fmt.Sprintf("Content-Type %q: send text/markdown (one card) or application/json ({\"text\": ...} or an array of them)", clip(r.Header.Get("Content-Type"), maxEcho))})
+		return
+	}
+	body, ok := s.readBody(w, r, "cards")
 	if !ok {
 		return
 	}
 	var inputs []engine.AuditInput
 	single := true
-	switch mt {
-	case "text/markdown", "text/plain", "text/x-markdown":
+	if markdown {
+		if len(bytes.TrimSpace(body)) == 0 {
+			writeError(w, http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: "the body is empty; send the card's Markdown"})
+			return
+		}
 		inputs = []engine.AuditInput{{Path: "card", Data: body}}
-	case "application/json", "":
-		trimmed := bytes.TrimSpace(body)
-		if err := jsonSyntax(trimmed); err != nil {
-			writeError(w, http.StatusBadRequest, APIError{Code: CodeInvalidJSON, Message: err.Error()})
+	} else {
+		var rerr *requestError
+		if inputs, single, rerr = auditInputs(body, s.cfg.MaxCardsPerRequest); rerr != nil {
+			writeError(w, rerr.status, rerr.APIError)
 			return
 		}
-		var reqs []auditRequest
-		if len(trimmed) > 0 && trimmed[0] == '[' {
-			single = false
-			if err := json.Unmarshal(trimmed, &reqs); err != nil {
-				writeError(w, http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: fmt.Sprintf("want an array of {\"text\": \"...\"} objects: %v", err)})
-				return
-			}
-		} else {
-			var one auditRequest
-			if err := json.Unmarshal(trimmed, &one); err != nil {
-				writeError(w, http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: fmt.Sprintf("want {\"text\": \"...\"}: %v", err)})
-				return
-			}
-			reqs = []auditRequest{one}
-		}
-		if len(reqs) == 0 {
-			writeError(w, http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: "the array holds no cards"})
-			return
-		}
-		for i, q := range reqs {
-			if q.Text == nil {
-				writeError(w, http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: fmt.Sprintf("card %d has no \"text\"; send the card's Markdown as {\"text\": \"...\"}", i)})
-				return
-			}
-			path := q.Path
-			if path == "" {
-				path = fmt.Sprintf("card[%d]", i)
-			}
-			inputs = append(inputs, engine.AuditInput{Path: path, Data: []byte(*q.Text)})
-		}
-	default:
-		writeError(w, http.StatusUnsupportedMediaType, APIError{Code: CodeUnsupportedType, Message: fmt.Sprintf("Content-Type %q: send text/markdown (one card) or application/json ({\"text\": ...} or an array of them)", r.Header.Get("Content-Type"))})
-		return
 	}
 	ch := make(chan engine.AuditInput, len(inputs))
 	for _, in := range inputs {
@@ -585,14 +795,18 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	close(ch)
 	results := make([]*engine.AuditResult, 0, len(inputs))
 	start := time.Now()
-	err := s.eng.Audit(r.Context(), ch, func(res *engine.AuditResult) error {
+	ctx := r.Context()
+	err := s.eng.Audit(ctx, ch, func(res *engine.AuditResult) error {
 		results = append(results, res)
 		return nil
 	})
 	s.metrics.batchDuration.WithLabelValues("audit").Observe(time.Since(start).Seconds())
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		s.metrics.cardsAudited.WithLabelValues("error").Add(float64(len(inputs)))
-		writeEngineError(w, err)
+		s.writeFailure(w, r, err)
 		return
 	}
 	for _, res := range results {
@@ -611,6 +825,96 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	}{results})
 }
 
+// auditInputs reads a JSON audit body: one card object, or an array of at
+// most max of them. single is true for one object.
+func auditInputs(body []byte, max int) (inputs []engine.AuditInput, single bool, rerr *requestError) {
+	badRequest := func(format string, args ...any) (inputs []engine.AuditInput, single bool, rerr *requestError) {
+		return nil, false, &requestError{http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: fmt.Sprintf(format, args...)}}
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return badRequest("the body is empty; send {\"text\": \"...\"} with the card's Markdown, an array of such objects, or the Markdown itself as text/markdown")
+	}
+	if err := jsonSyntax(trimmed); err != nil {
+		return nil, false, &requestError{http.StatusBadRequest, APIError{Code: CodeInvalidJSON, Message: err.Error()}}
+	}
+	switch trimmed[0] {
+	case '{':
+		in, msg := auditInput(trimmed, -1)
+		if msg != "" {
+			return badRequest("%s", msg)
+		}
+		return []engine.AuditInput{in}, true, nil
+	case '[':
+		elems, over := splitArray(trimmed, max)
+		if over {
+			return nil, false, tooMany(max, "cards")
+		}
+		if len(elems) == 0 {
+			return badRequest("the array holds no cards; send at least one {\"text\": \"...\"}")
+		}
+		inputs = make([]engine.AuditInput, len(elems))
+		for i, e := range elems {
+			in, msg := auditInput(e, i)
+			if msg != "" {
+				return badRequest("%s", msg)
+			}
+			inputs[i] = in
+		}
+		return inputs, false, nil
+	}
+	return badRequest("the body is %s; send {\"text\": \"...\"} with the card's Markdown, or an array of such objects", jsonKind(trimmed))
+}
+
+// auditInput reads one card object of a JSON audit request, the index-th
+// of an array (-1: the body itself). msg says what is wrong with it, by
+// key and JSON kind.
+func auditInput(raw []byte, index int) (in engine.AuditInput, msg string) {
+	what := "the body"
+	if index >= 0 {
+		what = fmt.Sprintf("card %d", index)
+	}
+	if raw[0] != '{' {
+		return in, fmt.Sprintf("%s is %s; want an object such as {\"text\": \"# My model ...\"}", what, jsonKind(raw))
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return in, fmt.Sprintf("%s is not a JSON object: %v", what, err)
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var text *string
+	for _, k := range keys {
+		v := fields[k]
+		if k != "text" && k != "path" {
+			return in, fmt.Sprintf("%s: unknown key %q; the keys are %s", what, clip(k, maxEcho), auditKeys)
+		}
+		if v[0] != '"' {
+			return in, fmt.Sprintf("%s: %q is %s; want a string", what, k, jsonKind(v))
+		}
+		var str string
+		if err := json.Unmarshal(v, &str); err != nil {
+			return in, fmt.Sprintf("%s: %q is not a readable string: %v", what, k, err)
+		}
+		if k == "text" {
+			text = &str
+		} else {
+			in.Path = str
+		}
+	}
+	if text == nil {
+		return in, fmt.Sprintf("%s has no \"text\"; send the card's Markdown as {\"text\": \"...\"}", what)
+	}
+	if in.Path == "" {
+		in.Path = fmt.Sprintf("card[%d]", max(index, 0))
+	}
+	in.Data = []byte(*text)
+	return in, ""
+}
+
 // handleHealth serves GET /health: the process is alive.
 func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -620,7 +924,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 // backend is healthy and the server is not draining, else 503.
 func (s *Server) handleReady(w http.ResponseWriter, _ *http.Request) {
 	if s.draining.Load() {
-		writeError(w, http.StatusServiceUnavailable, APIError{Code: CodeUnavailable, Message: "the server is draining"})
+		writeError(w, http.StatusServiceUnavailable, APIError{Code: CodeUnavailable, Message: "the server is draining: it shuts down soon and takes no new traffic"})
 		return
 	}
 	if d, why := s.degraded(); d {

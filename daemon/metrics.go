@@ -22,8 +22,10 @@ type Metrics struct {
 	batchDuration  *prometheus.HistogramVec
 	cacheHits      prometheus.Counter
 	cacheMisses    prometheus.Counter
-	httpRequests   *prometheus.CounterVec
-	httpDuration   *prometheus.HistogramVec
+	// requestsRejected counts the requests turned away by reason.
+	requestsRejected *prometheus.CounterVec
+	httpRequests     *prometheus.CounterVec
+	httpDuration     *prometheus.HistogramVec
 }
 
 // MetricsConfig says what the metrics describe.
@@ -49,7 +51,7 @@ func NewMetrics(cfg MetricsConfig) (*Metrics, error) {
 		Registry: prometheus.NewRegistry(),
 		cardsGenerated: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "modelcard_cards_generated_total",
-			Help: "Cards generated, by output format, template family and outcome (ok, invalid, error).",
+			Help: "Cards asked for, by output format, template family and outcome: ok (generated, from the cache or not), invalid (the spec was refused), error (the engine or the renderer failed, or the request ran out of time), rejected (the request was turned away: queue full or shutting down).",
 		}, []string{"format", "family", "outcome"}),
 		cardsAudited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "modelcard_cards_audited_total",
@@ -71,8 +73,12 @@ func NewMetrics(cfg MetricsConfig) (*Metrics, error) {
 		}),
 		cacheMisses: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "modelcard_cache_misses_total",
-			Help: "Generated-card cache misses.",
+			Help: "Generated-card cache misses (not counted for requests turned away).",
 		}),
+		requestsRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "modelcard_requests_rejected_total",
+			Help: "API requests turned away before any work, by reason: queue_full (429), rate_limited (429), shutting_down (503).",
+		}, []string{"reason"}),
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "http_requests_total",
 			Help: "HTTP requests served, by status code, handler and method.",
@@ -99,7 +105,7 @@ func NewMetrics(cfg MetricsConfig) (*Metrics, error) {
 	}
 	cs := []prometheus.Collector{
 		m.cardsGenerated, m.cardsAudited, m.batchSize, m.batchDuration,
-		m.cacheHits, m.cacheMisses, m.httpRequests, m.httpDuration, info,
+		m.cacheHits, m.cacheMisses, m.requestsRejected, m.httpRequests, m.httpDuration, info,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "modelcard_queue_depth",
 			Help: "Cards waiting for an engine batch.",
@@ -124,7 +130,17 @@ func NewMetrics(cfg MetricsConfig) (*Metrics, error) {
 			return nil, err
 		}
 	}
+	// Every reason is exported from the start, at 0, so that rates and
+	// alerts on it see the first rejection.
+	for _, r := range []string{reasonQueueFull, reasonRateLimited, reasonShuttingDown} {
+		m.requestsRejected.WithLabelValues(r)
+	}
 	return m, nil
+}
+
+// rejected counts a request turned away for reason.
+func (m *Metrics) rejected(reason string) {
+	m.requestsRejected.WithLabelValues(reason).Inc()
 }
 
 // Handler serves the registry in the Prometheus exposition formats.

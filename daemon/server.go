@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +46,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock of the rate limiter (nil: time.Now).
 	Now func() time.Time
+	// After is the clock of the drain delay: a channel that receives
+	// once d has passed (nil: time.After). Tests end the delay at will.
+	After func(d time.Duration) <-chan time.Time
 }
 
 // Server is the daemon: the API and metrics handlers over one engine,
@@ -63,6 +68,13 @@ type Server struct {
 	// chosen, when the engine tells them (nil: the engine scores again).
 	standards []engine.Standard
 	draining  atomic.Bool
+	// inflight counts the API requests being served.
+	inflight atomic.Int64
+	// after is the drain delay's clock (see Options.After).
+	after func(time.Duration) <-chan time.Time
+	// stop is closed by Stop.
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
 // BackendHealth reports whether the scoring backend is degraded, such as a
@@ -95,7 +107,10 @@ func New(opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: opts.Config, eng: opts.Engine, version: opts.Version, log: log, health: opts.Health}
+	s := &Server{cfg: opts.Config, eng: opts.Engine, version: opts.Version, log: log, health: opts.Health, after: opts.After, stop: make(chan struct{})}
+	if s.after == nil {
+		s.after = time.After
+	}
 	if se, ok := opts.Engine.(interface{ Standards() []engine.Standard }); ok {
 		s.standards = se.Standards()
 	}
@@ -156,6 +171,12 @@ func (s *Server) Batcher() *Batcher { return s.batcher }
 // Drain marks the server as draining: /ready answers 503 from now on.
 func (s *Server) Drain() { s.draining.Store(true) }
 
+// Stop makes Serve stop at once, whether it is serving or draining: it
+// closes the listeners and the connections without waiting for the drain
+// delay or for the requests in flight, which are cut. Call it on a second
+// SIGTERM or SIGINT. It may be called more than once.
+func (s *Server) Stop() { s.stopOnce.Do(func() { close(s.stop) }) }
+
 // Close stops the batcher after deciding what is queued. Call it once the
 // HTTP servers have stopped.
 func (s *Server) Close() { s.batcher.Close() }
@@ -178,9 +199,11 @@ func (s *Server) Run(ctx context.Context) error {
 }
 
 // Serve serves the API on api and the metrics on metrics (nil: none) until
-// ctx ends. It then turns /ready to 503, stops accepting connections, waits
+// ctx ends, then drains: /ready answers 503 at once while both listeners
+// keep serving for DrainDelay, so that load balancers see the 503 and
+// move new traffic elsewhere; then it stops accepting connections, waits
 // up to ShutdownTimeout for the requests in flight, stops the batcher and
-// returns.
+// returns. Stop ends either wait at once.
 func (s *Server) Serve(ctx context.Context, api, metrics net.Listener) error {
 	apiSrv := &http.Server{
 		Handler:           s.handler,
@@ -194,6 +217,7 @@ func (s *Server) Serve(ctx context.Context, api, metrics net.Listener) error {
 	errc := make(chan error, 2)
 	go func() { errc <- serveErr("api", apiSrv.Serve(api)) }()
 	var metricsSrv *http.Server
+	metricsAddr := "off"
 	if metrics != nil {
 		metricsSrv = &http.Server{
 			Handler:           s.MetricsHandler(),
@@ -203,29 +227,78 @@ func (s *Server) Serve(ctx context.Context, api, metrics net.Listener) error {
 			IdleTimeout:       s.cfg.IdleTimeout,
 		}
 		go func() { errc <- serveErr("metrics", metricsSrv.Serve(metrics)) }()
+		metricsAddr = metrics.Addr().String()
 	}
-	s.log.Info("serving", "api", api.Addr().String(), "backend", s.eng.BackendName())
+	workers := s.cfg.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	s.log.Info("listening", "api", api.Addr().String(), "metrics", metricsAddr, "backend", s.eng.BackendName(), "workers", workers, "batch_size", s.cfg.BatchSize, "queue_size", s.cfg.QueueSize)
 	var serveFailed error
+	stopped := false
 	select {
 	case <-ctx.Done():
 	case serveFailed = <-errc:
+	case <-s.stop:
+		stopped = true
 	}
 	s.Drain()
-	s.log.Info("draining", "timeout", s.cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-	defer cancel()
-	err := apiSrv.Shutdown(sctx)
-	if err != nil {
-		err = fmt.Errorf("drain the API server: %w", err)
+	// Responses from now on close their connections, so that clients
+	// reconnect, through the load balancer, to another instance.
+	apiSrv.SetKeepAlivesEnabled(false)
+	if serveFailed == nil && !stopped && s.cfg.DrainDelay > 0 {
+		s.log.Info("draining: /ready answers 503; still serving for drain_delay, then shutting down (send the signal again to stop at once)", "drain_delay", s.cfg.DrainDelay, "shutdown_timeout", s.cfg.ShutdownTimeout)
+		select {
+		case <-s.after(s.cfg.DrainDelay):
+		case serveFailed = <-errc:
+		case <-s.stop:
+			stopped = true
+		}
+	}
+	var err error
+	if stopped {
+		n := s.inflight.Load()
+		s.log.Warn("stopping at once: requests in flight are cut", "in_flight", n)
 		apiSrv.Close()
+		if n > 0 {
+			err = fmt.Errorf("stopped at once (a second signal) with %d requests in flight; they were cut", n)
+		}
+	} else {
+		s.log.Info("shutting down: no new connections; waiting for the requests in flight", "in_flight", s.inflight.Load(), "shutdown_timeout", s.cfg.ShutdownTimeout)
+		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		// Stop cuts the wait short.
+		go func() {
+			select {
+			case <-s.stop:
+				cancel()
+			case <-sctx.Done():
+			}
+		}()
+		if serr := apiSrv.Shutdown(sctx); serr != nil {
+			n := s.inflight.Load()
+			apiSrv.Close()
+			select {
+			case <-s.stop:
+				err = fmt.Errorf("stopped at once (a second signal) with %d requests in flight; they were cut: %w", n, serr)
+			default:
+				err = fmt.Errorf("shutdown_timeout (%v) passed with %d requests still in flight; they were cut (raise shutdown_timeout to let them finish): %w", s.cfg.ShutdownTimeout, n, serr)
+			}
+		}
+		cancel()
 	}
 	s.Close()
 	if metricsSrv != nil {
-		if merr := metricsSrv.Shutdown(sctx); merr != nil {
+		mctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		if merr := metricsSrv.Shutdown(mctx); merr != nil {
 			metricsSrv.Close()
 		}
+		cancel()
 	}
-	s.log.Info("stopped")
+	if err != nil {
+		s.log.Warn("stopped", "error", err)
+	} else {
+		s.log.Info("stopped")
+	}
 	return errors.Join(serveFailed, err)
 }
 

@@ -129,7 +129,7 @@ security:
 gpu_settings:
   batch_timeout_ms: 100
 `
-	cfg, ignored, err := ParseConfig([]byte(guide), "config.yaml", DefaultConfig())
+	cfg, ignored, err := ParseConfig([]byte(guide), "config.yaml", DefaultConfig(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,12 +156,12 @@ gpu_settings:
 		{"unknown guide key", "neural_acceleration:\n  turbo: true\n", "neural_acceleration.turbo"},
 	}
 	for _, tt := range errs {
-		_, _, err := ParseConfig([]byte(tt.yaml), "config.yaml", DefaultConfig())
+		_, _, err := ParseConfig([]byte(tt.yaml), "config.yaml", DefaultConfig(), nil)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", tt.name, err, tt.want)
 		}
 	}
-	if cfg, _, err := ParseConfig(nil, "empty.yaml", DefaultConfig()); err != nil || cfg != DefaultConfig() {
+	if cfg, _, err := ParseConfig(nil, "empty.yaml", DefaultConfig(), nil); err != nil || cfg != DefaultConfig() {
 		t.Errorf("empty file: %v", err)
 	}
 }

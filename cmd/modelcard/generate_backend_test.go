@@ -36,10 +36,10 @@ func TestBackendUsageErrors(t *testing.T) {
 	}
 	tests := []testCase{
 		{"unknown", "nope", false, []string{`--backend "nope": unknown backend; this build has auto, cpu`}},
-		{"unknown from the environment", "nope", true, []string{`--backend "nope": unknown backend`}},
+		{"unknown from the environment", "nope", true, []string{`"nope": unknown backend`}},
 	}
 	if !hasCUDA {
-		tests = append(tests, testCase{"cuda without CUDA", "cuda", false, []string{"built without CUDA", "CUDA build", "--backend cpu"}})
+		tests = append(tests, testCase{"cuda without CUDA", "cuda", false, []string{"built without CUDA", "CUDA build", "cpu"}})
 	}
 	for _, tt := range tests {
 		for name, args := range commands {

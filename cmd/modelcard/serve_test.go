@@ -71,9 +71,23 @@ func TestServeConfigErrors(t *testing.T) {
 	}{
 		{"unknown key", "batch_sise: 3\n", nil, "batch_sise"},
 		{"wrong type", "batch_size: many\n", nil, "batch_size"},
-		{"bad value", "batch_size: 0\n", nil, "batch_size 0"},
+		{"bad value", "batch_size: 0\n", nil, "bad_value.yaml:1: batch_size 0: want 1 to 65536"},
 		{"same ports", "", []string{"--http-addr", ":9000", "--metrics-addr", ":9000"}, "own port"},
 		{"missing file", "-", nil, "read the config file"},
+		{"guide key out of range", "network_tuning:\n  timeout_ms: 0\nsecurity:\n  max_file_size: -1\n", nil,
+			"guide_key_out_of_range.yaml:4: security.max_file_size -1: want 1 to 1073741824"},
+		{"guide key in milliseconds", "network_tuning:\n  timeout_ms: 0\n", nil,
+			"guide_key_in_milliseconds.yaml:2: network_tuning.timeout_ms 0: want a positive number of milliseconds"},
+		{"backend in the file", "backend: tpu\n", nil, `backend_in_the_file.yaml:1: backend "tpu": unknown backend`},
+		{"backend by flag", "", []string{"--backend", "tpu"}, `--backend "tpu": unknown backend`},
+		{"port out of range", "http_addr: \":99999\"\n", nil, `port_out_of_range.yaml:1: http_addr ":99999": want HOST:PORT with a port from 0 to 65535`},
+		{"port out of range by flag", "", []string{"--metrics-addr", ":70000"}, `--metrics-addr ":70000"`},
+		{"duplicate key", "batch_size: 1\nbatch_size: 99999999\n", nil, "duplicate_key.yaml:2: batch_size is given twice (first on line 1)"},
+		{"queue past makechan", "queue_size: 70368744177664\n", nil, "queue_past_makechan.yaml:1: queue_size 70368744177664: want 1 to 1048576"},
+		{"queue past makechan by flag", "", []string{"--queue-size", "70368744177664"}, "--queue-size 70368744177664: want 1 to 1048576"},
+		{"workers", "workers: 100000000\n", nil, "workers.yaml:1: workers 100000000: want 0 (one per CPU) to 1024"},
+		{"cards per request", "", []string{"--max-cards-per-request", "0"}, "--max-cards-per-request 0: want 1 to 1048576"},
+		{"drain delay", "drain_delay: -1s\n", nil, "drain_delay.yaml:1: drain_delay -1s: want 0 to 5m0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -152,7 +152,7 @@ func TestDaemonKeysFromDocs(t *testing.T) {
 	// the table's layout changes, this fails rather than checking nothing.
 	want := map[string]string{
 		"http_addr": kindString, "backend": kindString, "batch_size": kindNumber,
-		"max_batch_delay": kindDuration, "shutdown_timeout": kindDuration,
+		"max_batch_delay": kindDuration, "shutdown_timeout": kindDuration, "drain_delay": kindDuration,
 		"rate_limit.enabled": kindBool, "rate_limit.rps": kindNumber,
 	}
 	for k, kind := range want {

@@ -226,11 +226,17 @@ func TestServerShutdown(t *testing.T) {
 	for _, dir := range serverDirs() {
 		t.Run(dir, func(t *testing.T) {
 			s := loadServer(t, dir)
-			raw, _ := s.setting(t, "shutdown_timeout").(string)
-			drain, err := time.ParseDuration(raw)
-			if err != nil {
-				t.Fatalf("shutdown_timeout %q: %v", raw, err)
+			duration := func(key string) time.Duration {
+				raw, _ := s.setting(t, key).(string)
+				d, err := time.ParseDuration(raw)
+				if err != nil {
+					t.Fatalf("%s %q: %v", key, raw, err)
+				}
+				return d
 			}
+			// After SIGTERM the daemon answers for drain_delay, then
+			// gives the requests in flight shutdown_timeout.
+			drain := duration("drain_delay") + duration("shutdown_timeout")
 			var sleep time.Duration
 			if l := s.container.Lifecycle; l != nil && l.PreStop != nil {
 				if l.PreStop.Sleep == nil {
@@ -240,7 +246,7 @@ func TestServerShutdown(t *testing.T) {
 			}
 			g := s.deploy.Spec.Template.Spec.TerminationGracePeriodSeconds
 			if g == nil || time.Duration(*g)*time.Second <= sleep+drain {
-				t.Errorf("terminationGracePeriodSeconds %v is not above the preStop sleep %v plus shutdown_timeout %v", deref(g), sleep, drain)
+				t.Errorf("terminationGracePeriodSeconds %v is not above the preStop sleep %v plus drain_delay and shutdown_timeout (%v)", deref(g), sleep, drain)
 			}
 		})
 	}
