@@ -159,6 +159,11 @@ func Suggest(value string, candidates []string) string {
 			return c
 		}
 		cTight := strings.ReplaceAll(cf, "-", "")
+		// The lengths' difference bounds the distance from below: a long
+		// value (a cell of a malformed CSV) costs no full comparison.
+		if diff := len(vTight) - len(cTight); diff > limit || -diff > limit {
+			continue
+		}
 		d := editDistance(vTight, cTight)
 		if d > limit {
 			continue

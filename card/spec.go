@@ -628,11 +628,12 @@ func (c *specYAMLConv) node(n *yaml.Node, depth int) *specNode {
 	if c.exhausted {
 		return null()
 	}
-	c.budget--
+	// A long text repeated through aliases counts for its length too.
+	c.budget -= valueWeight(n)
 	if c.budget < 0 {
 		c.exhausted = true
 		c.add(Problem{File: c.name, Line: n.Line, Column: n.Column, Severity: SeverityError, Code: "spec.too-large",
-			Message: fmt.Sprintf("the spec holds more than %d values once its aliases are expanded", maxSpecValues),
+			Message: fmt.Sprintf("the spec holds more than %d values once its aliases are expanded (a text counting one more for each %d bytes)", maxSpecValues, aliasTextUnit),
 			Fix:     "write the values out instead of repeating them through YAML aliases (*name)"})
 		return null()
 	}

@@ -706,6 +706,27 @@ func TestParseSpecAliasBomb(t *testing.T) {
 	}
 }
 
+// TestParseSpecLongTextAliases checks that a long text repeated through
+// aliases counts for its length: 600 copies of 100 KB are refused, while
+// a few copies are read.
+func TestParseSpecLongTextAliases(t *testing.T) {
+	text := strings.Repeat("z", 100_000)
+	many := "model_id: org/m\npretty_name: &a \"" + text + "\"\ntags: [" + strings.Repeat("*a, ", 299) + "*a]\ndatasets: [" + strings.Repeat("*a, ", 299) + "*a]\n"
+	_, err := ParseSpec([]byte(many), "long.yaml")
+	se := specErrorOf(t, err)
+	if p := se.Problems[0]; p.Code != "spec.too-large" || !strings.Contains(p.Message, "one more for each 64 bytes") {
+		t.Errorf("problem %v, want spec.too-large saying how text counts", p)
+	}
+	few := "model_id: org/m\npretty_name: &a \"" + text + "\"\nsummary: *a\n"
+	c, err := ParseSpec([]byte(few), "few.yaml")
+	if err != nil {
+		t.Fatalf("a text used twice: %v", err)
+	}
+	if len(c.Content.Summary) != len(text) {
+		t.Errorf("summary of %d bytes, want %d", len(c.Content.Summary), len(text))
+	}
+}
+
 func TestParseSpecInputLimits(t *testing.T) {
 	big := bytes.Repeat([]byte("#"), MaxSpecSize+1)
 	tests := []struct {

@@ -17,9 +17,19 @@ import (
 // the bounds allow.
 
 // maxMetadataValues bounds the values (mappings, lists, scalars and keys,
-// each counting one) a card's YAML block may hold once its aliases are
-// expanded. It is the bound a spec has.
+// each counting one, and a scalar one more for each aliasTextUnit bytes of
+// its text) a card's YAML block may hold once its aliases are expanded. It
+// is the bound a spec has.
 const maxMetadataValues = maxSpecValues
+
+// aliasTextUnit is how many bytes of a scalar's text count as one more
+// value: without it one long text repeated through aliases would stay
+// under the bound on values and still expand to gigabytes. The bound
+// then allows at most 32 MiB of text.
+const aliasTextUnit = 64
+
+// valueWeight is what a value with no children counts towards the bound.
+func valueWeight(n *yaml.Node) int { return 1 + len(n.Value)/aliasTextUnit }
 
 // codeYAMLAliases is the Problem code of a YAML block whose aliases expand
 // too far: to more than maxMetadataValues values, deeper than maxYAMLDepth
@@ -76,7 +86,7 @@ func (x *aliasExpander) measure(n *yaml.Node) aliasMeasure {
 		return x.measure(n.Alias)
 	}
 	if len(n.Content) == 0 {
-		return aliasMeasure{values: 1}
+		return aliasMeasure{values: min(valueWeight(n), x.limit+1)}
 	}
 	keep := n.Anchor != "" || x.memoAll
 	if keep {
@@ -164,8 +174,8 @@ func checkAliasExpansion(root *yaml.Node, firstLine int) error {
 		if at.Kind != yaml.AliasNode || at.Alias == nil {
 			return fail(at, fmt.Sprintf("the YAML block holds more than %d values once its aliases are expanded", x.limit))
 		}
-		return fail(at, fmt.Sprintf("the YAML block expands to more than %d values through its aliases: the alias *%s here repeats %s anchored as &%s on line %d",
-			x.limit, at.Value, x.countValues(at.Alias), at.Alias.Anchor, fileLine(at.Alias)))
+		return fail(at, fmt.Sprintf("the YAML block expands to more than %d values through its aliases (a text counting one more for each %d bytes): the alias *%s here repeats %s anchored as &%s on line %d",
+			x.limit, aliasTextUnit, at.Value, x.countValues(at.Alias), at.Alias.Anchor, fileLine(at.Alias)))
 	case total.height > maxYAMLDepth:
 		x.memoAll = true
 		at := x.tooDeep(root, 0)
@@ -179,8 +189,12 @@ func checkAliasExpansion(root *yaml.Node, firstLine int) error {
 }
 
 // countValues says how many values n holds with its aliases expanded, as
-// "1 value", "12 values" or "more than 524288 values".
+// "1 value", "12 values" or "more than 524288 values", or for a scalar
+// the length of its text.
 func (x *aliasExpander) countValues(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		return fmt.Sprintf("a text of %d bytes", len(n.Value))
+	}
 	switch v := x.measure(n).values; {
 	case v > x.limit:
 		return fmt.Sprintf("more than %d values", x.limit)

@@ -93,6 +93,11 @@ func TestMetadataAliasBombs(t *testing.T) {
 			line: 3, col: 8, msgHas: []string{"*a is inside the value it refers to", "&a on line 3", "without end"}},
 		{name: "mapping inside its own anchor", yaml: "a: &a {b: *a, c: *a}\n",
 			line: 2, col: 11, msgHas: []string{"*a is inside the value it refers to"}},
+		{name: "a long text repeated (100 KB, 1000 times)", yaml: "a: &a \"" + strings.Repeat("x", 100_000) + "\"\n" +
+			"l1: &l1 [" + strings.Repeat("*a, ", 9) + "*a]\nl2: &l2 [" + strings.Repeat("*l1, ", 9) + "*l1]\nl3: &l3 [" + strings.Repeat("*l2, ", 9) + "*l2]\n",
+			// l1 and l2 fit (156,311 values, 1,563 for each copy of the
+			// text); the fourth *l2 of line 5 passes the limit.
+			line: 5, msgHas: []string{"a text counting one more for each 64 bytes", "*l2 here repeats 156311 values", "&l2 on line 4"}},
 		{name: "deeper than 200 levels through aliases", yaml: deep.String(),
 			// d199 holds a list 200 levels deep, at depth 1.
 			line: 201, col: 14, msgHas: []string{"deeper than 200 levels through its aliases", "*d198 here", "&d198 on line 200", "199 levels deep"}},
@@ -150,7 +155,7 @@ func TestMetadataAliasBombs(t *testing.T) {
 				if err != nil {
 					t.Errorf("%s: %v", r.name, err)
 				}
-				if len(out) > 64<<10 {
+				if len(out) > max(64<<10, 2*len(src)) {
 					t.Errorf("%s: %d bytes: the aliases were expanded", r.name, len(out))
 				}
 			}
@@ -405,5 +410,18 @@ func TestAliasMeasureMatchesExpansion(t *testing.T) {
 		if (err != nil) != (wantErr != nil) || (err == nil && !reflect.DeepEqual(got2, normalise(want))) {
 			t.Errorf("doc %d: decodeNode gives %v, %v; the decoder %v, %v", i, got2, err, want, wantErr)
 		}
+	}
+}
+
+// TestMetadataLongTextAliasedFewTimes checks that a long text used a few
+// times through an alias stays well inside the bound.
+func TestMetadataLongTextAliasedFewTimes(t *testing.T) {
+	src := "---\nsummary: &s \"" + strings.Repeat("y", 200_000) + "\"\ndescription: *s\nabstract: *s\n---\n# M\n"
+	c, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if got := c.Meta.String("abstract"); len(got) != 200_000 {
+		t.Errorf("the alias gave %d bytes, want 200000", len(got))
 	}
 }

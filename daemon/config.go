@@ -316,6 +316,9 @@ func applyKey(cfg *Config, key string, v *yaml.Node, name string, ignored *[]str
 		if err := v.Decode(dst); err != nil {
 			return fmt.Errorf("%s: %w", at, err)
 		}
+		if err := settingGivenTwice(found, key, key, name, v); err != nil {
+			return err
+		}
 		found[key] = Origin{Key: key, File: name, Line: v.Line, Value: scalarText(v)}
 		return nil
 	}
@@ -530,9 +533,25 @@ func applyGuideKey(cfg *Config, key string, v *yaml.Node, name string, ignored *
 		return fmt.Errorf("%s: %w", at, err)
 	}
 	if native != "" {
+		if err := settingGivenTwice(found, native, key, name, v); err != nil {
+			return err
+		}
 		found[native] = Origin{Key: key, File: name, Line: v.Line, Value: scalarText(v)}
 	}
 	return nil
+}
+
+// settingGivenTwice returns an error when the file already set the
+// setting native to another value, under another name (its own key and
+// the deployment guide's, or two of the guide's): the later one would win
+// unseen. The same value twice is no conflict.
+func settingGivenTwice(found Origins, native, key, name string, v *yaml.Node) error {
+	prev, ok := found[native]
+	if !ok || prev.File != name || prev.Value == scalarText(v) {
+		return nil
+	}
+	line := v.Line
+	return fmt.Errorf("%s:%d: %s sets %s, which %s on line %d sets already; keep one of the two", name, line, key, native, prev.Key, prev.Line)
 }
 
 // clampInt converts n to an int, keeping values past an int's range past

@@ -124,8 +124,19 @@ func TestParseConfigRefusesDuplicates(t *testing.T) {
 			}
 		})
 	}
-	// The two guide keys for workers are no duplicate of each other.
+	// The two guide keys for workers, or a setting's own key and the
+	// guide's, may both be given with one value, not with two.
 	if _, _, err := ParseConfig([]byte("neural_acceleration:\n  worker_threads: 8\n  max_concurrent_workers: 8\n"), "c.yaml", DefaultConfig(), nil); err != nil {
-		t.Errorf("both guide keys for workers: %v", err)
+		t.Errorf("both guide keys for workers, one value: %v", err)
+	}
+	for _, tt := range []struct{ name, yaml, want string }{
+		{"two guide keys, two values", "neural_acceleration:\n  worker_threads: 8\n  max_concurrent_workers: 4\n",
+			"c.yaml:3: neural_acceleration.max_concurrent_workers sets workers, which neural_acceleration.worker_threads on line 2 sets already"},
+		{"own key and the guide's", "max_body_bytes: 1000\nsecurity:\n  max_file_size: 2000\n",
+			"c.yaml:3: security.max_file_size sets max_body_bytes, which max_body_bytes on line 1 sets already"},
+	} {
+		if _, _, err := ParseConfig([]byte(tt.yaml), "c.yaml", DefaultConfig(), nil); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want one with %q", tt.name, err, tt.want)
+		}
 	}
 }

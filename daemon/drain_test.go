@@ -152,6 +152,11 @@ func TestStopEndsTheDrainAtOnce(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), "1 requests in flight") {
 					t.Errorf("Serve: %v; want an error saying a request was cut", err)
 				}
+				// The cut request's handler has returned: the caller may
+				// close the engine.
+				if n := s.inflight.Load(); n != 0 {
+					t.Errorf("Serve returned with %d requests still in their handlers", n)
+				}
 			case <-time.After(10 * time.Second):
 				t.Fatal("Serve did not return after Stop")
 			}

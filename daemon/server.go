@@ -286,6 +286,12 @@ func (s *Server) Serve(ctx context.Context, api, metrics net.Listener) error {
 		}
 		cancel()
 	}
+	// Requests cut above may still be running in their handlers, on the
+	// engine: their contexts are cancelled, so they end soon. Wait for
+	// them, for a bound, before the caller closes the engine under them.
+	if n := s.waitIdle(handlerExitWait); n > 0 {
+		s.log.Warn("requests cut at shutdown are still running; the engine is closed under them", "in_flight", n)
+	}
 	s.Close()
 	if metricsSrv != nil {
 		mctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -308,4 +314,21 @@ func serveErr(name string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("%s server: %w", name, err)
+}
+
+// handlerExitWait bounds how long Serve waits, after cutting requests, for
+// their handlers to return.
+const handlerExitWait = 5 * time.Second
+
+// waitIdle waits until no request is in a handler, or for at most d, and
+// returns how many still are.
+func (s *Server) waitIdle(d time.Duration) int64 {
+	deadline := time.Now().Add(d)
+	for {
+		n := s.inflight.Load()
+		if n == 0 || !time.Now().Before(deadline) {
+			return n
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

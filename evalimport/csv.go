@@ -144,10 +144,10 @@ func importCSV(s *source) (*Imported, error) {
 	}
 	width := len(header)
 
-	// One result per line at most: allocating them at once spares the
-	// copies of a growing slice, which for a large file cost more than the
-	// results themselves.
-	rows := bytes.Count(s.data, []byte{'\n'}) + 1
+	// One result per line that holds something at most: allocating them at
+	// once spares the copies of a growing slice, which for a large file
+	// cost more than the results themselves. Blank lines reserve nothing.
+	rows := countFilledLines(s.data)
 	c.im = &Imported{Source: s.name, Kind: KindCSV,
 		Results: make([]card.EvalResult, 0, rows), lines: make([]int32, 0, rows)}
 	for {
@@ -464,6 +464,24 @@ func csvColumnList() string {
 }
 
 // csvError converts the CSV reader's errors.
+// countFilledLines counts the lines of data that hold a byte other than a
+// carriage return.
+func countFilledLines(data []byte) int {
+	n := 0
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if len(line) > 1 || (len(line) == 1 && line[0] != '\r') {
+			n++
+		}
+	}
+	return n
+}
+
 func csvError(s *source, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {

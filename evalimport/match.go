@@ -218,7 +218,8 @@ func (m *matcher) match(r card.EvalResult) (int, []int) {
 //  3. else the result is new.
 //
 // A result that gives a qualifier never matches a known result with another
-// one, or with none. Resolve returns results itself when nothing was
+// one, or with none; and rule 2 does not fill a result whose filled key
+// another result gives as it is (ErrAmbiguous: two values for one result). Resolve returns results itself when nothing was
 // filled, a filled copy otherwise. It fails with ErrAmbiguous, naming each
 // result (the first few) that could stand for several known results, when
 // rule 2 finds more than one: the result must then give its qualifiers.
@@ -231,6 +232,13 @@ func Resolve(known, results []card.EvalResult) ([]card.EvalResult, error) {
 	var ambiguous []string
 	described := map[ResultKey]bool{}
 	nAmbiguous := 0
+	// The keys the results give as they are: a result filled by rule 2
+	// must not become one of them, or two values would stand for one
+	// result and the later would win unseen.
+	given := make(map[ResultKey]bool, len(results))
+	for _, r := range results {
+		given[KeyOf(r)] = true
+	}
 	for i, r := range results {
 		j, several := m.match(r)
 		if len(several) > 0 {
@@ -248,6 +256,18 @@ func Resolve(known, results []card.EvalResult) ([]card.EvalResult, error) {
 		}
 		k := m.known[j]
 		if r.DatasetConfig == k.DatasetConfig && r.DatasetRevision == k.DatasetRevision && r.MetricConfig == k.MetricConfig {
+			continue
+		}
+		if kk := KeyOf(k); given[kk] {
+			if rk := KeyOf(r); !described[rk] {
+				nAmbiguous++
+				described[rk] = true
+				if len(ambiguous) < maxAmbiguities {
+					mask := emptyQualifiers(rk)
+					ambiguous = append(ambiguous, fmt.Sprintf("the result (%s) gives no %s, and the result it would stand for (%s) is given as well: keep one of the two values, or give the first its %s (in a CSV, %s)",
+						rk, qualifierNames(mask), kk, qualifierNames(mask), qualifierColumns(mask)))
+				}
+			}
 			continue
 		}
 		if !copied {

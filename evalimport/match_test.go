@@ -70,6 +70,14 @@ func TestResolve(t *testing.T) {
 			[]card.EvalResult{withMetricConfig(conll("x", "f1", 0.9), "macro"), withMetricConfig(conll("x", "f1", 0.8), "micro")},
 			[]card.EvalResult{conll("", "f1", 0.85)},
 			nil, []string{"gives no metric config", "metric config macro, metric config micro", "the metric_config column"}},
+		{"the unqualified value before the result it would stand for",
+			[]card.EvalResult{conll("en", "acc", 0.9)},
+			[]card.EvalResult{conll("", "acc", 0.5), conll("en", "acc", 0.9)},
+			nil, []string{"gives no dataset config", "is given as well", "keep one of the two values"}},
+		{"the unqualified value after it",
+			[]card.EvalResult{conll("en", "acc", 0.9)},
+			[]card.EvalResult{conll("en", "acc", 0.9), conll("", "acc", 0.5)},
+			nil, []string{"is given as well"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

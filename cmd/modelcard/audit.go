@@ -323,7 +323,7 @@ func runAudit(c *cli.Context, io stdio) error {
 		if err := sink.discard(); err != nil {
 			return err
 		}
-		return fmt.Errorf("no cards found in %s (folders are searched for *.md and *.markdown; NDJSON lines and - are read as cards): check the paths; nothing was written", where)
+		return fmt.Errorf("no cards found in %s (folders are searched for *.md and *.markdown; NDJSON lines and - are read as cards): check the paths; no results were written", where)
 	}
 	if err := sink.commit(); err != nil {
 		return err
@@ -777,7 +777,6 @@ func (s *resultSink) commit() error {
 	return nil
 }
 
-// abandon closes an uncommitted output, leaving FILE.partial for --resume.
 // discard closes the results of a run that has nothing to give and
 // removes the FILE.partial it started; a continued run's file is kept.
 func (s *resultSink) discard() error {

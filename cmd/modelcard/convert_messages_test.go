@@ -159,3 +159,24 @@ func TestConvertRefusesOwnRenderings(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertAliasBombMessage checks that convert reports a card whose
+// YAML aliases expand too far with the parser's own code, column and fix,
+// not as a block that does not parse.
+func TestConvertAliasBombMessage(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\nl1: &l1 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for k := 2; k <= 9; k++ {
+		b.WriteString("l" + string(rune('0'+k)) + ": &l" + string(rune('0'+k)) + " [" + strings.Repeat("*l"+string(rune('0'+k-1))+", ", 8) + "*l" + string(rune('0'+k-1)) + "]\n")
+	}
+	b.WriteString("---\n# Bomb\n")
+	path := filepath.Join(t.TempDir(), "bomb.md")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "", "convert", path, "--to", "json")
+	checkExit(t, code, stderr, exitFailed, "bomb.md:7:", "through its aliases", "fix: write the values out")
+	if strings.Contains(stderr, "does not parse") || stdout != "" {
+		t.Errorf("stderr %q, %d bytes out; want the alias problem and no output", stderr, len(stdout))
+	}
+}

@@ -307,8 +307,12 @@ func printParseError(io stdio, source string, err error) {
 		probs = se.Problems
 	case errors.As(err, &ie):
 		probs = []card.Problem{{Line: ie.Line, Severity: card.SeverityError, Code: ie.Code, Message: ie.Msg}}
+	case errors.As(err, &ye) && ye.Code != "":
+		// The block parses but cannot be read (its aliases expand too
+		// far): the error says what and how to fix it.
+		probs = []card.Problem{{Line: ye.Line, Column: ye.Column, Severity: card.SeverityError, Code: ye.Code, Message: ye.Msg, Fix: ye.Fix}}
 	case errors.As(err, &ye):
-		probs = []card.Problem{{Line: ye.Line, Severity: card.SeverityError, Code: "yaml.syntax",
+		probs = []card.Problem{{Line: ye.Line, Column: ye.Column, Severity: card.SeverityError, Code: "yaml.syntax",
 			Message: "the YAML metadata block does not parse: " + ye.Msg,
 			Fix:     fmt.Sprintf("correct the block; `modelcard validate %s` lists every problem of the card", source)}}
 		if source == "<stdin>" {

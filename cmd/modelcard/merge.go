@@ -674,48 +674,29 @@ func splitOfOneRun(counts []int) bool {
 }
 
 // openMergeOutput returns where the merged results go: a temporary file
-// that replaces the target at the end, the standard output, or a special
-// file written directly. commit finishes the output; abort drops a
-// temporary file after a failure (it does nothing for the others, and
-// nothing after commit).
+// that replaces the target at the end; or, for the standard output or a
+// special file (a pipe, /dev/stdout), a spool file copied there at the
+// end, so that a merge that fails or is interrupted writes none of its
+// results, as with a file. commit finishes the output; abort drops the
+// temporary file after a failure (nothing after commit).
 func openMergeOutput(o mergeOptions, stdout io.Writer) (w io.Writer, commit func() error, abort func(), err error) {
-	noAbort := func() {}
 	switch {
 	case o.jsonPath == "":
-		return nil, func() error { return nil }, noAbort, nil
+		return nil, func() error { return nil }, func() {}, nil
 	case o.jsonPath == "-":
-		bw := bufio.NewWriterSize(stdout, 256<<10)
-		return bw, bw.Flush, noAbort, nil
+		return spoolOutput(stdout, "the standard output", nil)
 	}
 	if st, err := os.Stat(o.jsonPath); err == nil && !st.Mode().IsRegular() {
 		if st.IsDir() {
 			return nil, nil, nil, usagef("--json %s is a folder; give a file name", o.jsonPath)
 		}
-		// A device or pipe, such as /dev/null: written directly.
+		// A device or pipe, such as /dev/null: written directly, once
+		// the merge is complete.
 		f, err := os.OpenFile(o.jsonPath, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("open --json %s: %w", o.jsonPath, err)
 		}
-		bw := bufio.NewWriterSize(f, 256<<10)
-		closed := false
-		commit := func() error {
-			closed = true
-			if err := bw.Flush(); err != nil {
-				f.Close()
-				return fmt.Errorf("write --json %s: %w", o.jsonPath, err)
-			}
-			if err := f.Close(); err != nil {
-				return fmt.Errorf("close --json %s: %w", o.jsonPath, err)
-			}
-			return nil
-		}
-		abort := func() {
-			if !closed {
-				closed = true
-				f.Close()
-			}
-		}
-		return bw, commit, abort, nil
+		return spoolOutput(f, "--json "+o.jsonPath, f)
 	}
 	// A regular file is streamed into a temporary file that replaces it at
 	// the end, so a merge of millions of results holds none of them.
@@ -734,6 +715,54 @@ func openMergeOutput(o mergeOptions, stdout io.Writer) (w io.Writer, commit func
 		}
 		return nil
 	}, f.Abort, nil
+}
+
+// spoolOutput returns a writer to a temporary spool file whose content
+// commit copies to dst (and then closes closer, when not nil); abort
+// drops it. The spool lives in the system's temporary folder.
+func spoolOutput(dst io.Writer, what string, closer io.Closer) (io.Writer, func() error, func(), error) {
+	spool, err := os.CreateTemp("", "modelcard-merge-*.jsonl")
+	if err != nil {
+		if closer != nil {
+			closer.Close()
+		}
+		return nil, nil, nil, fmt.Errorf("create a spool file for %s: %w", what, err)
+	}
+	bw := bufio.NewWriterSize(spool, 256<<10)
+	done := false
+	finish := func() {
+		done = true
+		spool.Close()
+		os.Remove(spool.Name())
+		if closer != nil {
+			closer.Close()
+		}
+	}
+	commit := func() error {
+		defer finish()
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write the spool file %s: %w", spool.Name(), err)
+		}
+		if _, err := spool.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("rewind the spool file %s: %w", spool.Name(), err)
+		}
+		if _, err := io.Copy(dst, spool); err != nil {
+			return fmt.Errorf("write %s: %w", what, err)
+		}
+		if closer != nil {
+			if err := closer.Close(); err != nil {
+				return fmt.Errorf("close %s: %w", what, err)
+			}
+			closer = nil
+		}
+		return nil
+	}
+	abort := func() {
+		if !done {
+			finish()
+		}
+	}
+	return bw, commit, abort, nil
 }
 
 // sameFile reports whether a and b name one existing file.

@@ -783,3 +783,26 @@ func TestMergeCancelled(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeStdoutNothingOnFailure checks that merge --json - writes no
+// result when a line far past the first buffer's worth is bad: the results
+// are spooled and copied to stdout only once the merge is complete.
+func TestMergeStdoutNothingOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	paths := make([]string, 3000)
+	for i := range paths {
+		paths[i] = fmt.Sprintf("org/card-%04d-%s", i, strings.Repeat("x", 100))
+	}
+	lines := mergeLines(t, paths...)
+	writeFiles(t, dir, map[string]string{"good.jsonl": lines, "bad.jsonl": lines + "not json\n"})
+	code, stdout, stderr := runCLI(t, "", "merge", "--quiet", "--json", "-", filepath.Join(dir, "bad.jsonl"))
+	checkExit(t, code, stderr, exitFailed, "bad.jsonl:3001:")
+	if stdout != "" {
+		t.Errorf("a failed merge wrote %d bytes to stdout", len(stdout))
+	}
+	code, stdout, stderr = runCLI(t, "", "merge", "--quiet", "--json", "-", filepath.Join(dir, "good.jsonl"))
+	checkExit(t, code, stderr, exitOK)
+	if stdout != lines {
+		t.Errorf("merged %d bytes to stdout, want the %d of the input", len(stdout), len(lines))
+	}
+}
