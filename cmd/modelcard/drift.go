@@ -113,7 +113,7 @@ drifted past its threshold or became NaN, a new result could stand for
 several of the card's, or an input could not be read; 2 wrong command line
 (no card, no --against, bad --threshold).`),
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "against", Aliases: []string{"a"}, Usage: "new evaluation results: `EVAL` file or folder (repeatable)"},
+			pathListFlag("against", []string{"a"}, "new evaluation results: `EVAL` file or folder (repeatable; a comma is part of the path)"),
 			&cli.StringSliceFlag{Name: "threshold", Usage: "a metric's threshold, `METRIC=VALUE`: absolute (accuracy=0.005) or relative (loss=3%); * for every metric; repeatable"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document instead of the table"},
 			&cli.BoolFlag{Name: "update", Usage: "write the new results into the card's model-index"},
@@ -571,7 +571,7 @@ func runDrift(c *cli.Context, io stdio) error {
 	if c.NArg() != 1 {
 		return usagef("drift compares one card: give its file, got %d arguments", c.NArg())
 	}
-	against := c.StringSlice("against")
+	against := paths(c, "against")
 	if len(against) == 0 {
 		return usagef("drift needs --against EVAL: the new evaluation results (lm-evaluation-harness JSON, CSV, model-index, MLflow or W&B run)")
 	}

@@ -93,7 +93,7 @@ The spec format: run ` + "`modelcard init --family llm`" + ` for a commented exa
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "folder to write the cards into, or - for stdout (one card)"},
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Value: cli.NewStringSlice("hf"), Usage: "output formats, comma-separated or repeated: " + strings.Join(formatNames(), ", ")},
-			&cli.StringSliceFlag{Name: "eval", Usage: "add the evaluation results of `FILE` (lm-evaluation-harness JSON, CSV, model-index, MLflow or W&B run) to every card; repeatable"},
+			pathListFlag("eval", nil, "add the evaluation results of `FILE` (lm-evaluation-harness JSON, CSV, model-index, MLflow or W&B run) to every card; repeatable"),
 			&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
 			&cli.BoolFlag{Name: "strict", Usage: "write no card for a spec whose Hub card modelcard validate would reject (a licence, language or pipeline_tag the Hub does not know, ...), and exit 1"},
 			&cli.Int64Flag{Name: "max-bytes", Value: 8 << 20, Usage: "largest spec file accepted, in bytes"},
@@ -121,7 +121,7 @@ func runGenerate(c *cli.Context, io stdio) error {
 	if err != nil {
 		return err
 	}
-	evals, err := importEvals(io, c.StringSlice("eval"))
+	evals, err := importEvals(io, paths(c, "eval"))
 	if err != nil {
 		return err
 	}
