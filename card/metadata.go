@@ -27,6 +27,10 @@ type Metadata struct {
 	firstLine int
 	// dirty is set once the tree has been changed.
 	dirty bool
+	// docHead and docFoot are the block's own comments, apart from any
+	// key's: one at the top that a blank line parts from the first key,
+	// one at the end. Encode writes them back.
+	docHead, docFoot string
 	// modelIndexIssues memoises CheckModelIndex of the model-index while
 	// the tree is unchanged; modelIndexChecked says it is set.
 	modelIndexIssues  []ModelIndexIssue
@@ -88,6 +92,7 @@ func parseMetadata(text string, firstLine int, arena *fastYAMLArena) (*Metadata,
 		return m, nil
 	}
 	root := doc.Content[0]
+	m.docHead, m.docFoot = doc.HeadComment, doc.FootComment
 	switch {
 	case root.Kind == yaml.ScalarNode && root.Tag == "!!null":
 		return m, nil
@@ -631,7 +636,11 @@ func (m *Metadata) Encode() (string, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(m.root); err != nil {
+	var node any = m.root
+	if m.docHead != "" || m.docFoot != "" {
+		node = &yaml.Node{Kind: yaml.DocumentNode, HeadComment: m.docHead, FootComment: m.docFoot, Content: []*yaml.Node{m.root}}
+	}
+	if err := enc.Encode(node); err != nil {
 		return "", fmt.Errorf("encode metadata: %w", err)
 	}
 	if err := enc.Close(); err != nil {

@@ -17,7 +17,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/terragonlabs/modelcard-generator/card"
 	"github.com/terragonlabs/modelcard-generator/evalimport"
@@ -512,8 +511,6 @@ type driftCard struct {
 	// crlf is true when the card's first line ends in CRLF: --update
 	// writes the YAML block it rewrites with CRLF too.
 	crlf bool
-	// yaml is the text of a README's YAML block, with LF line breaks.
-	yaml string
 }
 
 // readDriftCard reads a card and its reported results.
@@ -532,9 +529,6 @@ func readDriftCard(io stdio, path string, maxBytes int64) (*driftCard, error) {
 		// block back; with LF breaks the comment stays with the first key.
 		// The block is read with LF breaks, and written back with CRLF.
 		data = lfHead(data)
-		if fm := card.SplitFrontMatter(string(data)); fm.Found {
-			dc.yaml = fm.YAML
-		}
 	}
 	dc.card, err = dc.format.parse(data, path)
 	if err != nil {
@@ -903,7 +897,6 @@ func updateCard(path string, dc *driftCard, results []card.EvalResult) error {
 	if err != nil {
 		return failedError{summary: fmt.Sprintf("%s: --update: %v", path, err)}
 	}
-	out = keepDocComments(out, dc.yaml)
 	if dc.crlf {
 		out = crlfHead(out)
 	}
@@ -936,40 +929,6 @@ func lfHead(data []byte) []byte {
 	}
 	out := bytes.ReplaceAll(head, []byte("\r\n"), []byte("\n"))
 	return append(out, data[len(fm.Head):]...)
-}
-
-// keepDocComments puts back into a rendered card the comments of the
-// original YAML block that belong to the document rather than to a key,
-// when the rendering lost them: those at the top that a blank line parts
-// from the first key, and those at the end after a blank line. The card's
-// metadata keeps only the comments of its keys.
-func keepDocComments(out []byte, original string) []byte {
-	if !strings.Contains(original, "#") {
-		return out
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(original), &doc); err != nil || doc.HeadComment == "" && doc.FootComment == "" {
-		return out
-	}
-	fm := card.SplitFrontMatter(string(out))
-	if !fm.Found || !strings.HasPrefix(fm.Head, "---\n"+fm.YAML) {
-		return out
-	}
-	text := fm.YAML
-	if doc.HeadComment != "" && !strings.Contains(text, doc.HeadComment) {
-		text = doc.HeadComment + "\n\n" + text
-	}
-	if doc.FootComment != "" && !strings.Contains(text, doc.FootComment) {
-		text += "\n\n" + doc.FootComment
-	}
-	if text == fm.YAML {
-		return out
-	}
-	start := len("---\n")
-	res := make([]byte, 0, len(out)+len(text)-len(fm.YAML))
-	res = append(res, out[:start]...)
-	res = append(res, text...)
-	return append(res, out[start+len(fm.YAML):]...)
 }
 
 // crlfHead turns the LF line breaks of a rendered card's YAML block,
