@@ -315,6 +315,10 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, items string) 
 		writeError(w, http.StatusRequestEntityTooLarge, APIError{Code: CodeTooLarge, Message: fmt.Sprintf("the body is over %d bytes (max_body_bytes); send fewer %s per request", tooBig.Limit, items)})
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		writeError(w, http.StatusRequestTimeout, APIError{Code: CodeDeadline, Message: "the body was not received in time"})
+	case errors.Is(err, io.ErrUnexpectedEOF) || r.Context().Err() != nil:
+		// The client closed the connection before the body was whole:
+		// nobody reads the answer, and the request is not a bad one.
+		writeError(w, 499, APIError{Code: CodeCanceled, Message: "the client went away before sending the whole body"})
 	default:
 		writeError(w, http.StatusBadRequest, APIError{Code: CodeBadRequest, Message: fmt.Sprintf("read the body: %v", err)})
 	}

@@ -446,3 +446,31 @@ func TestRequestTimeoutBoundsTheBody(t *testing.T) {
 		t.Errorf("reply %q; want 408", reply)
 	}
 }
+
+// TestAbortedUploadIsNotABadRequest checks that a client that closes its
+// connection in the middle of the body is counted as gone (499), not as
+// a bad request (400).
+func TestAbortedUploadIsNotABadRequest(t *testing.T) {
+	s, addr, cancel, done := serveLoopback(t, Options{Config: testConfig(), Engine: &fakeEngine{}, Version: "test"})
+	defer func() { cancel(); s.Stop(); <-done }()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /v1/cards:generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"model_id\":")
+	conn.Close()
+	count := func(code string) float64 {
+		_, fams := scrape(t, s.MetricsHandler())
+		return metricValue(fams, "http_requests_total", map[string]string{"code": code})
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for count("499") < 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no request counted as 499; 400s: %v", count("400"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := count("400"); n > 0 {
+		t.Errorf("%v requests counted as 400", n)
+	}
+}
