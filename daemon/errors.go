@@ -81,6 +81,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // that a message repeats.
 const maxEcho = 64
 
+// ClipValue shortens a value repeated in a message (a command-line
+// argument, a setting) to maxEcho bytes, as the daemon's own messages do.
+func ClipValue(s string) string { return clip(s, maxEcho) }
+
 // clip shortens s to at most n bytes, cut at a character boundary, with an
 // ellipsis after the cut, so that a message never repeats a long value
 // whole.

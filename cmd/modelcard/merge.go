@@ -179,11 +179,6 @@ func checkMergeFlags(c *cli.Context) (mergeOptions, error) {
 	if o.report != "" && o.report == o.jsonPath {
 		return o, usagef("--report and --json name the same file %s", o.report)
 	}
-	if o.report != "" {
-		if st, err := os.Stat(o.report); err == nil && st.IsDir() {
-			return o, usagef("--report %s is a folder; give a file name", o.report)
-		}
-	}
 	return o, nil
 }
 
@@ -782,6 +777,12 @@ func runMerge(c *cli.Context, io stdio) error {
 	o, err := checkMergeFlags(c)
 	if err != nil {
 		return err
+	}
+	if o.report != "" {
+		// Found now, not after reading every result, as audit does.
+		if err := checkOutputFile("--report", o.report); err != nil {
+			return err
+		}
 	}
 	ctx := c.Context
 	if ctx == nil {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -61,7 +60,7 @@ warning per request that fails with a 5xx.`),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
-				return usagef("serve takes no arguments, got %q; give settings as flags or in --config", clipArg(c.Args().First()))
+				return usagef("serve takes no arguments, got %q; give settings as flags or in --config", daemon.ClipValue(c.Args().First()))
 			}
 			cfg, err := serveConfig(c, io)
 			if err != nil {
@@ -78,19 +77,6 @@ warning per request that fails with a 5xx.`),
 			return runServer(c.Context, cfg, eng, serveLogger(c, io), sigs)
 		},
 	}
-}
-
-// clipArg shortens a command-line argument for a message, cutting it at
-// a character boundary.
-func clipArg(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	cut := 64
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 // serveLogger is the daemon's logger: the program's, or the program's
